@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from racing.models import Membership, Organization
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "contact_email", "contact_phone", "website", "currency", "time_zone"]
+
+    def clean_currency(self) -> str:
+        return (self.cleaned_data.get("currency") or "").upper()
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
+                             initial=Membership.Role.STAFF)

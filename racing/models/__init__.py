@@ -1,0 +1,3 @@
+from racing.models.organizations import Invitation, Membership, Organization
+
+__all__ = ["Invitation", "Membership", "Organization"]

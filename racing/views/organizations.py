@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from racing.exceptions import InvitationError
+from racing.forms import InvitationForm, OrganizationForm
+from racing.models import Invitation, Membership
+from racing.permissions import get_membership
+from racing.services.organizations import accept_invitation, create_organization, invite_staff
+
+
+@login_required
+def organizer_home(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    return render(request, "racing/organizer_home.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None, initial={"contact_email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        organization = create_organization(owner=request.user, **form.cleaned_data)
+        messages.success(request, _("Organization created. You are its owner."))
+        return redirect(organization.get_absolute_url())
+    return render(request, "racing/organization_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request.user, slug)
+    organization = membership.organization
+    context = {
+        "membership": membership,
+        "organization": organization,
+        "members": organization.memberships.select_related("user").order_by("role", "user__email"),
+        "invitations": organization.invitations.filter(accepted_at__isnull=True)
+        if membership.is_owner
+        else Invitation.objects.none(),
+        "invitation_form": InvitationForm() if membership.is_owner else None,
+    }
+    return render(request, "racing/organization_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_membership(request.user, slug, owner=True).organization
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Organization saved."))
+        return redirect(organization.get_absolute_url())
+    return render(
+        request, "racing/organization_form.html", {"form": form, "organization": organization}
+    )
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request.user, slug, owner=True)
+    organization = membership.organization
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invite_staff(
+                organization=organization,
+                invited_by=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except InvitationError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            return redirect(organization.get_absolute_url())
+    context = {
+        "membership": membership,
+        "organization": organization,
+        "members": organization.memberships.select_related("user"),
+        "invitations": organization.invitations.filter(accepted_at__isnull=True),
+        "invitation_form": form,
+    }
+    return render(request, "racing/organization_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.select_related("organization").filter(token=token).first()
+    if request.method == "POST":
+        try:
+            membership = accept_invitation(token=token, user=request.user)
+        except InvitationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("You joined %(name)s.") % {"name": membership.organization.name}
+            )
+            return redirect(membership.organization.get_absolute_url())
+    return render(request, "racing/invitation_accept.html", {"invitation": invitation})
