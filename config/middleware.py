@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import OperationalError, InterfaceError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -25,7 +25,9 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable while serving %s: %s", request.path, exception)
         try:
             body = render_to_string("503.html", request=None)
-        except Exception:  # the template layer itself may need the database (e.g. a context processor)
+        except (
+            Exception
+        ):  # the template layer itself may need the database (e.g. a context processor)
             body = "<h1>503 Service Unavailable</h1>"
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "10"

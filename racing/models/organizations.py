@@ -58,11 +58,15 @@ class Membership(models.Model):
         STAFF = "staff", _("Staff")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organization"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
@@ -93,7 +97,9 @@ def _default_expiry():  # type: ignore[no-untyped-def]
 
 class Invitation(models.Model):
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="invitations",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="invitations",
         verbose_name=_("organization"),
     )
     email = models.EmailField(_("e-mail"))
@@ -102,15 +108,22 @@ class Invitation(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), default=_default_expiry)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("accepted by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
 
     class Meta:
@@ -119,7 +132,8 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(
-                "organization", Lower("email"),
+                "organization",
+                Lower("email"),
                 condition=models.Q(accepted_at__isnull=True),
                 name="unique_pending_invitation",
             ),

@@ -24,8 +24,9 @@ def unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_organization(*, owner: AbstractBaseUser, name: str, contact_email: str,
-                        slug: str = "", **fields: str) -> Organization:
+def create_organization(
+    *, owner: AbstractBaseUser, name: str, contact_email: str, slug: str = "", **fields: str
+) -> Organization:
     organization = Organization.objects.create(
         name=name, slug=slug or unique_slug(name), contact_email=contact_email, **fields
     )
@@ -33,11 +34,18 @@ def create_organization(*, owner: AbstractBaseUser, name: str, contact_email: st
     return organization
 
 
-def invite_staff(*, organization: Organization, invited_by: AbstractBaseUser, email: str,
-                 role: str = Membership.Role.STAFF) -> Invitation:
+def invite_staff(
+    *,
+    organization: Organization,
+    invited_by: AbstractBaseUser,
+    email: str,
+    role: str = Membership.Role.STAFF,
+) -> Invitation:
     email = email.strip()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise InvitationError(_("%(email)s is already a member of this organization.") % {"email": email})
+        raise InvitationError(
+            _("%(email)s is already a member of this organization.") % {"email": email}
+        )
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -68,7 +76,10 @@ def _send_invitation(invitation: Invitation, language: str | None) -> None:
 @transaction.atomic
 def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
     invitation = (
-        Invitation.objects.select_for_update().select_related("organization").filter(token=token).first()
+        Invitation.objects.select_for_update()
+        .select_related("organization")
+        .filter(token=token)
+        .first()
     )
     if invitation is None:
         raise InvitationError(_("This invitation does not exist."))

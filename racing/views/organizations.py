@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from racing.exceptions import InvitationError
 from racing.forms import InvitationForm, OrganizationForm
+from racing.hooks import collect_organizer_links
 from racing.models import Invitation, Membership
 from racing.permissions import get_membership
 from racing.services.organizations import accept_invitation, create_organization, invite_staff
@@ -47,6 +48,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if membership.is_owner
         else Invitation.objects.none(),
         "invitation_form": InvitationForm() if membership.is_owner else None,
+        "organizer_links": collect_organizer_links(organization, membership),
     }
     return render(request, "racing/organization_detail.html", context)
 
@@ -90,6 +92,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
         "members": organization.memberships.select_related("user"),
         "invitations": organization.invitations.filter(accepted_at__isnull=True),
         "invitation_form": form,
+        "organizer_links": collect_organizer_links(organization, membership),
     }
     return render(request, "racing/organization_detail.html", context, status=400)
 

@@ -30,8 +30,14 @@ class Command(BaseCommand):
             for argv in getattr(module, "background_commands", lambda: [])():
                 background.append(subprocess.Popen([sys.executable, "manage.py", *argv]))  # noqa: S603
         server = [
-            sys.executable, "-m", "uvicorn", "config.asgi:application",
-            "--host", options["host"], "--port", str(options["port"]),
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
         ]
         try:
             subprocess.run(server, check=False)  # noqa: S603

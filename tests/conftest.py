@@ -1,0 +1,128 @@
+"""Shared test setup: personas, service markers and the real-server fixtures."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from racing.models import Membership, Organization
+
+SHARED_TIMING = os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "timing")
+)
+REQUIRE_SERVICES = os.environ.get("PADDOCK_REQUIRE_SERVICES") == "1"
+PASSWORD = "correct-horse-battery-42"
+
+
+def uses_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def uses_redis() -> bool:
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_SERVICES and not (uses_postgres() and uses_redis()):
+        pytest.exit(
+            "PADDOCK_REQUIRE_SERVICES=1 but DATABASE_URL/REDIS_URL do not point at "
+            "PostgreSQL and Redis",
+            returncode=3,
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("postgres") and not uses_postgres():
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)"))
+        if item.get_closest_marker("redis") and not uses_redis():
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI does)"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., Any]:
+    def make(email: str, *, verified: bool = True, **extra: Any) -> Any:
+        User = get_user_model()
+        user = User.objects.create_user(
+            username=email.split("@")[0] + str(User.objects.count()),
+            email=email,
+            password=PASSWORD,
+            **extra,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_organization(db: None) -> Callable[..., Organization]:
+    def make(
+        name: str = "Shanghai Motor Club", *, owner: Any = None, staff: Any = None, **fields: Any
+    ) -> Organization:
+        slug = fields.pop("slug", None) or name.lower().replace(" ", "-")
+        organization = Organization.objects.create(
+            name=name, slug=slug, contact_email=f"contact@{slug}.test", **fields
+        )
+        if owner is not None:
+            Membership.objects.create(organization=organization, user=owner, role="owner")
+        if staff is not None:
+            Membership.objects.create(organization=organization, user=staff, role="staff")
+        return organization
+
+    return make
+
+
+@pytest.fixture
+def organizer(make_user: Callable[..., Any]) -> Any:
+    """Owner of `organization`."""
+    return make_user("owner@club.test")
+
+
+@pytest.fixture
+def staff_member(make_user: Callable[..., Any]) -> Any:
+    """Staff (not owner) of `organization`."""
+    return make_user("staff@club.test")
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., Any]) -> Any:
+    """Owner of `other_organization`, a rival club: must never see `organization`'s data."""
+    return make_user("rival@other.test")
+
+
+@pytest.fixture
+def driver(make_user: Callable[..., Any]) -> Any:
+    return make_user("driver@example.test", first_name="Min", last_name="Zhang")
+
+
+@pytest.fixture
+def organization(
+    make_organization: Callable[..., Organization], organizer: Any, staff_member: Any
+) -> Organization:
+    return make_organization("Shanghai Motor Club", owner=organizer, staff=staff_member)
+
+
+@pytest.fixture
+def other_organization(
+    make_organization: Callable[..., Organization], outsider: Any
+) -> Organization:
+    return make_organization("Rival Racing", owner=outsider)
+
+
+@pytest.fixture
+def shared_timing_dir() -> str:
+    if not os.path.isdir(SHARED_TIMING):
+        pytest.skip(f"timing captures not found at {SHARED_TIMING} (only in the project workspace)")
+    return SHARED_TIMING
