@@ -93,9 +93,9 @@ class FakeStripe:
 
     # --- what tests inspect -------------------------------------------------------------------
 
-    def calls(self, method: str, path_prefix: str, *, replayed: bool | None = None) -> list[
-        RecordedRequest
-    ]:
+    def calls(
+        self, method: str, path_prefix: str, *, replayed: bool | None = None
+    ) -> list[RecordedRequest]:
         with self._lock:
             return [
                 r
@@ -163,9 +163,9 @@ class FakeStripe:
 
     # --- the HTTP API -------------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, params: dict[str, Any], key: str | None) -> tuple[
-        int, dict[str, Any], bool
-    ]:
+    def handle(
+        self, method: str, path: str, params: dict[str, Any], key: str | None
+    ) -> tuple[int, dict[str, Any], bool]:
         with self._lock:
             fingerprint = json.dumps([method, path, params], sort_keys=True)
             if key and method == "POST" and key in self._idempotency:
@@ -246,8 +246,8 @@ class FakeStripe:
         if "wechat_pay" in methods:
             if currency not in WECHAT_PAY_CURRENCIES:
                 raise StripeFakeError(400, f"wechat_pay does not support {currency}")
-            client = (params.get("payment_method_options") or {}).get("wechat_pay", {}).get(
-                "client"
+            client = (
+                (params.get("payment_method_options") or {}).get("wechat_pay", {}).get("client")
             )
             if client != "web":
                 raise StripeFakeError(
@@ -288,9 +288,9 @@ class FakeStripe:
         self.sessions[session_id] = session
         return session
 
-    def _new_payment_intent(self, session: dict[str, Any], *, method: str, status: str) -> dict[
-        str, Any
-    ]:
+    def _new_payment_intent(
+        self, session: dict[str, Any], *, method: str, status: str
+    ) -> dict[str, Any]:
         intent_id = "pi_" + secrets.token_hex(12)
         received = session["amount_total"] if status == "succeeded" else 0
         intent = {
@@ -349,9 +349,11 @@ def _make_handler(state: FakeStripe) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length).decode() if length else split.query
             if self.headers.get("Authorization") != f"Bearer {state.api_key}":
-                status, body, replayed = 401, {
-                    "error": {"type": "invalid_request_error", "message": "Invalid API Key"}
-                }, False
+                status, body, replayed = (
+                    401,
+                    {"error": {"type": "invalid_request_error", "message": "Invalid API Key"}},
+                    False,
+                )
             else:
                 status, body, replayed = state.handle(
                     method, split.path, decode_form(raw), self.headers.get("Idempotency-Key")

@@ -20,9 +20,9 @@ def stripe_signature(payload: bytes, secret: str, *, timestamp: int | None = Non
     return f"t={t},v1={digest}"
 
 
-def signed_event(event: dict[str, Any], secret: str, *, timestamp: int | None = None) -> tuple[
-    bytes, str
-]:
+def signed_event(
+    event: dict[str, Any], secret: str, *, timestamp: int | None = None
+) -> tuple[bytes, str]:
     """The raw body and the signature header for posting `event` to the webhook."""
     payload = json.dumps(event, separators=(",", ":")).encode()
     return payload, stripe_signature(payload, secret, timestamp=timestamp)

@@ -153,7 +153,9 @@ def test_the_session_expires_with_the_hold_within_stripes_limits(
     ("amount", "currency", "minor"),
     [("1280.00", "CNY", 128000), ("0.015", "USD", 2), ("5000", "JPY", 5000)],
 )
-def test_amounts_are_converted_to_stripes_minor_units(amount: str, currency: str, minor: int) -> None:
+def test_amounts_are_converted_to_stripes_minor_units(
+    amount: str, currency: str, minor: int
+) -> None:
     from decimal import Decimal
 
     assert payments.to_minor_units(Decimal(amount), currency) == minor

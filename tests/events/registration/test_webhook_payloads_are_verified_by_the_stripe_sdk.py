@@ -14,7 +14,9 @@ def completed_event(fake_stripe: FakeStripe) -> dict[str, object]:
     session = fake_stripe._create_session(
         {
             "mode": "payment",
-            "line_items": [{"quantity": "1", "price_data": {"currency": "cny", "unit_amount": "100"}}],
+            "line_items": [
+                {"quantity": "1", "price_data": {"currency": "cny", "unit_amount": "100"}}
+            ],
             "metadata": {"paddock_payment_id": "3"},
         }
     )
