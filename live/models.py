@@ -1,0 +1,122 @@
+"""Live timing state: one row per live session, its numbered deltas and its raw feed.
+
+`LiveSession.snapshot` holds the snapshot JSON exactly as spectators receive it (see
+`live.standings.SNAPSHOT_KEYS`): top level `seq`, `flag`, `laps_to_go`, `time_to_go_ms`,
+`elapsed_ms`, `session` and `rows`. `engine_state` holds what the standings engine needs to carry
+on after a restart (competitors, passings, best laps); it is private to `live.services`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveSession(models.Model):
+    class Mode(models.TextChoices):
+        RACE = "race", _("Race")
+        PRACTICE = "practice", _("Practice")
+        QUALIFYING = "qualifying", _("Qualifying")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not started")
+        LIVE = "live", _("Live")
+        FINISHED = "finished", _("Finished")
+
+    class Source(models.TextChoices):
+        RMONITOR = "rmonitor", _("RMonitor")
+        P3 = "p3", _("MYLAPS P3")
+        SIMULATOR = "simulator", _("Simulator")
+        REPLAY = "replay", _("Replay")
+
+    name = models.CharField(_("name"), max_length=200)
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.RACE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    source = models.CharField(
+        _("timing source"), max_length=16, choices=Source.choices, default=Source.RMONITOR
+    )
+    # Grows by one with every published change; spectators use it to detect a missed delta.
+    seq = models.BigIntegerField(_("sequence number"), default=0)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    engine_state = models.JSONField(_("engine state"), default=dict, blank=True)
+    # Passings closer together than this are double reads of one crossing (P3 only).
+    min_lap_ms = models.PositiveIntegerField(_("minimum lap time (ms)"), default=20_000)
+    # Records that could not be parsed or failed their CRC: counted, never applied.
+    rejected_records = models.PositiveIntegerField(_("rejected records"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LiveDelta(models.Model):
+    """One published change: what a spectator at `seq - 1` applies to reach `seq`."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="deltas")
+    seq = models.BigIntegerField(_("sequence number"))
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("live delta")
+        verbose_name_plural = _("live deltas")
+        ordering = ["session", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "seq"], name="live_delta_unique_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}#{self.seq}"
+
+
+class LiveFeedChunk(models.Model):
+    """Raw bytes exactly as received from the timing system, kept so a session can be replayed."""
+
+    class Format(models.TextChoices):
+        RMONITOR = "rmonitor", _("RMonitor")
+        P3 = "p3", _("MYLAPS P3")
+        SIMULATOR = "simulator", _("Simulator")
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="feed_chunks")
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices)
+    data = models.BinaryField(_("data"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("raw feed chunk")
+        verbose_name_plural = _("raw feed chunks")
+        ordering = ["session", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.id} ({len(self.data)} B)"
+
+
+class LiveTransponder(models.Model):
+    """Transponder -> board row for a session, when no registered entry carries the transponder."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="transponders")
+    transponder = models.BigIntegerField(_("transponder"))
+    number = models.CharField(_("car number"), max_length=16, blank=True)
+    name = models.CharField(_("driver or team"), max_length=200, blank=True)
+    class_name = models.CharField(_("class"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("transponder mapping")
+        verbose_name_plural = _("transponder mappings")
+        ordering = ["session", "transponder"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "transponder"], name="live_transponder_unique_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transponder} -> {self.number or '?'}"
