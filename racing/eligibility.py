@@ -165,8 +165,7 @@ class ClassRules:
                 continue
             if f.name == "licences":
                 out[f.name] = [
-                    {k: v for k, v in dataclasses.asdict(r).items() if v is not None}
-                    for r in value
+                    {k: v for k, v in dataclasses.asdict(r).items() if v is not None} for r in value
                 ]
             elif f.name == "age":
                 # `is`, not `in (None, False)`: an age of 0 equals False and must be kept.
@@ -233,12 +232,8 @@ class GradeLadder:
 # ---------------------------------------------------------------------------------------------
 
 MESSAGES: dict[str, str] = {
-    "licence.missing": gettext_noop(
-        "A competition licence is required: %(accepted)s."
-    ),
-    "licence.not_yet_valid": gettext_noop(
-        "Licence %(number)s is only valid from %(valid_from)s."
-    ),
+    "licence.missing": gettext_noop("A competition licence is required: %(accepted)s."),
+    "licence.not_yet_valid": gettext_noop("Licence %(number)s is only valid from %(valid_from)s."),
     "licence.expired": gettext_noop("Licence %(number)s expired on %(valid_to)s."),
     "licence.temporary_not_allowed": gettext_noop(
         "Licence %(number)s is temporary, and this class does not accept temporary licences."
@@ -266,8 +261,7 @@ MESSAGES: dict[str, str] = {
         "You must be at most %(max_age)s years old on the event date; you will be %(age)s."
     ),
     "age.too_young_in_year": gettext_noop(
-        "This class is for drivers who turn %(min_age)s or older during %(year)s; you turn "
-        "%(age)s."
+        "This class is for drivers who turn %(min_age)s or older during %(year)s; you turn %(age)s."
     ),
     "age.too_old_in_year": gettext_noop(
         "This class is for drivers who turn %(max_age)s or younger during %(year)s; you turn "
@@ -325,8 +319,7 @@ MESSAGES: dict[str, str] = {
         "The engine homologation number is missing; this class requires homologated equipment."
     ),
     "vehicle.classic_certificate_missing": gettext_noop(
-        "This class is for recognised classic vehicles: add the classic-vehicle certificate "
-        "number."
+        "This class is for recognised classic vehicles: add the classic-vehicle certificate number."
     ),
 }
 
@@ -488,7 +481,9 @@ def _weight_failures(rules: ClassRules, driver: Driver) -> list[Failure]:
         return [Failure("weight.missing")]
     if driver.weight_kg < minimum:
         return [
-            Failure("weight.too_light", {"min_weight": str(minimum), "weight": str(driver.weight_kg)})
+            Failure(
+                "weight.too_light", {"min_weight": str(minimum), "weight": str(driver.weight_kg)}
+            )
         ]
     return []
 
@@ -519,7 +514,10 @@ def _vehicle_failures(rules: ClassRules, vehicle: Vehicle | None) -> list[Failur
         out.append(
             Failure(
                 "vehicle.powertrain_not_allowed",
-                {"powertrain": vehicle.powertrain.upper(), "allowed": _upper_list(rules.powertrains)},
+                {
+                    "powertrain": vehicle.powertrain.upper(),
+                    "allowed": _upper_list(rules.powertrains),
+                },
             )
         )
     if rules.vehicle_year_min is not None and vehicle.year < rules.vehicle_year_min:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,7 +112,9 @@ class DriverProfile(models.Model):
     guardian_consent = models.BooleanField(
         _("the guardian consents to this minor taking part in motorsport"), default=False
     )
-    guardian_consent_at = models.DateTimeField(_("guardian consent given at"), null=True, blank=True)
+    guardian_consent_at = models.DateTimeField(
+        _("guardian consent given at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -129,9 +130,6 @@ class DriverProfile(models.Model):
         if self.name_zh and self.name_latin:
             return f"{self.name_zh} {self.name_latin}"
         return self.name_zh or self.name_latin
-
-    def get_absolute_url(self) -> str:
-        return reverse("racing:profile")
 
     def is_minor(self, on: date | None = None) -> bool:
         return age_on(self.date_of_birth, on or timezone.localdate()) < ADULT_AGE

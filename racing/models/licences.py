@@ -26,6 +26,7 @@ class Discipline(models.TextChoices):
     REGULARITY = "regularity", _("Regularity and touring")
     DRAG = "drag", _("Drag racing")
 
+
 issuer_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{1,15}$",
     _("Use 2 to 16 capital letters, digits or hyphens, for example CAMF."),

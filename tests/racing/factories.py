@@ -35,7 +35,9 @@ def make_profile(user: Any, **fields: Any) -> DriverProfile:
     return DriverProfile.objects.create(user=user, **values)
 
 
-def make_licence(profile: DriverProfile, issuer: str = "CAMF", grade: str | None = "B", **fields: Any) -> Licence:
+def make_licence(
+    profile: DriverProfile, issuer: str = "CAMF", grade: str | None = "B", **fields: Any
+) -> Licence:
     the_issuer = LicenceIssuer.objects.get(code=issuer)
     values: dict[str, Any] = {
         "discipline": "circuit",
@@ -63,7 +65,9 @@ def make_vehicle(owner: DriverProfile, **fields: Any) -> Vehicle:
     return Vehicle.objects.create(owner=owner, **values)
 
 
-def make_class(organization: Organization, name: str = "Touring 2000", **fields: Any) -> CompetitionClass:
+def make_class(
+    organization: Organization, name: str = "Touring 2000", **fields: Any
+) -> CompetitionClass:
     values: dict[str, Any] = {
         "slug": name.lower().replace(" ", "-"),
         "tier": "national",

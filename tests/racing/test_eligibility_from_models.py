@@ -27,12 +27,17 @@ def test_a_driver_with_a_good_licence_and_car_is_eligible(
     make_licence(profile, grade="A")
     car = make_vehicle(profile)
     touring = make_class(organization, rules=NATIONAL)
-    assert check_driver_for_class(
-        competition_class=touring, profile=profile, vehicle=car, event_date=EVENT
-    ) == []
+    assert (
+        check_driver_for_class(
+            competition_class=touring, profile=profile, vehicle=car, event_date=EVENT
+        )
+        == []
+    )
 
 
-def test_the_stored_licences_and_vehicle_are_checked(driver: Any, organization: Organization) -> None:
+def test_the_stored_licences_and_vehicle_are_checked(
+    driver: Any, organization: Organization
+) -> None:
     profile = make_profile(driver)
     make_licence(profile, grade="C", medical_valid_to=date(2026, 6, 12))
     car = make_vehicle(profile, power_kw=300)
@@ -57,7 +62,9 @@ def test_an_issuer_an_admin_adds_can_be_required_by_a_class(
     driver: Any, organization: Organization
 ) -> None:
     macau_karting = LicenceIssuer.objects.create(code="MKC", name_zh="澳门卡丁", name_en="MKC")
-    LicenceGrade.objects.create(issuer=macau_karting, code="J", name_zh="青少年", name_en="J", rank=1)
+    LicenceGrade.objects.create(
+        issuer=macau_karting, code="J", name_zh="青少年", name_en="J", rank=1
+    )
     profile = make_profile(driver)
     make_licence(profile, issuer="MKC", grade="J", discipline="karting")
     kart_class = make_class(
@@ -65,9 +72,12 @@ def test_an_issuer_an_admin_adds_can_be_required_by_a_class(
         "Junior",
         rules={"licences": [{"issuer": "MKC", "discipline": "karting", "min_grade": "J"}]},
     )
-    assert check_driver_for_class(
-        competition_class=kart_class, profile=profile, vehicle=None, event_date=EVENT
-    ) == []
+    assert (
+        check_driver_for_class(
+            competition_class=kart_class, profile=profile, vehicle=None, event_date=EVENT
+        )
+        == []
+    )
 
 
 def test_a_navigator_is_checked_only_for_a_licence(driver: Any, organization: Organization) -> None:
@@ -81,10 +91,16 @@ def test_a_navigator_is_checked_only_for_a_licence(driver: Any, organization: Or
             "age": {"min_age": 18},
         },
     )
-    assert check_driver_for_class(
-        competition_class=rally, profile=profile, vehicle=None, event_date=EVENT,
-        role=Role.NAVIGATOR,
-    ) == []
+    assert (
+        check_driver_for_class(
+            competition_class=rally,
+            profile=profile,
+            vehicle=None,
+            event_date=EVENT,
+            role=Role.NAVIGATOR,
+        )
+        == []
+    )
 
 
 def test_failures_are_described_in_the_active_language(
@@ -98,9 +114,7 @@ def test_failures_are_described_in_the_active_language(
         competition_class=touring, profile=profile, vehicle=make_vehicle(profile), event_date=EVENT
     )
     with translation.override("en"):
-        assert describe_failure(failure) == (
-            "A competition licence is required: CAMF Circuit."
-        )
+        assert describe_failure(failure) == ("A competition licence is required: CAMF Circuit.")
     with translation.override("zh-hans"):
         assert "CAMF 场地赛" in describe_failure(failure)
         assert describe_failure(failure) != failure.message

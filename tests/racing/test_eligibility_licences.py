@@ -57,9 +57,7 @@ def test_a_licence_is_valid_on_its_first_day() -> None:
 
 def test_it_refuses_a_temporary_licence_when_the_class_does_not_allow_them() -> None:
     the_rules = rules(**CAMF_B, temporary_licence_allowed=False)
-    assert codes(the_rules, licences=[licence(temporary=True)]) == [
-        "licence.temporary_not_allowed"
-    ]
+    assert codes(the_rules, licences=[licence(temporary=True)]) == ["licence.temporary_not_allowed"]
 
 
 def test_it_accepts_a_temporary_licence_when_the_class_allows_them() -> None:

@@ -134,7 +134,9 @@ def test_every_failure_has_a_message_that_formats(rules, driver, held, vehicle, 
 
 @PROPERTY
 @given(class_rules(), drivers, st.lists(licences(), max_size=4), st.none() | vehicles, event_dates)
-def test_the_order_of_licences_does_not_change_the_verdict(rules, driver, held, vehicle, day) -> None:  # type: ignore[no-untyped-def]
+def test_the_order_of_licences_does_not_change_the_verdict(
+    rules, driver, held, vehicle, day
+) -> None:  # type: ignore[no-untyped-def]
     forward = verdict(rules, driver, held, vehicle, day)
     backward = verdict(rules, driver, list(reversed(held)), vehicle, day)
     assert (forward == []) == (backward == [])
@@ -208,7 +210,9 @@ def test_the_age_reached_in_the_year_is_the_exact_age_or_one_more(birth, day) ->
 
 @PROPERTY
 @given(st.sampled_from(ISSUERS), st.data(), event_dates)
-def test_a_valid_licence_passes_exactly_when_its_grade_reaches_the_minimum(issuer, data, day) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_licence_passes_exactly_when_its_grade_reaches_the_minimum(
+    issuer, data, day
+) -> None:  # type: ignore[no-untyped-def]
     ladder = LADDER.by_issuer[issuer]
     need = data.draw(st.sampled_from(ladder))
     have = data.draw(st.sampled_from(ladder))

@@ -68,9 +68,7 @@ def test_it_applies_battery_limits_inclusively() -> None:
     assert codes(limits, the_vehicle=vehicle(**ev, battery_kwh=Decimal("120.1"))) == [
         "vehicle.battery_too_large"
     ]
-    assert codes(limits, the_vehicle=vehicle(**ev, battery_kwh=None)) == [
-        "vehicle.battery_missing"
-    ]
+    assert codes(limits, the_vehicle=vehicle(**ev, battery_kwh=None)) == ["vehicle.battery_missing"]
 
 
 def test_homologated_classes_need_both_chassis_and_engine_numbers() -> None:
