@@ -1,24 +1,292 @@
-"""Publishing of live deltas to spectators. Owned by live-fanout (issue 6 part 2).
+"""Delivery of live timing frames: publish once, fan out locally.
 
-Contract used by `live.services`: `publish(session_id, message)` is called inside
-`transaction.on_commit`, with `message = {"type": "delta", "seq": n, ...}`. This first version
-sends one group message on the channel layer; live-fanout replaces the delivery side.
+`publish(session_id, message)` runs after commit in whichever process applied the timing event. It
+encodes the frame to JSON text once and sends it to the channel-layer group `live.<id>`.
+
+Every server process keeps at most one channel-layer subscription per live session (`FanoutHub`),
+however many spectators it serves. The subscription hands the same already-encoded ASGI event to
+each local socket's `Outbox`, a small bounded queue with its own writer, so one slow phone cannot
+stall the others. The naive Channels pattern (each consumer in the group, each getting its own copy
+through the layer) collapses at a few hundred spectators: see docs in TIMING.md section 4.
+
+The channel layer is at-most-once; the frames carry `seq`, and a spectator that sees a gap asks
+for a fresh snapshot. That is also how a socket that fell too far behind recovers: it is closed
+with `LAGGING_CLOSE_CODE` and reconnects.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+logger = logging.getLogger(__name__)
+
+FRAME_MESSAGE_TYPE = "live.frame"
+# A socket more than this many frames behind (about ten seconds at 10 updates per second) is closed
+# and resyncs from a snapshot: cheaper than buffering for it, and it would show stale data anyway.
+MAX_BACKLOG = 100
+# Like HTTP 429: the client fell too far behind; it reconnects and gets a fresh snapshot.
+LAGGING_CLOSE_CODE = 4429
+# The in-memory layer forgets group members after a day (`group_expiry`); 24-hour races outlast
+# that, so the subscription renews its membership well before.
+GROUP_RENEW_SECONDS = 3600.0
+RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
 
 def group_name(session_id: int) -> str:
-    return f"live.session.{session_id}"
+    return f"live.{session_id}"
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
 
 def publish(session_id: int, message: dict[str, Any]) -> None:
+    """Send one frame (a delta with its `seq`) to every spectator of the session, in all processes.
+
+    Called from `transaction.on_commit`, so from synchronous code. The frame is encoded here, once;
+    the layer message carries it as text next to its `seq`.
+    """
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group_name(session_id), message)
+    frame = {"type": FRAME_MESSAGE_TYPE, "seq": int(message["seq"]), "text": encode(message)}
+    async_to_sync(layer.group_send)(group_name(session_id), frame)
+
+
+@dataclass
+class HubStats:
+    """Process-wide counters, for tests and for the logs."""
+
+    frames_received: int = 0
+    malformed_messages: int = 0
+    lagging_sockets_closed: int = 0
+    ignored_client_messages: int = 0
+    subscription_errors: int = 0
+
+
+class Outbox:
+    """One spectator socket's bounded queue of encoded events and the task that writes them.
+
+    Frames with `seq` at or below `sent_seq` are skipped: they are already contained in what the
+    socket received first (its snapshot), or duplicates.
+    """
+
+    def __init__(self, send: Send, *, on_lagging: Callable[[Outbox], None]) -> None:
+        self._send = send
+        self._on_lagging = on_lagging
+        self._pending: deque[tuple[int, dict[str, Any]]] = deque()
+        self._wakeup: asyncio.Future[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self.sent_seq = -1
+        self.lagging = False
+        self.closed = False
+
+    def deliver(self, seq: int, event: dict[str, Any]) -> None:
+        """Queue an event without waiting; called by the hub for every local socket."""
+        if self.lagging or self.closed:
+            return
+        if len(self._pending) >= MAX_BACKLOG:
+            self.lagging = True
+            self._pending.clear()
+            self._on_lagging(self)
+            self._wake()
+            return
+        self._pending.append((seq, event))
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
+
+    def start(self, *, sent_seq: int) -> None:
+        """Begin writing queued frames newer than `sent_seq` (what the socket already has)."""
+        self.sent_seq = sent_seq
+        self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                while self._pending:
+                    seq, event = self._pending.popleft()
+                    if seq <= self.sent_seq:
+                        continue
+                    self.sent_seq = seq
+                    await self._send(event)
+                if self.lagging:
+                    await self._send({"type": "websocket.close", "code": LAGGING_CLOSE_CODE})
+                    return
+                self._wakeup = loop.create_future()
+                await self._wakeup
+                self._wakeup = None
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The client went away mid-send; its disconnect event ends the consumer.
+            logger.debug("live socket write failed", exc_info=True)
+        finally:
+            self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+        self._pending.clear()
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+
+
+@dataclass
+class _Subscription:
+    session_id: int
+    members: set[Outbox] = field(default_factory=set)
+    ready: asyncio.Future[None] | None = None
+    task: asyncio.Task[None] | None = None
+
+
+class FanoutHub:
+    """One channel-layer subscription per live session with local spectators, per process.
+
+    The subscription lives while at least one local socket is subscribed: reference counting by
+    membership, so it ends when the last local spectator leaves.
+    """
+
+    def __init__(self) -> None:
+        self._subscriptions: dict[int, _Subscription] = {}
+        self.stats = HubStats()
+
+    def subscription_count(self) -> int:
+        return len(self._subscriptions)
+
+    def member_count(self, session_id: int) -> int:
+        subscription = self._subscriptions.get(session_id)
+        return len(subscription.members) if subscription else 0
+
+    async def subscribe(self, session_id: int, outbox: Outbox) -> None:
+        """Add a socket; returns once this process is in the session's group, so that any frame
+        published after a snapshot is read afterwards reaches the socket."""
+        subscription = self._subscriptions.get(session_id)
+        if subscription is None:
+            loop = asyncio.get_running_loop()
+            subscription = _Subscription(session_id=session_id, ready=loop.create_future())
+            self._subscriptions[session_id] = subscription
+            subscription.task = loop.create_task(self._run(subscription))
+        subscription.members.add(outbox)
+        assert subscription.ready is not None
+        try:
+            await asyncio.shield(subscription.ready)
+        except BaseException:
+            await self.unsubscribe(session_id, outbox)
+            raise
+
+    async def unsubscribe(self, session_id: int, outbox: Outbox) -> None:
+        subscription = self._subscriptions.get(session_id)
+        if subscription is None:
+            return
+        subscription.members.discard(outbox)
+        if subscription.members:
+            return
+        # Removed before awaiting: a spectator arriving meanwhile starts a fresh subscription
+        # instead of joining one that is shutting down.
+        del self._subscriptions[session_id]
+        assert subscription.task is not None
+        subscription.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await subscription.task
+
+    def drop(self, session_id: int, outbox: Outbox) -> None:
+        """Stop feeding a lagging socket at once; its consumer unsubscribes when it disconnects."""
+        subscription = self._subscriptions.get(session_id)
+        if subscription is not None:
+            subscription.members.discard(outbox)
+        self.stats.lagging_sockets_closed += 1
+
+    async def _run(self, subscription: _Subscription) -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            raise RuntimeError("live fan-out needs a channel layer (CHANNEL_LAYERS)")
+        group = group_name(subscription.session_id)
+        attempt = 0
+        while True:
+            channel: str | None = None
+            renewer: asyncio.Task[None] | None = None
+            try:
+                channel = await layer.new_channel("live.hub.")
+                await layer.group_add(group, channel)
+                renewer = asyncio.get_running_loop().create_task(
+                    self._renew_membership(layer, group, channel)
+                )
+                assert subscription.ready is not None
+                if not subscription.ready.done():
+                    subscription.ready.set_result(None)
+                attempt = 0
+                await self._receive_loop(layer, group, channel, subscription)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A broken layer connection: frames were lost, and spectators will see the gap in
+                # `seq` on the next frame and resync. Subscribe again, with back-off.
+                self.stats.subscription_errors += 1
+                logger.exception("live fan-out subscription for %s failed; retrying", group)
+                await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
+                attempt += 1
+            finally:
+                if renewer is not None:
+                    renewer.cancel()
+                if channel is not None:
+                    with contextlib.suppress(Exception):
+                        await asyncio.shield(layer.group_discard(group, channel))
+
+    @staticmethod
+    async def _renew_membership(layer: Any, group: str, channel: str) -> None:
+        # Separate from the receive loop on purpose: the Redis pub/sub layer drops a channel whose
+        # receive() is cancelled, so the receive must never be wrapped in a timeout.
+        while True:
+            await asyncio.sleep(GROUP_RENEW_SECONDS)
+            await layer.group_add(group, channel)
+
+    async def _receive_loop(
+        self, layer: Any, group: str, channel: str, subscription: _Subscription
+    ) -> None:
+        stats = self.stats
+        members = subscription.members
+        while True:
+            message = await layer.receive(channel)
+            text = message.get("text")
+            seq = message.get("seq")
+            if not isinstance(text, str) or not isinstance(seq, int):
+                stats.malformed_messages += 1
+                logger.warning("ignoring malformed live frame on %s", group)
+                continue
+            stats.frames_received += 1
+            # One dict for every socket: the frame was encoded once by `publish`.
+            event = {"type": "websocket.send", "text": text}
+            for outbox in tuple(members):
+                outbox.deliver(seq, event)
+
+
+_hubs: dict[asyncio.AbstractEventLoop, FanoutHub] = {}
+
+
+def get_hub() -> FanoutHub:
+    """The hub of the running event loop (one per server process in production; tests get a fresh
+    one per test loop)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        for stale in [known for known in _hubs if known.is_closed()]:
+            del _hubs[stale]
+        hub = _hubs[loop] = FanoutHub()
+    return hub

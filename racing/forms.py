@@ -6,13 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from racing.models import Membership, Organization
 
 
+class UpperCaseCharField(forms.CharField):
+    def to_python(self, value: object) -> str:
+        return super().to_python(value).upper()
+
+
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "contact_email", "contact_phone", "website", "currency", "time_zone"]
-
-    def clean_currency(self) -> str:
-        return (self.cleaned_data.get("currency") or "").upper()
+        field_classes = {"currency": UpperCaseCharField}
 
 
 class InvitationForm(forms.Form):

@@ -50,6 +50,16 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Rate limits live in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     def make(email: str, *, verified: bool = True, **extra: Any) -> Any:

@@ -93,7 +93,7 @@ def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
             _("This invitation was sent to %(email)s. Log in with that address to accept it.")
             % {"email": invitation.email}
         )
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         organization=invitation.organization, user=user, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()

@@ -19,7 +19,8 @@ def locale_dirs() -> list[Path]:
     base = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
-        if path.is_relative_to(base) and (path / "locale").is_dir():
+        own = path.is_relative_to(base) and "site-packages" not in path.parts
+        if own and (path / "locale").is_dir():
             dirs.append(path / "locale")
     return [d for d in dirs if d.is_dir()]
 

@@ -1,0 +1,25 @@
+"""Extension points so that apps above `events` (live) can add to its pages without `events`
+importing them.
+
+An app appends a callable in its AppConfig.ready(); events' views call each one.
+- live_now: f() -> list of LiveNow items shown under "Live now" on the home page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LiveNow:
+    title: str  # e.g. "Race 2 — Shanghai Club Cup"
+    url: str  # where to watch it
+    event_slug: str = ""
+
+
+live_now: list[Callable[[], list[LiveNow]]] = []
+
+
+def collect_live_now() -> list[LiveNow]:
+    return [item for provider in live_now for item in provider()]

@@ -1,0 +1,273 @@
+"""Writes to events, their schedule and entry classes.
+
+Every change goes through here so that the event's calendar SEQUENCE and updated_at move with
+it: subscribed calendars only replace their copy of an event when the SEQUENCE goes up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from events.exceptions import EventStateError
+from events.models import EntryClass, Event, Session
+from racing.models import Organization
+
+EDITABLE_STATUSES = {Event.Status.DRAFT, Event.Status.PUBLISHED}
+
+
+def unique_event_slug(title: str, *, starts_at: datetime | None = None) -> str:
+    base = slugify(title)[:80] or "event"
+    if starts_at is not None and str(starts_at.year) not in base:
+        base = f"{base}-{starts_at.year}"
+    slug, n = base, 2
+    while Event.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def touch_event(*, event: Event) -> None:
+    """Bump the calendar SEQUENCE and updated_at of an event after any change to it."""
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1, updated_at=now)
+    event.refresh_from_db(fields=["sequence", "updated_at"])
+
+
+def _lock(event: Event) -> Event:
+    return Event.objects.select_for_update().select_related("organization").get(pk=event.pk)
+
+
+def _require_editable(event: Event) -> None:
+    if event.status not in EDITABLE_STATUSES:
+        raise EventStateError(
+            _("A %(status)s event can no longer be changed.")
+            % {"status": event.get_status_display().lower()}
+        )
+
+
+def _check_sessions_fit(event: Event) -> None:
+    outside = event.sessions.exclude(starts_at__gte=event.starts_at, ends_at__lte=event.ends_at)
+    if outside.exists():
+        names = ", ".join(s.display_name for s in outside[:3])
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "These sessions would fall outside the event: %(names)s. "
+                    "Move them first, or choose dates that include them."
+                )
+                % {"names": names}
+            }
+        )
+
+
+@transaction.atomic
+def create_event(*, organization: Organization, slug: str = "", **fields: Any) -> Event:
+    event = Event(organization=organization, **fields)
+    event.slug = slug or unique_event_slug(event.title, starts_at=event.starts_at)
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def update_event(*, event: Event, **fields: Any) -> Event:
+    locked = _lock(event)
+    _require_editable(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    _check_sessions_fit(locked)
+    locked.save()
+    touch_event(event=locked)
+    return locked
+
+
+@transaction.atomic
+def publish_event(*, event: Event) -> Event:
+    locked = _lock(event)
+    if locked.status == Event.Status.PUBLISHED:
+        return locked
+    if locked.status != Event.Status.DRAFT:
+        raise EventStateError(_("Only a draft event can be published."))
+    locked.full_clean()
+    locked.status = Event.Status.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at"])
+    touch_event(event=locked)
+    return locked
+
+
+@transaction.atomic
+def cancel_event(*, event: Event, reason: str) -> Event:
+    locked = _lock(event)
+    if locked.status == Event.Status.CANCELLED:
+        return locked
+    if locked.status not in EDITABLE_STATUSES:
+        raise EventStateError(_("A completed event cannot be cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for the cancellation.")})
+    locked.status = Event.Status.CANCELLED
+    locked.cancellation_reason = reason
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["status", "cancellation_reason", "cancelled_at"])
+    touch_event(event=locked)
+    return locked
+
+
+@transaction.atomic
+def complete_event(*, event: Event) -> Event:
+    locked = _lock(event)
+    if locked.status == Event.Status.COMPLETED:
+        return locked
+    if locked.status != Event.Status.PUBLISHED:
+        raise EventStateError(_("Only a published event can be completed."))
+    locked.status = Event.Status.COMPLETED
+    locked.save(update_fields=["status"])
+    touch_event(event=locked)
+    return locked
+
+
+def _shift(moment: datetime | None, delta: timedelta) -> datetime | None:
+    return None if moment is None else moment + delta
+
+
+@transaction.atomic
+def duplicate_event(*, event: Event, starts_at: datetime, title: str = "") -> Event:
+    """Copy an event as a new draft starting at `starts_at`, with its schedule and classes.
+
+    Every date moves by the same amount, so the next season's edition keeps its shape.
+    The copy gets a new slug and new calendar UIDs: it is a different event.
+    """
+    delta = starts_at - event.starts_at
+    copy = create_event(
+        organization=event.organization,
+        title=title or event.title,
+        tier=event.tier,
+        discipline=event.discipline,
+        venue_name=event.venue_name,
+        province=event.province,
+        city=event.city,
+        address=event.address,
+        latitude=event.latitude,
+        longitude=event.longitude,
+        time_zone=event.time_zone,
+        starts_at=starts_at,
+        ends_at=event.ends_at + delta,
+        all_day=event.all_day,
+        description=event.description,
+        poster=event.poster.name if event.poster else "",
+        registration_opens_at=_shift(event.registration_opens_at, delta),
+        registration_closes_at=_shift(event.registration_closes_at, delta),
+    )
+    Session.objects.bulk_create(
+        Session(
+            event=copy,
+            kind=s.kind,
+            name=s.name,
+            starts_at=s.starts_at + delta,
+            ends_at=s.ends_at + delta,
+        )
+        for s in event.sessions.all()
+    )
+    EntryClass.objects.bulk_create(
+        EntryClass(
+            event=copy,
+            name=c.name,
+            capacity=c.capacity,
+            fee=c.fee,
+            early_bird_fee=c.early_bird_fee,
+            early_bird_deadline=_shift(c.early_bird_deadline, delta),
+            approval_required=c.approval_required,
+            car_number_min=c.car_number_min,
+            car_number_max=c.car_number_max,
+            position=c.position,
+        )
+        for c in event.entry_classes.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def add_session(
+    *, event: Event, kind: str, starts_at: datetime, ends_at: datetime, name: str = ""
+) -> Session:
+    locked = _lock(event)
+    _require_editable(locked)
+    session = Session(event=locked, kind=kind, name=name, starts_at=starts_at, ends_at=ends_at)
+    session.full_clean()
+    session.save()
+    touch_event(event=locked)
+    return session
+
+
+@transaction.atomic
+def update_session(*, session: Session, **fields: Any) -> Session:
+    locked = _lock(session.event)
+    _require_editable(locked)
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    session.event = locked
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.updated_at = timezone.now()
+    session.full_clean()
+    session.save()
+    touch_event(event=locked)
+    return session
+
+
+@transaction.atomic
+def delete_session(*, session: Session) -> None:
+    locked = _lock(session.event)
+    _require_editable(locked)
+    Session.objects.filter(pk=session.pk).delete()
+    touch_event(event=locked)
+
+
+@transaction.atomic
+def add_entry_class(
+    *,
+    event: Event,
+    name: str,
+    capacity: int,
+    fee: Decimal,
+    **fields: Any,
+) -> EntryClass:
+    locked = _lock(event)
+    _require_editable(locked)
+    entry_class = EntryClass(event=locked, name=name, capacity=capacity, fee=fee, **fields)
+    entry_class.full_clean()
+    entry_class.save()
+    touch_event(event=locked)
+    return entry_class
+
+
+@transaction.atomic
+def update_entry_class(*, entry_class: EntryClass, **fields: Any) -> EntryClass:
+    locked = _lock(entry_class.event)
+    _require_editable(locked)
+    entry_class = EntryClass.objects.select_for_update().get(pk=entry_class.pk)
+    entry_class.event = locked
+    for name, value in fields.items():
+        setattr(entry_class, name, value)
+    entry_class.full_clean()
+    entry_class.save()
+    touch_event(event=locked)
+    return entry_class
+
+
+@transaction.atomic
+def delete_entry_class(*, entry_class: EntryClass) -> None:
+    locked = _lock(entry_class.event)
+    _require_editable(locked)
+    EntryClass.objects.filter(pk=entry_class.pk).delete()
+    touch_event(event=locked)

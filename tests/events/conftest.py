@@ -1,0 +1,94 @@
+"""Event factories for every events test (registration and results tests may use them too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from events.models import EntryClass, Event, Session
+from racing.models import Organization
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """An aware datetime in Shanghai time, the default zone of events."""
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def make_event(organization: Organization) -> Callable[..., Event]:
+    counter = iter(range(1, 10_000))
+
+    def make(**fields: Any) -> Event:
+        n = next(counter)
+        starts_at = fields.pop("starts_at", timezone.now() + timedelta(days=30 + n))
+        defaults: dict[str, Any] = {
+            "organization": organization,
+            "title": f"Club Cup round {n}",
+            "slug": f"club-cup-{n}",
+            "tier": "national",
+            "discipline": "circuit",
+            "venue_name": "Shanghai International Circuit",
+            "province": "shanghai",
+            "city": "Shanghai",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=9),
+            "status": Event.Status.PUBLISHED,
+            "registration_opens_at": starts_at - timedelta(days=60),
+            "registration_closes_at": starts_at - timedelta(days=2),
+        }
+        defaults.update(fields)
+        return Event.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def make_session() -> Callable[..., Session]:
+    def make(event: Event, **fields: Any) -> Session:
+        fields.setdefault("kind", Session.Kind.RACE)
+        fields.setdefault("starts_at", event.starts_at + timedelta(hours=1))
+        fields.setdefault("ends_at", fields["starts_at"] + timedelta(minutes=30))
+        return Session.objects.create(event=event, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_entry_class() -> Callable[..., EntryClass]:
+    def make(event: Event, **fields: Any) -> EntryClass:
+        fields.setdefault("name", "Rookie Cup")
+        fields.setdefault("capacity", 24)
+        fields.setdefault("fee", Decimal("800.00"))
+        return EntryClass.objects.create(event=event, **fields)
+
+    return make
+
+
+@pytest.fixture
+def event(
+    make_event: Callable[..., Event],
+    make_session: Callable[..., Session],
+    make_entry_class: Callable[..., EntryClass],
+) -> Event:
+    """A published event of `organization` a month ahead, with one race and one class."""
+    event = make_event(title="Shanghai Club Cup", slug="shanghai-club-cup")
+    make_session(event, name="Race 1")
+    make_entry_class(event)
+    return event
+
+
+@pytest.fixture
+def english() -> Any:
+    """Service messages in English (the site's default language is zh-hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
