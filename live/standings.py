@@ -19,7 +19,6 @@ rows changed (a row not in `order` is gone).
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -75,6 +74,7 @@ class Car:
     number: str = ""
     name: str = ""
     class_no: int | None = None
+    class_name: str = ""
     transponder: int | None = None
     # True once a competitor record ($A/$COMP, an entry, an ad hoc row) names this car.
     known: bool = False
@@ -167,6 +167,8 @@ def apply(state: State, event: TimingEvent) -> bool:
         car.name = " ".join(part for part in (event.first_name, event.last_name) if part)
         if event.class_no is not None:
             car.class_no = event.class_no
+        if event.class_name:
+            car.class_name = event.class_name
         if event.transponder:
             car.transponder = event.transponder
     elif isinstance(event, ClassInfo):
@@ -363,7 +365,9 @@ def rows(state: State) -> list[dict[str, Any]]:
     result = []
     for index, line in enumerate(lines):
         car = line.car
-        class_name = state.classes.get(str(car.class_no), "") if car.class_no is not None else ""
+        class_name = car.class_name or (
+            state.classes.get(str(car.class_no), "") if car.class_no is not None else ""
+        )
         class_counts[class_name] = class_counts.get(class_name, 0) + 1
         if index == 0:
             gap_ms, gap_laps, interval_ms, interval_laps = None, 0, None, 0
@@ -446,8 +450,3 @@ def apply_delta(snapshot_: dict[str, Any], delta: dict[str, Any]) -> dict[str, A
     order = delta.get("order", [row["key"] for row in snapshot_.get("rows", [])])
     result["rows"] = [by_key[key] for key in order]
     return result
-
-
-def encode(message: dict[str, Any]) -> str:
-    """The one JSON encoding of a snapshot or delta (compact: it goes to every spectator)."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)

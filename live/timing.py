@@ -32,6 +32,8 @@ class Competitor:
     transponder: int | None = None
     nationality: str = ""
     additional: str = ""
+    # Set when the class comes by name (an entry, an ad hoc row) rather than an RMonitor `$C` number.
+    class_name: str = ""
 
 
 @dataclass(frozen=True)

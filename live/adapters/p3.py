@@ -197,7 +197,7 @@ class P3Parser:
             end = self._buffer.find(bytes((EOF,)), 1)
             # A new start byte before the end byte means the earlier frame lost its tail.
             restart = self._buffer.find(bytes((SOF,)), 1)
-            if 0 < restart and (end < 0 or restart < end):
+            if restart > 0 and (end < 0 or restart < end):
                 self._reject("truncated", "frame cut short by a new start byte")
                 del self._buffer[:restart]
                 continue

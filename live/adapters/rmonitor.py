@@ -183,12 +183,19 @@ RECORDS: dict[str, tuple[int, Callable[[list[str]], TimingEvent]]] = {
     "G": (4, _race_row),
     "H": (4, _practice_row),
     "I": (0, lambda f: Reset(time_of_day=_at(f, 0), date=_at(f, 1))),
-    "J": (3, lambda f: LapPassing(reg_no=f[0].strip(), lap_ms=timing_ms(f[1]), total_ms=timing_ms(f[2]))),
+    "J": (
+        3,
+        lambda f: LapPassing(reg_no=f[0].strip(), lap_ms=timing_ms(f[1]), total_ms=timing_ms(f[2])),
+    ),
     "COR": (5, _correction),
     "L": (
         3,
         lambda f: LineCrossing(
-            car=f[0].strip(), line=f[1].strip(), line_name=f[2].strip(), date=_at(f, 3), time=_at(f, 4)
+            car=f[0].strip(),
+            line=f[1].strip(),
+            line_name=f[2].strip(),
+            date=_at(f, 3),
+            time=_at(f, 4),
         ),
     ),
 }
@@ -259,7 +266,8 @@ class RMonitorParser:
                 continue
             events.extend(self._line(raw))
         if len(self._buffer) > MAX_LINE_BYTES:
-            self._reject("oversized", f"line over {MAX_LINE_BYTES} bytes")
+            if not self._discarding:
+                self._reject("oversized", f"line over {MAX_LINE_BYTES} bytes")
             self._buffer.clear()
             self._discarding = True
         return events
