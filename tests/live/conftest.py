@@ -1,9 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from channels.layers import get_channel_layer
+from channels.testing.websocket import WebsocketCommunicator
+
+from live.models import LiveDelta, LiveSession
+
+ORIGIN = b"http://testserver"
 
 
 @pytest.fixture
@@ -13,3 +20,38 @@ async def channel_layer() -> AsyncIterator[object]:
     await layer.flush()
     yield layer
     await layer.flush()
+
+
+@pytest.fixture
+def make_live_session(transactional_db: None) -> Callable[..., LiveSession]:
+    """A live session with a snapshot and, optionally, stored deltas 1..seq (minus `missing`)."""
+
+    def make(
+        *, seq: int = 0, rows: list[dict[str, Any]] | None = None, missing: tuple[int, ...] = ()
+    ) -> LiveSession:
+        session = LiveSession.objects.create(name="Sprint race", mode="race", seq=seq)
+        session.snapshot = {"seq": seq, "flag": "green", "rows": rows or []}
+        session.save(update_fields=["snapshot"])
+        LiveDelta.objects.bulk_create(
+            LiveDelta(session=session, seq=n, payload={"type": "delta", "seq": n, "flag": "green"})
+            for n in range(1, seq + 1)
+            if n not in missing
+        )
+        return session
+
+    return make
+
+
+@asynccontextmanager
+async def spectator(session_id: int, query: str = "") -> AsyncIterator[WebsocketCommunicator]:
+    """A spectator socket through the project's real ASGI routing."""
+    from config.asgi import application
+
+    path = f"/ws/live/sessions/{session_id}/" + (f"?{query}" if query else "")
+    communicator = WebsocketCommunicator(application, path, headers=[(b"origin", ORIGIN)])
+    connected, _ = await communicator.connect()
+    assert connected
+    try:
+        yield communicator
+    finally:
+        await communicator.disconnect()

@@ -1,0 +1,299 @@
+"""The one module that talks to Stripe. Everything else speaks in the dataclasses below.
+
+Callers pass plain values (our payment id, integer minor units, an ISO currency) and get plain
+values back, so services never see a Stripe object and tests can point the real SDK at a local fake
+server through `settings.STRIPE_API_BASE`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# Presentment currencies per Stripe's "Accept an Alipay payment" and "Accept a WeChat Pay payment"
+# (Checkout) pages; card takes any currency Stripe supports.
+ALIPAY_CURRENCIES = frozenset(
+    {"aud", "cad", "cny", "eur", "gbp", "hkd", "jpy", "nzd", "sgd", "usd", "myr"}
+)
+WECHAT_PAY_CURRENCIES = frozenset(
+    {"aud", "cad", "cny", "eur", "gbp", "hkd", "jpy", "sgd", "usd", "dkk", "nok", "sek", "chf"}
+)
+# Stripe's zero-decimal currencies: the amount is sent in whole units.
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+     "xaf", "xof", "xpf"}
+)  # fmt: skip
+# Stripe refuses a Checkout Session whose expires_at is under 30 minutes or over 24 hours away.
+CHECKOUT_MIN_LIFETIME = timedelta(minutes=30)
+CHECKOUT_MAX_LIFETIME = timedelta(hours=24)
+# Our request reaches Stripe a little after we compute the expiry; keep clear of its minimum.
+CHECKOUT_CLOCK_MARGIN = timedelta(minutes=1)
+
+
+class PaymentProviderError(Exception):
+    """Stripe refused or could not be reached. The message is safe to show to users."""
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+class InvalidWebhook(Exception):
+    """The webhook body or its signature is not what Stripe would send."""
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    payment_id: int
+    entry_id: int
+    amount_minor: int
+    currency: str
+    description: str
+    customer_email: str
+    language: str
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+    status: str  # open, complete, expired
+    payment_status: str  # paid, unpaid, no_payment_required
+    payment_intent_id: str | None
+    amount_total: int
+    currency: str
+    payment_id: int | None
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == "complete" and self.payment_status == "paid"
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    id: str
+    status: str  # pending, succeeded, failed, canceled, requires_action
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class PaymentIntentInfo:
+    id: str
+    status: str
+    amount_received: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    id: str
+    type: str
+    object: dict[str, Any]
+
+
+def stripe_enabled() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def payment_method_types(currency: str) -> list[str]:
+    currency = currency.lower()
+    methods = ["card"]
+    if currency in ALIPAY_CURRENCIES:
+        methods.append("alipay")
+    if currency in WECHAT_PAY_CURRENCIES:
+        methods.append("wechat_pay")
+    return methods
+
+
+def minor_unit_exponent(currency: str) -> int:
+    return 0 if currency.lower() in ZERO_DECIMAL_CURRENCIES else 2
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    scale = Decimal(10) ** minor_unit_exponent(currency)
+    return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_minor_units(amount_minor: int, currency: str) -> Decimal:
+    exponent = minor_unit_exponent(currency)
+    return (Decimal(amount_minor) / (Decimal(10) ** exponent)).quantize(
+        Decimal(1).scaleb(-exponent)
+    )
+
+
+def checkout_expiry(*, hold_expires_at: datetime, now: datetime) -> datetime:
+    """When the Checkout Session should expire: at the hold's end, within Stripe's limits.
+
+    A hold shorter than Stripe's 30-minute minimum cannot be matched; the caller then extends the
+    hold to this time, so that the session never outlives the place it pays for.
+    """
+    earliest = now + CHECKOUT_MIN_LIFETIME + CHECKOUT_CLOCK_MARGIN
+    latest = now + CHECKOUT_MAX_LIFETIME
+    return min(max(hold_expires_at, earliest), latest).replace(microsecond=0)
+
+
+@functools.lru_cache(maxsize=4)
+def _client_for(api_key: str, api_base: str) -> stripe.StripeClient:
+    base_addresses = {"api": api_base} if api_base else None
+    # Our own idempotency keys make the SDK's retries safe.
+    return stripe.StripeClient(api_key, base_addresses=base_addresses, max_network_retries=2)
+
+
+def _client() -> stripe.StripeClient:
+    if not settings.STRIPE_SECRET_KEY:
+        raise PaymentProviderError(_("Online payment is not configured for this site."))
+    return _client_for(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+def _stripe_locale(language: str) -> str:
+    return "zh" if language.lower().startswith("zh") else "en"
+
+
+def _session(obj: Any) -> CheckoutSession:
+    metadata = obj.get("metadata") or {}
+    raw_payment_id = metadata.get("paddock_payment_id")
+    intent = obj.get("payment_intent")
+    if intent is not None and not isinstance(intent, str):
+        intent = intent.get("id")
+    return CheckoutSession(
+        id=obj["id"],
+        url=obj.get("url") or "",
+        status=obj.get("status") or "",
+        payment_status=obj.get("payment_status") or "",
+        payment_intent_id=intent,
+        amount_total=int(obj.get("amount_total") or 0),
+        currency=(obj.get("currency") or "").upper(),
+        payment_id=int(raw_payment_id) if raw_payment_id and raw_payment_id.isdigit() else None,
+    )
+
+
+def session_from_event(event: WebhookEvent) -> CheckoutSession:
+    return _session(event.object)
+
+
+def _provider_error(exc: stripe.StripeError) -> PaymentProviderError:
+    if isinstance(exc, stripe.APIConnectionError):
+        return PaymentProviderError(
+            _("The payment service could not be reached. Please try again in a minute."),
+            detail=str(exc),
+        )
+    return PaymentProviderError(
+        _("The payment service refused the request: %(reason)s")
+        % {"reason": exc.user_message or _("unknown reason")},
+        detail=str(exc),
+    )
+
+
+def create_checkout_session(request: CheckoutRequest) -> CheckoutSession:
+    currency = request.currency.lower()
+    methods = payment_method_types(currency)
+    params: dict[str, Any] = {
+        "mode": "payment",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": currency,
+                    "unit_amount": request.amount_minor,
+                    "product_data": {"name": request.description[:250]},
+                },
+            }
+        ],
+        "payment_method_types": methods,
+        "client_reference_id": str(request.entry_id),
+        "customer_email": request.customer_email,
+        "locale": _stripe_locale(request.language),
+        "success_url": request.success_url,
+        "cancel_url": request.cancel_url,
+        "expires_at": int(request.expires_at.astimezone(UTC).timestamp()),
+        "metadata": {
+            "paddock_payment_id": str(request.payment_id),
+            "paddock_entry_id": str(request.entry_id),
+        },
+        "payment_intent_data": {"metadata": {"paddock_payment_id": str(request.payment_id)}},
+    }
+    if "wechat_pay" in methods:
+        params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params=params,  # type: ignore[arg-type]
+            options={"idempotency_key": request.idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return _session(session)
+
+
+def retrieve_checkout_session(session_id: str) -> CheckoutSession:
+    try:
+        return _session(_client().v1.checkout.sessions.retrieve(session_id))
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
+def expire_checkout_session(session_id: str) -> CheckoutSession:
+    try:
+        return _session(_client().v1.checkout.sessions.expire(session_id))
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
+def retrieve_payment_intent(payment_intent_id: str) -> PaymentIntentInfo:
+    try:
+        intent = _client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return PaymentIntentInfo(
+        id=intent["id"],
+        status=intent["status"],
+        amount_received=int(intent.get("amount_received") or 0),
+        currency=(intent.get("currency") or "").upper(),
+    )
+
+
+def create_refund(
+    *, payment_intent_id: str, amount_minor: int, idempotency_key: str, refund_id: int
+) -> RefundResult:
+    try:
+        refund = _client().v1.refunds.create(
+            params={
+                "payment_intent": payment_intent_id,
+                "amount": amount_minor,
+                "metadata": {"paddock_refund_id": str(refund_id)},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return RefundResult(
+        id=refund["id"], status=refund["status"], amount_minor=int(refund["amount"])
+    )
+
+
+def parse_webhook(payload: bytes, signature_header: str) -> WebhookEvent:
+    """Verify Stripe's signature over the raw body (and its age) and return the event."""
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        raise InvalidWebhook("STRIPE_WEBHOOK_SECRET is not set")
+    try:
+        stripe.Webhook.construct_event(payload, signature_header, secret)
+        # The SDK's objects are nested StripeObjects; keep plain JSON for the rest of the app.
+        event = json.loads(payload)
+    except (ValueError, stripe.SignatureVerificationError) as exc:
+        raise InvalidWebhook(str(exc)) from exc
+    obj = event.get("data", {}).get("object") if isinstance(event, dict) else None
+    if not isinstance(obj, dict) or not event.get("id") or not event.get("type"):
+        raise InvalidWebhook("not a Stripe event")
+    return WebhookEvent(id=str(event["id"]), type=str(event["type"]), object=obj)

@@ -1,0 +1,97 @@
+"""The spectator socket: /ws/live/sessions/<id>/[?since=<seq>].
+
+Protocol (TIMING.md section 4): subscribe first, then read and send the snapshot (or the stored
+deltas after `since`), then the deltas in `seq` order as the hub hands them over. The client
+applies them in order and reconnects for a fresh snapshot when it sees a gap or a close.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from live.broadcast import FanoutHub, Outbox, get_hub
+from live.queries import opening_frames
+
+UNKNOWN_SESSION_CLOSE_CODE = 4404
+MAX_ID = 2**63 - 1
+
+
+def parse_session_id(raw: str) -> int | None:
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
+
+
+def parse_since(query_string: bytes) -> int | None:
+    values = parse_qs(query_string.decode("latin-1")).get("since")
+    if not values:
+        return None
+    try:
+        since = int(values[-1])
+    except ValueError:
+        return None
+    return since if 0 <= since <= MAX_ID else None
+
+
+class LiveSessionConsumer(AsyncWebsocketConsumer):
+    # No channel-layer channel per socket: the hub holds this process's only subscription for the
+    # session. With Redis pub/sub a per-socket channel would be one more Redis subscription per
+    # spectator. An alias that is not configured makes Channels skip it (get_channel_layer -> None).
+    channel_layer_alias = "live-sockets-use-the-fanout-hub"
+
+    session_id: int
+    outbox: Outbox | None = None
+    hub: FanoutHub | None = None
+
+    async def connect(self) -> None:
+        session_id = parse_session_id(self.scope["url_route"]["kwargs"]["session_id"])
+        since = parse_since(self.scope.get("query_string", b""))
+        # Accept before anything else: a close code only reaches the client on an open socket.
+        await self.accept()
+        if session_id is None:
+            await self.close(code=UNKNOWN_SESSION_CLOSE_CODE)
+            return
+        self.session_id = session_id
+        hub = get_hub()
+        outbox = Outbox(self.base_send, on_lagging=self._lagging)
+        await hub.subscribe(self.session_id, outbox)
+        self.hub, self.outbox = hub, outbox
+        opening = await database_sync_to_async(opening_frames)(
+            session_id=self.session_id, since=since
+        )
+        if opening is None:
+            await self._leave()
+            await self.close(code=UNKNOWN_SESSION_CLOSE_CODE)
+            return
+        seq, frames = opening
+        for frame in frames:
+            await self.send(text_data=frame)
+        outbox.start(sent_seq=seq)
+
+    def _lagging(self, outbox: Outbox) -> None:
+        if self.hub is not None:
+            self.hub.drop(self.session_id, outbox)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        if message["type"] == "websocket.receive":
+            # Spectators have nothing to say: anything they send is counted and dropped here,
+            # before Channels' per-message database-connection housekeeping (a thread hop).
+            get_hub().stats.ignored_client_messages += 1
+            return
+        await super().dispatch(message)
+
+    async def disconnect(self, code: int) -> None:
+        await self._leave()
+
+    async def _leave(self) -> None:
+        hub, outbox = self.hub, self.outbox
+        self.hub = self.outbox = None
+        if outbox is not None:
+            await outbox.aclose()
+        if hub is not None and outbox is not None:
+            await hub.unsubscribe(self.session_id, outbox)

@@ -1,0 +1,67 @@
+"""Reads for spectators: the snapshot a socket or the API starts from, and resumable deltas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from live.broadcast import encode
+from live.models import LiveDelta, LiveSession
+
+# Beyond this many missed deltas a fresh snapshot is smaller and cheaper to apply.
+MAX_RESUME_DELTAS = 300
+
+
+def snapshot_of(session: LiveSession) -> dict[str, Any]:
+    """The session's snapshot as spectators receive it, complete even before the first event."""
+    snapshot: dict[str, Any] = {
+        "flag": "none",
+        "laps_to_go": None,
+        "time_to_go_ms": None,
+        "elapsed_ms": None,
+        "rows": [],
+        **(session.snapshot or {}),
+    }
+    snapshot["seq"] = session.seq
+    snapshot["session"] = {
+        **(snapshot.get("session") or {}),
+        "id": session.pk,
+        "name": session.name,
+        "mode": session.mode,
+    }
+    return snapshot
+
+
+def get_snapshot(*, session_id: int) -> dict[str, Any] | None:
+    session = LiveSession.objects.filter(pk=session_id).first()
+    return None if session is None else snapshot_of(session)
+
+
+def snapshot_frame(snapshot: dict[str, Any]) -> str:
+    return encode({"type": "snapshot", **snapshot})
+
+
+def delta_frame(seq: int, payload: dict[str, Any]) -> str:
+    return encode({**payload, "type": "delta", "seq": seq})
+
+
+def opening_frames(*, session_id: int, since: int | None) -> tuple[int, list[str]] | None:
+    """What a socket sends first: (seq it reaches, frames), or None for an unknown session.
+
+    With `since`, the stored deltas after it when every one is still there, else a snapshot.
+    """
+    session = LiveSession.objects.filter(pk=session_id).first()
+    if session is None:
+        return None
+    if since is not None and 0 <= since <= session.seq:
+        missing = session.seq - since
+        if missing == 0:
+            return session.seq, []
+        if missing <= MAX_RESUME_DELTAS:
+            deltas = list(
+                LiveDelta.objects.filter(session=session, seq__gt=since, seq__lte=session.seq)
+                .order_by("seq")
+                .values_list("seq", "payload")
+            )
+            if len(deltas) == missing:
+                return session.seq, [delta_frame(seq, payload) for seq, payload in deltas]
+    return session.seq, [snapshot_frame(snapshot_of(session))]
