@@ -1,5 +1,19 @@
 from events.models.calendar import CalendarToken
 from events.models.choices import Discipline, Province, Tier
+from events.models.entries import AuditLog, Entry, Payment, Refund, StripeEvent
 from events.models.events import EntryClass, Event, Session
 
-__all__ = ["CalendarToken", "Discipline", "EntryClass", "Event", "Province", "Session", "Tier"]
+__all__ = [
+    "AuditLog",
+    "CalendarToken",
+    "Discipline",
+    "EntryClass",
+    "Entry",
+    "Event",
+    "Payment",
+    "Province",
+    "Refund",
+    "Session",
+    "StripeEvent",
+    "Tier",
+]
