@@ -1,3 +1,22 @@
+from racing.models.classes import CompetitionClass, Tier
+from racing.models.drivers import DriverProfile, EmergencyContact, IdentityDocument
+from racing.models.licences import Discipline, Licence, LicenceGrade, LicenceIssuer
 from racing.models.organizations import Invitation, Membership, Organization
+from racing.models.vehicles import Powertrain, Vehicle
 
-__all__ = ["Invitation", "Membership", "Organization"]
+__all__ = [
+    "CompetitionClass",
+    "Discipline",
+    "DriverProfile",
+    "EmergencyContact",
+    "IdentityDocument",
+    "Invitation",
+    "Licence",
+    "LicenceGrade",
+    "LicenceIssuer",
+    "Membership",
+    "Organization",
+    "Powertrain",
+    "Tier",
+    "Vehicle",
+]

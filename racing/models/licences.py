@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from racing import eligibility
+from racing.models.drivers import DriverProfile
+from racing.storage import private_storage
+
+
+class Discipline(models.TextChoices):
+    CIRCUIT = "circuit", _("Circuit")
+    RALLY = "rally", _("Rally")
+    OFF_ROAD = "off_road", _("Off-road")
+    DRIFT = "drift", _("Drift")
+    KARTING = "karting", _("Karting")
+    HILLCLIMB = "hillclimb", _("Hill climb")
+    AUTOCROSS = "autocross", _("Autocross and gymkhana")
+    REGULARITY = "regularity", _("Regularity and touring")
+    DRAG = "drag", _("Drag racing")
+
+
+issuer_code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9-]{1,15}$",
+    _("Use 2 to 16 capital letters, digits or hyphens, for example CAMF."),
+)
+
+
+class LicenceIssuer(models.Model):
+    """A body that issues competition licences (CAMF, FIA, HKAA, ...). Data, not code."""
+
+    code = models.CharField(
+        _("code"), max_length=16, unique=True, validators=[issuer_code_validator]
+    )
+    name_zh = models.CharField(_("name in Chinese"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("licence issuer")
+        verbose_name_plural = _("licence issuers")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+class LicenceGrade(models.Model):
+    """A grade of one issuer. `rank` orders grades within that issuer only (higher = senior)."""
+
+    issuer = models.ForeignKey(
+        LicenceIssuer, on_delete=models.CASCADE, related_name="grades", verbose_name=_("issuer")
+    )
+    code = models.CharField(_("code"), max_length=24)
+    name_zh = models.CharField(_("name in Chinese"), max_length=80)
+    name_en = models.CharField(_("name in English"), max_length=80)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), help_text=_("Higher is more senior. Only compared within the same issuer.")
+    )
+
+    class Meta:
+        ordering = ["issuer__position", "issuer__code", "rank"]
+        verbose_name = _("licence grade")
+        verbose_name_plural = _("licence grades")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "code"], name="unique_grade_code"),
+            models.UniqueConstraint(fields=["issuer", "rank"], name="unique_grade_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+def licence_document_path(instance: Licence, filename: str) -> str:
+    # A random name: the original file name may contain the driver's name or ID number.
+    return f"licences/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Licence(models.Model):
+    profile = models.ForeignKey(
+        DriverProfile,
+        on_delete=models.CASCADE,
+        related_name="licences",
+        verbose_name=_("driver profile"),
+    )
+    issuer = models.ForeignKey(
+        LicenceIssuer, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuer")
+    )
+    discipline = models.CharField(_("discipline"), max_length=16, choices=Discipline.choices)
+    grade = models.ForeignKey(
+        LicenceGrade,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grade"),
+    )
+    number = models.CharField(_("licence number"), max_length=40)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    medical_valid_to = models.DateField(_("medical valid to"), null=True, blank=True)
+    is_temporary = models.BooleanField(
+        _("temporary licence"),
+        default=False,
+        help_text=_("Issued on the spot for one event or a few events."),
+    )
+    document = models.FileField(
+        _("scan or photo of the licence"),
+        storage=private_storage,
+        upload_to=licence_document_path,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_to", "issuer__position"]
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="licence_valid_to_after_valid_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer.code} {self.number}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = ValidationError(
+                _("The end of validity must not be before its start."), code="before_start"
+            )
+        if self.grade_id and self.issuer_id and self.grade.issuer_id != self.issuer_id:
+            errors["grade"] = ValidationError(
+                _("This grade belongs to another issuer."), code="grade_issuer"
+            )
+        if self.grade_id is None and not self.is_temporary:
+            errors["grade"] = ValidationError(
+                _("Choose the grade printed on the licence."), code="grade_required"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def as_eligibility(self) -> eligibility.Licence:
+        return eligibility.Licence(
+            issuer=self.issuer.code,
+            discipline=self.discipline,
+            grade=self.grade.code if self.grade else None,
+            number=self.number,
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+            medical_valid_to=self.medical_valid_to,
+            temporary=self.is_temporary,
+        )

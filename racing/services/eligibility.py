@@ -1,0 +1,72 @@
+"""Eligibility from Django models: build the engine's inputs, run it, describe the failures.
+
+This is what `events` calls when a driver registers::
+
+    from racing.services.eligibility import check_driver_for_class, describe_failure
+
+    failures = check_driver_for_class(
+        competition_class=entry_class.competition_class,
+        profile=user.driver_profile,
+        vehicle=vehicle,            # None for a navigator or when the class has no vehicle rules
+        event_date=event.local_date,
+    )
+    messages = [describe_failure(f) for f in failures]   # in the active language
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext
+
+from racing import eligibility
+from racing.eligibility import Failure, Role
+from racing.models import CompetitionClass, Discipline, DriverProfile, Vehicle
+from racing.queries import grade_ladder, licences_of
+
+
+def driver_facts(profile: DriverProfile) -> eligibility.Driver:
+    return eligibility.Driver(
+        birth_date=profile.date_of_birth,
+        weight_kg=profile.weight_kg,
+        road_licence_since=profile.road_licence_since,
+    )
+
+
+def check_driver_for_class(
+    *,
+    competition_class: CompetitionClass,
+    profile: DriverProfile,
+    vehicle: Vehicle | None,
+    event_date: date,
+    role: Role = Role.DRIVER,
+) -> list[Failure]:
+    # The vehicle need not be the driver's own (a team or rental car): whether that is allowed
+    # is the caller's decision; the class rules apply to the car either way.
+    return eligibility.check_eligibility(
+        competition_class.eligibility_rules,
+        driver_facts(profile),
+        [licence.as_eligibility() for licence in licences_of(profile)],
+        vehicle.as_eligibility() if vehicle is not None else None,
+        event_date,
+        grades=grade_ladder(),
+        role=role,
+    )
+
+
+def describe_failure(failure: Failure) -> str:
+    """The failure as a sentence in the active language."""
+    params = dict(failure.params)
+    if "accepted" in params:
+        params["accepted"] = _localized_requirements(str(params["accepted"]))
+    return gettext(eligibility.MESSAGES[failure.code]) % params
+
+
+def _localized_requirements(accepted: str) -> str:
+    # The engine writes "CAMF circuit, FIA circuit"; show the discipline in the reader's language.
+    labels = dict(Discipline.choices)
+    parts = []
+    for item in accepted.split(", "):
+        issuer, _, discipline = item.partition(" ")
+        parts.append(f"{issuer} {labels.get(discipline, discipline)}")
+    return gettext(", ").join(parts)

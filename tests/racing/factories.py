@@ -1,0 +1,78 @@
+"""Database factories for drivers, licences, vehicles and classes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from racing.models import (
+    CompetitionClass,
+    DriverProfile,
+    Licence,
+    LicenceGrade,
+    LicenceIssuer,
+    Organization,
+    Vehicle,
+)
+
+
+def make_profile(user: Any, **fields: Any) -> DriverProfile:
+    values: dict[str, Any] = {
+        "name_zh": "张敏",
+        "name_latin": "ZHANG Min",
+        "date_of_birth": date(1995, 3, 14),
+        "nationality": "中国",
+        "id_type": "resident_id",
+        "id_number": "11010519491231002X",
+        "phone": "+86 138 0000 0000",
+        "weight_kg": Decimal("68.0"),
+        "road_licence_since": date(2015, 7, 1),
+        "blood_type": "O",
+        "medical_notes": "Penicillin allergy",
+    }
+    values.update(fields)
+    return DriverProfile.objects.create(user=user, **values)
+
+
+def make_licence(
+    profile: DriverProfile, issuer: str = "CAMF", grade: str | None = "B", **fields: Any
+) -> Licence:
+    the_issuer = LicenceIssuer.objects.get(code=issuer)
+    values: dict[str, Any] = {
+        "discipline": "circuit",
+        "number": f"{issuer}-2026-{profile.pk:04d}",
+        "valid_from": date(2026, 1, 1),
+        "valid_to": date(2026, 12, 31),
+        "medical_valid_to": date(2026, 12, 31),
+    }
+    values.update(fields)
+    the_grade = LicenceGrade.objects.get(issuer=the_issuer, code=grade) if grade else None
+    return Licence.objects.create(profile=profile, issuer=the_issuer, grade=the_grade, **values)
+
+
+def make_vehicle(owner: DriverProfile, **fields: Any) -> Vehicle:
+    values: dict[str, Any] = {
+        "make": "Honda",
+        "model": "Civic Type R",
+        "year": 2019,
+        "powertrain": "ice",
+        "displacement_cc": 1996,
+        "power_kw": Decimal("228"),
+        "plate": "沪A·12345",
+    }
+    values.update(fields)
+    return Vehicle.objects.create(owner=owner, **values)
+
+
+def make_class(
+    organization: Organization, name: str = "Touring 2000", **fields: Any
+) -> CompetitionClass:
+    values: dict[str, Any] = {
+        "slug": name.lower().replace(" ", "-"),
+        "tier": "national",
+        "discipline": "circuit",
+        "rules": {},
+    }
+    values.update(fields)
+    return CompetitionClass.objects.create(organization=organization, name=name, **values)

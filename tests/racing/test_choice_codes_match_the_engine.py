@@ -1,0 +1,8 @@
+from racing.eligibility import DISCIPLINES, POWERTRAINS, TIERS
+from racing.models import Discipline, Powertrain, Tier
+
+
+def test_model_choices_and_engine_codes_are_the_same_lists() -> None:
+    assert tuple(Discipline.values) == DISCIPLINES
+    assert tuple(Powertrain.values) == POWERTRAINS
+    assert tuple(Tier.values) == TIERS

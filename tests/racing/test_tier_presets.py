@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from racing.eligibility import ClassRules
+from racing.models import Discipline, LicenceGrade, Tier
+from racing.presets import PRESETS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_there_is_a_preset_for_every_tier() -> None:
+    assert set(PRESETS) == set(Tier.values)
+
+
+@pytest.mark.parametrize("tier", sorted(PRESETS))
+def test_a_preset_survives_storage_and_names_known_grades(tier: str) -> None:
+    preset = PRESETS[tier]
+    assert preset.discipline in Discipline.values
+    assert ClassRules.from_dict(preset.rules.to_dict()) == preset.rules
+    for requirement in preset.rules.licences:
+        grades = LicenceGrade.objects.filter(issuer__code=requirement.issuer)
+        assert grades.exists(), requirement.issuer
+        if requirement.min_grade:
+            assert grades.filter(code=requirement.min_grade).exists()
+
+
+def test_the_karting_preset_goes_by_calendar_year() -> None:
+    age = PRESETS["karting"].rules.age
+    assert age is not None and age.by_calendar_year
+
+
+def test_the_nev_preset_refuses_combustion_only_cars() -> None:
+    assert "ice" not in PRESETS["nev"].rules.powertrains
