@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import payments
 from events.models import Entry, EntryClass, Event
+from racing.models import Vehicle
 
 
 def class_choice_value(entry_class: EntryClass, fee_minor: int) -> str:
@@ -18,11 +19,12 @@ def class_choice_value(entry_class: EntryClass, fee_minor: int) -> str:
 
 class EntryForm(forms.Form):
     entry_class = forms.ChoiceField(label=_("Class"), widget=forms.RadioSelect)
-    vehicle_description = forms.CharField(
+    vehicle = forms.ModelChoiceField(
         label=_("Vehicle"),
-        max_length=200,
+        queryset=Vehicle.objects.none(),
         required=False,
-        help_text=_("Make, model and year, for example “Honda Civic Type R 2019”."),
+        empty_label=_("No vehicle (arrive and drive, or navigator)"),
+        help_text=_("A vehicle from your garage."),
     )
     preferred_car_number = forms.IntegerField(
         label=_("Preferred car number"),
@@ -41,8 +43,17 @@ class EntryForm(forms.Form):
     )
     event_sequence = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, event: Event, classes: list[tuple[EntryClass, int]], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        event: Event,
+        classes: list[tuple[EntryClass, int]],
+        driver: Any,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Only the driver's own garage: another driver's vehicle id is "not a valid choice".
+        self.fields["vehicle"].queryset = Vehicle.objects.filter(owner__user=driver)
         self.event = event
         currency = event.organization.currency
         self.fields["entry_class"].choices = [
@@ -75,7 +86,9 @@ class StaffEntryForm(forms.Form):
         required=False,
         help_text=_("The number live timing reports for this car."),
     )
-    car_number = forms.IntegerField(label=_("Car number"), required=False, min_value=1, max_value=9999)
+    car_number = forms.IntegerField(
+        label=_("Car number"), required=False, min_value=1, max_value=9999
+    )
 
     def clean_transponder(self) -> str:
         value = self.cleaned_data["transponder"].strip()

@@ -160,7 +160,9 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
     entries = event_entries(
         event,
         entry_class_id=_int_or_none(request.GET.get("class")),
-        status=request.GET.get("status") if request.GET.get("status") in Entry.Status.values else None,
+        status=request.GET.get("status")
+        if request.GET.get("status") in Entry.Status.values
+        else None,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-entries.csv"'

@@ -49,7 +49,9 @@ def event_entries(
         queryset = queryset.filter(entry_class_id=entry_class_id)
     if status:
         queryset = queryset.filter(status=status)
-    return _with_joins(queryset).order_by("entry_class__position", "entry_class_id", "car_number", "pk")
+    return _with_joins(queryset).order_by(
+        "entry_class__position", "entry_class_id", "car_number", "pk"
+    )
 
 
 def entry_for_staff(event: Event, pk: int) -> Entry:
@@ -66,10 +68,10 @@ def entry_for_staff(event: Event, pk: int) -> Entry:
     return entry
 
 
-def entered_organization_ids(user: Any) -> set[int]:
+def entered_organization_ids(user_id: int) -> set[int]:
     """Organizations whose events this user has entered (any status but expired/rejected)."""
     return set(
-        Entry.objects.filter(driver=user)
+        Entry.objects.filter(driver_id=user_id)
         .exclude(status__in=[Entry.Status.EXPIRED, Entry.Status.REJECTED])
         .values_list("event__organization_id", flat=True)
     )

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from events import payments
 from events.entry_forms import EntryForm
-from events.exceptions import ClassFull, EventsError, RegistrationError
-from events.models import Entry, Event
 from events.entry_queries import driver_entries, entry_for_driver
+from events.exceptions import ClassFull, EventsError, NotEligible, RegistrationError
+from events.models import Entry, Event
 from events.services.billing import check_return, handle_stripe_event, start_checkout
 from events.services.entries import accept_offer, cancel_entry, confirm_co_driver, refund_percent
 
@@ -46,7 +46,7 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     classes = [
         (c, payments.to_minor_units(c.fee_at(now), currency)) for c in event.entry_classes.all()
     ]
-    form = EntryForm(request.POST or None, event=event, classes=classes)
+    form = EntryForm(request.POST or None, event=event, classes=classes, driver=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         class_id, shown_fee = form.cleaned_data["entry_class"]
@@ -54,6 +54,9 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
             entry = _register(request, event, class_id, shown_fee, form)
         except ClassFull as exc:
             form.add_error("join_waitlist", str(exc))
+        except NotEligible as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason)
         except RegistrationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
@@ -65,7 +68,7 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         "event": event,
         "form": form,
         "open": event.is_registration_open(now),
-        "classes": classes,
+        "rows": [(c, payments.from_minor_units(fee, currency)) for c, fee in classes],
     }
     return render(request, "events/entries/entry_form.html", context, status=status)
 
@@ -82,7 +85,7 @@ def _register(
         entry_class_id=class_id,
         event_sequence=data["event_sequence"],
         shown_fee_minor=shown_fee,
-        vehicle_description=data["vehicle_description"],
+        vehicle=data["vehicle"],
         co_driver_email=data["co_driver_email"],
         preferred_car_number=data["preferred_car_number"],
         join_waitlist=data["join_waitlist"],
@@ -114,7 +117,9 @@ def _go_to_checkout(request: HttpRequest, entry: Entry) -> HttpResponse:
 
 @login_required
 def my_entries(request: HttpRequest) -> HttpResponse:
-    return render(request, "events/entries/my_entries.html", {"entries": driver_entries(request.user)})
+    return render(
+        request, "events/entries/my_entries.html", {"entries": driver_entries(request.user)}
+    )
 
 
 @login_required
@@ -152,12 +157,16 @@ def entry_paid(request: HttpRequest, pk: int) -> HttpResponse:
         except EventsError as exc:
             messages.error(request, str(exc))
         except OperationalError:
-            messages.warning(request, _("We are still confirming your payment; refresh in a moment."))
+            messages.warning(
+                request, _("We are still confirming your payment; refresh in a moment.")
+            )
     entry.refresh_from_db()
     if entry.status == Entry.Status.CONFIRMED:
         messages.success(request, _("Payment received: your entry is confirmed."))
     elif entry.status == Entry.Status.HELD:
-        messages.info(request, _("Your payment is being processed. We will e-mail you when it is done."))
+        messages.info(
+            request, _("Your payment is being processed. We will e-mail you when it is done.")
+        )
     return redirect(entry.get_absolute_url())
 
 
@@ -229,4 +238,3 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("Stripe event %s hit a lock timeout; asking Stripe to retry", event.id)
         return HttpResponse("busy, retry", status=503, content_type="text/plain")
     return HttpResponse("ok" if fresh else "duplicate", content_type="text/plain")
-

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models.events import EntryClass, Event
+from racing.models import Vehicle
 
 
 def _new_token() -> str:
@@ -28,6 +29,7 @@ class EntryStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     REJECTED = "rejected", _("Rejected")
     CANCELLED = "cancelled", _("Cancelled")
+
 
 # Statuses in which an entry occupies a place of its class (held and offered only until their
 # expiry: see `Entry.holds_place`).
@@ -73,6 +75,15 @@ class Entry(models.Model):
     expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
 
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("vehicle"),
+    )
+    # What the vehicle was when entered, kept if the driver later edits or deletes it.
     vehicle_description = models.CharField(_("vehicle"), max_length=200, blank=True)
     car_number = models.PositiveIntegerField(_("car number"), null=True, blank=True)
     preferred_car_number = models.PositiveIntegerField(
@@ -90,7 +101,9 @@ class Entry(models.Model):
         verbose_name=_("co-driver or navigator"),
     )
     co_driver_token = models.CharField(max_length=64, default=_new_token, editable=False)
-    co_driver_confirmed_at = models.DateTimeField(_("co-driver confirmed at"), null=True, blank=True)
+    co_driver_confirmed_at = models.DateTimeField(
+        _("co-driver confirmed at"), null=True, blank=True
+    )
 
     # Copied when the entry is made, so later changes to the class never change what was agreed.
     fee_minor = models.PositiveIntegerField(_("fee (minor units)"))

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from django.conf import settings
 from events import payments
 from events.exceptions import PaymentFlowError
 from events.models import Entry, Event, Payment, Refund, StripeEvent
@@ -152,8 +152,8 @@ def confirm_payment(
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status == Payment.Status.SUCCEEDED:
             return payment
-        entry = Entry.objects.select_for_update().select_related("entry_class").get(
-            pk=payment.entry_id
+        entry = (
+            Entry.objects.select_for_update().select_related("entry_class").get(pk=payment.entry_id)
         )
         entry.event = event
         if (session.amount_total, session.currency) != (payment.amount_minor, payment.currency):
@@ -210,7 +210,9 @@ def _place_paid_entry(entry: Entry, payment: Payment, *, event: Event, now: date
         if entry.status == Entry.Status.CONFIRMED
         else Refund.Reason.LATE_PAYMENT
     )
-    refund = Refund.objects.create(payment=payment, amount_minor=payment.amount_minor, reason=reason)
+    refund = Refund.objects.create(
+        payment=payment, amount_minor=payment.amount_minor, reason=reason
+    )
     audit(
         entry=entry,
         payment=payment,
@@ -263,9 +265,7 @@ def handle_stripe_event(event: payments.WebhookEvent) -> bool:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                StripeEvent.objects.create(
-                    event_id=event.id, type=event.type, payload=event.object
-                )
+                StripeEvent.objects.create(event_id=event.id, type=event.type, payload=event.object)
         except IntegrityError:
             return False
         if event.type in (
@@ -292,7 +292,9 @@ def _record_external_refunds(charge: dict[str, object]) -> None:
     """A refund made in Stripe's dashboard: record it so our books match Stripe's."""
     intent_id = charge.get("payment_intent")
     refunded = int(charge.get("amount_refunded") or 0)  # type: ignore[call-overload]
-    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
+    payment = (
+        Payment.objects.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
+    )
     if payment is None:
         return
     lock_event(payment.entry.event_id)
@@ -341,8 +343,10 @@ def process_refund(*, refund_id: int) -> Refund:
     except payments.PaymentProviderError as exc:
         with transaction.atomic():
             lock_event(payment.entry.event_id)
-            refund = Refund.objects.select_for_update().select_related("payment__entry").get(
-                pk=refund_id
+            refund = (
+                Refund.objects.select_for_update()
+                .select_related("payment__entry")
+                .get(pk=refund_id)
             )
             previous = refund.status
             refund.status = Refund.Status.FAILED
@@ -367,8 +371,8 @@ def _finish_refund(refund_id: int, *, stripe_id: str | None, manual: bool) -> Re
         refund = Refund.objects.select_related("payment__entry").get(pk=refund_id)
         lock_event(refund.payment.entry.event_id)
         refund = Refund.objects.select_for_update().get(pk=refund_id)
-        payment = Payment.objects.select_for_update().select_related("entry").get(
-            pk=refund.payment_id
+        payment = (
+            Payment.objects.select_for_update().select_related("entry").get(pk=refund.payment_id)
         )
         if refund.status == Refund.Status.SUCCEEDED:
             return refund
@@ -443,18 +447,20 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
             entry.cancellation_reason = event.cancellation_reason[:300]
             change_status(entry, Entry.Status.CANCELLED, action="event_cancelled", actor=actor)
             email_after_commit(entry, "event_cancelled")
-            for payment in entry.payments.select_for_update().filter(
-                status=Payment.Status.PENDING
-            ):
+            for payment in entry.payments.select_for_update().filter(status=Payment.Status.PENDING):
                 payment.status = Payment.Status.CANCELLED
                 payment.save(update_fields=["status"])
-                audit(entry=entry, payment=payment, action="payment_cancelled", to_status="cancelled")
+                audit(
+                    entry=entry, payment=payment, action="payment_cancelled", to_status="cancelled"
+                )
                 if payment.stripe_session_id:
                     sessions.append(payment.stripe_session_id)
             summary.entries_cancelled += 1
-        for payment in Payment.objects.select_for_update().filter(
-            entry__event=event, status=Payment.Status.SUCCEEDED
-        ).exclude(refunds__reason=Refund.Reason.EVENT_CANCELLED):
+        for payment in (
+            Payment.objects.select_for_update()
+            .filter(entry__event=event, status=Payment.Status.SUCCEEDED)
+            .exclude(refunds__reason=Refund.Reason.EVENT_CANCELLED)
+        ):
             if payment.refundable_minor <= 0:
                 continue
             refund = Refund.objects.create(

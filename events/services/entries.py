@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import payments
-from events.exceptions import ClassFull, RegistrationError
+from events.exceptions import ClassFull, NotEligible, RegistrationError
 from events.models import Entry, EntryClass, Event, Payment, Refund
 from events.notifications import email_after_commit
 from events.services.audit import audit, change_status, lock_event
+from racing.models import DriverProfile, Vehicle
+from racing.services.eligibility import check_driver_for_class, describe_failure
 
 # Until an organizer sets one, entries get this policy: everything back until 14 days before the
 # event, half until 3 days before, nothing after.
@@ -109,6 +111,26 @@ def refund_percent(*, policy: list[dict[str, int]], event: Event, now: datetime)
     return 0
 
 
+def check_eligibility(
+    *, entry_class: EntryClass, driver: Any, vehicle: Vehicle | None, event: Event
+) -> None:
+    """Run racing's eligibility engine for the class's competition rules; raise every failure."""
+    competition_class = getattr(entry_class, "competition_class", None)
+    if competition_class is None:
+        return
+    profile = DriverProfile.objects.filter(user=driver).first()
+    if profile is None:
+        raise NotEligible([_("Complete your driver profile before entering this class.")])
+    failures = check_driver_for_class(
+        competition_class=competition_class,
+        profile=profile,
+        vehicle=vehicle,
+        event_date=event.local(event.starts_at).date(),
+    )
+    if failures:
+        raise NotEligible([describe_failure(f) for f in failures])
+
+
 # --- registering --------------------------------------------------------------------------------
 
 
@@ -150,7 +172,7 @@ def register_entry(
     event_id: int,
     event_sequence: int | None,
     shown_fee_minor: int | None,
-    vehicle_description: str = "",
+    vehicle: Vehicle | None = None,
     co_driver_email: str = "",
     preferred_car_number: int | None = None,
     join_waitlist: bool = False,
@@ -168,6 +190,9 @@ def register_entry(
     entry_class = EntryClass.objects.filter(pk=entry_class_id, event=event).first()
     if entry_class is None:
         raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
+    if vehicle is not None and vehicle.owner.user_id != driver.pk:
+        raise RegistrationError(_("Choose a vehicle from your own garage."), field="vehicle")
+    check_eligibility(entry_class=entry_class, driver=driver, vehicle=vehicle, event=event)
     if event_sequence is not None and event_sequence != event.sequence:
         raise RegistrationError(
             _("The event was changed while you were filling in the form. Please check it again.")
@@ -176,7 +201,9 @@ def register_entry(
     fee_minor = payments.to_minor_units(fee, event.organization.currency)
     if shown_fee_minor is not None and shown_fee_minor != fee_minor:
         raise RegistrationError(
-            _("The fee is now %(fee)s %(currency)s, not what the form showed. Please confirm again.")
+            _(
+                "The fee is now %(fee)s %(currency)s, not what the form showed. Please confirm again."
+            )
             % {"fee": fee, "currency": event.organization.currency}
         )
 
@@ -188,7 +215,8 @@ def register_entry(
         event=event,
         entry_class=entry_class,
         driver=driver,
-        vehicle_description=vehicle_description,
+        vehicle=vehicle,
+        vehicle_description=str(vehicle) if vehicle is not None else "",
         co_driver_email=co_driver_email.strip().lower(),
         preferred_car_number=preferred_car_number,
         fee_minor=fee_minor,
@@ -249,7 +277,7 @@ def _lock_entry(entry_id: int, *, now: datetime) -> tuple[Event, Entry]:
 @transaction.atomic
 def accept_offer(*, entry_id: int, driver: Any, now: datetime | None = None) -> Entry:
     now = now or timezone.now()
-    event, entry = _lock_entry(entry_id, now=now)
+    _event, entry = _lock_entry(entry_id, now=now)
     if entry.driver_id != driver.pk:
         raise RegistrationError(_("This is not your entry."))
     if entry.status != Entry.Status.OFFERED:
@@ -264,7 +292,7 @@ def confirm_co_driver(*, token: str, user: Any, now: datetime | None = None) -> 
     entry = Entry.objects.filter(co_driver_token=token).first()
     if entry is None or not entry.co_driver_email:
         raise RegistrationError(_("This invitation link is not valid."))
-    event, entry = _lock_entry(entry.pk, now=now)
+    _event, entry = _lock_entry(entry.pk, now=now)
     if user.email.lower() != entry.co_driver_email:
         raise RegistrationError(
             _("This invitation was sent to %(email)s. Sign in with that address to confirm.")
@@ -329,9 +357,7 @@ def cancel_entry(
         raise RegistrationError(_("This is not your entry."))
     if entry.status not in Entry.ACTIVE_STATUSES:
         raise RegistrationError(_("This entry is not active, so it cannot be cancelled."))
-    percent = (
-        100 if by_staff else refund_percent(policy=entry.refund_policy, event=event, now=now)
-    )
+    percent = 100 if by_staff else refund_percent(policy=entry.refund_policy, event=event, now=now)
     entry.place_number = None
     entry.car_number = None
     entry.expires_at = None
@@ -368,7 +394,7 @@ def cancel_entry(
 @transaction.atomic
 def approve_entry(*, entry_id: int, actor: Any, now: datetime | None = None) -> Entry:
     now = now or timezone.now()
-    event, entry = _lock_entry(entry_id, now=now)
+    _event, entry = _lock_entry(entry_id, now=now)
     if entry.status != Entry.Status.PENDING_APPROVAL:
         raise RegistrationError(_("Only an entry awaiting approval can be approved."))
     # Past the approval step: pay (with a fresh hold) or be confirmed.
@@ -383,7 +409,9 @@ def approve_entry(*, entry_id: int, actor: Any, now: datetime | None = None) -> 
 
 
 @transaction.atomic
-def reject_entry(*, entry_id: int, actor: Any, reason: str = "", now: datetime | None = None) -> Entry:
+def reject_entry(
+    *, entry_id: int, actor: Any, reason: str = "", now: datetime | None = None
+) -> Entry:
     now = now or timezone.now()
     event, entry = _lock_entry(entry_id, now=now)
     if entry.status not in (Entry.Status.PENDING_APPROVAL, Entry.Status.WAITLISTED):
@@ -442,9 +470,7 @@ def update_entry_day(
         entry.save(update_fields=["transponder"])
         audit(entry=entry, action="transponder", actor=actor, detail=detail)
     if car_number is not None and car_number != entry.car_number:
-        if (
-            Entry.objects.filter(event=event, car_number=car_number).exclude(pk=entry.pk).exists()
-        ):
+        if Entry.objects.filter(event=event, car_number=car_number).exclude(pk=entry.pk).exists():
             raise RegistrationError(
                 _("Car number %(number)s is already taken in this event.") % {"number": car_number},
                 field="car_number",
@@ -459,7 +485,7 @@ def update_entry_day(
 @transaction.atomic
 def mark_paid_at_track(*, entry_id: int, actor: Any, now: datetime | None = None) -> Payment:
     now = now or timezone.now()
-    event, entry = _lock_entry(entry_id, now=now)
+    _event, entry = _lock_entry(entry_id, now=now)
     payment = (
         entry.payments.select_for_update()
         .filter(method=Payment.Method.AT_TRACK, status=Payment.Status.PENDING)
