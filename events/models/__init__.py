@@ -6,24 +6,30 @@ from events.models.championships import (
     ChampionshipStanding,
 )
 from events.models.choices import Discipline, Province, Tier
+from events.models.entries import AuditLog, Entry, Payment, Refund, StripeEvent
 from events.models.events import EntryClass, Event, Session
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
 __all__ = [
+    "AuditLog",
     "CalendarToken",
     "Championship",
     "ChampionshipClass",
     "ChampionshipRound",
     "ChampionshipStanding",
     "Discipline",
+    "Entry",
     "EntryClass",
     "Event",
     "LapRecord",
+    "Payment",
     "Province",
+    "Refund",
     "ResultRevision",
     "ResultRow",
     "ResultStatus",
     "Session",
     "SessionResult",
+    "StripeEvent",
     "Tier",
 ]
