@@ -33,9 +33,7 @@ def roster_for(event: Event) -> dict[str, RosterEntry]:
     names from the results themselves.
     """
     entries = (
-        Entry.objects.filter(
-            event=event, car_number__isnull=False, status__in=Entry.PLACE_STATUSES
-        )
+        Entry.objects.filter(event=event, car_number__isnull=False, status__in=Entry.PLACE_STATUSES)
         .select_related("driver__driver_profile", "entry_class")
         .order_by("car_number")
     )
