@@ -1,9 +1,83 @@
-from django.urls import path
+from django.urls import include, path
 
-from events import views
+from events import results_urls
+from events.views import calendar, organizer, public
 
 app_name = "events"
 
-urlpatterns = [
-    path("", views.home, name="home"),
+organizer_event_patterns = [
+    path("", organizer.event_manage, name="manage-event"),
+    path("edit/", organizer.event_edit, name="event-edit"),
+    path("publish/", organizer.event_publish, name="event-publish"),
+    path("cancel/", organizer.event_cancel, name="event-cancel"),
+    path("duplicate/", organizer.event_duplicate, name="event-duplicate"),
+    path("sessions/new/", organizer.session_form, name="session-create"),
+    path("sessions/<int:pk>/edit/", organizer.session_form, name="session-edit"),
+    path("sessions/<int:pk>/delete/", organizer.session_delete, name="session-delete"),
+    path("classes/new/", organizer.entry_class_form, name="class-create"),
+    path("classes/<int:pk>/edit/", organizer.entry_class_form, name="class-edit"),
+    path("classes/<int:pk>/delete/", organizer.entry_class_delete, name="class-delete"),
 ]
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("events/", public.event_list, name="event-list"),
+    path("events/<slug:slug>/", public.event_detail, name="event-detail"),
+    path("events/<slug:slug>/calendar.ics", calendar.event_ics, name="event-ics"),
+    path("calendar/tier/<str:tier>.ics", calendar.tier_feed, name="tier-feed"),
+    path(
+        "calendar/organizer/<slug:slug>.ics", calendar.organization_feed, name="organization-feed"
+    ),
+    path("calendar/me/", calendar.personal_calendar, name="personal-calendar"),
+    path("calendar/token/<str:token>.ics", calendar.personal_feed, name="personal-feed"),
+    path("organizer/<slug:org_slug>/events/", organizer.event_list, name="manage-events"),
+    path("organizer/<slug:org_slug>/events/new/", organizer.event_create, name="event-create"),
+    path("organizer/<slug:org_slug>/events/<slug:slug>/", include(organizer_event_patterns)),
+]
+
+# Registration and payments.
+from events import entry_management, entry_views  # noqa: E402
+
+urlpatterns += [
+    path("events/<slug:slug>/enter/", entry_views.entry_create, name="entry-create"),
+    path("entries/", entry_views.my_entries, name="my-entries"),
+    path("entries/<int:pk>/", entry_views.entry_detail, name="entry-detail"),
+    path("entries/<int:pk>/pay/", entry_views.entry_pay, name="entry-pay"),
+    path("entries/<int:pk>/paid/", entry_views.entry_paid, name="entry-paid"),
+    path("entries/<int:pk>/cancel/", entry_views.entry_cancel, name="entry-cancel"),
+    path("entries/<int:pk>/offer/", entry_views.entry_offer, name="entry-offer"),
+    path("co-driver/<str:token>/", entry_views.co_driver_confirm, name="co-driver-confirm"),
+    path("payments/stripe/webhook/", entry_views.stripe_webhook, name="stripe-webhook"),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/",
+        entry_management.manage_entries,
+        name="manage-entries",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries.csv",
+        entry_management.manage_entries_csv,
+        name="manage-entries-csv",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/email/",
+        entry_management.manage_entries_email,
+        name="manage-entries-email",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/refund-all/",
+        entry_management.manage_refund_cancelled_event,
+        name="manage-refund-cancelled-event",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/<int:pk>/",
+        entry_management.manage_entry,
+        name="manage-entry",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/<int:pk>/<slug:action>/",
+        entry_management.manage_entry_action,
+        name="manage-entry-action",
+    ),
+]
+
+urlpatterns += results_urls.urlpatterns
