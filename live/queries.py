@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from events.hooks import LiveNow
+from events.models import Event
 from live.broadcast import encode
 from live.models import LiveDelta, LiveSession
 
 # Beyond this many missed deltas a fresh snapshot is smaller and cheaper to apply.
 MAX_RESUME_DELTAS = 300
+# A session still marked live but silent this long (a replay left behind, a crashed ingest) is
+# not advertised on the home page; its board stays reachable.
+LIVE_NOW_SILENCE = timedelta(minutes=15)
+
+
+def spectator_sessions() -> QuerySet[LiveSession]:
+    """Live sessions the public may watch: ad hoc ones, and those of events that are not drafts."""
+    return LiveSession.objects.exclude(event_session__event__status=Event.Status.DRAFT)
+
+
+def live_now() -> list[LiveNow]:
+    """The home page's "Live now" entries (registered on events.hooks.live_now)."""
+    sessions = (
+        spectator_sessions()
+        .filter(
+            status=LiveSession.Status.LIVE,
+            updated_at__gte=timezone.now() - LIVE_NOW_SILENCE,
+        )
+        .select_related("event_session__event")
+        .order_by("-updated_at")[:10]
+    )
+    items = []
+    for session in sessions:
+        event = session.event_session.event if session.event_session else None
+        items.append(
+            LiveNow(
+                title=f"{event.title} · {session.name}" if event else session.name,
+                url=f"/live/{session.pk}/",
+                event_slug=event.slug if event else "",
+            )
+        )
+    return items
 
 
 def snapshot_of(session: LiveSession) -> dict[str, Any]:
@@ -32,7 +70,7 @@ def snapshot_of(session: LiveSession) -> dict[str, Any]:
 
 
 def get_snapshot(*, session_id: int) -> dict[str, Any] | None:
-    session = LiveSession.objects.filter(pk=session_id).first()
+    session = spectator_sessions().filter(pk=session_id).first()
     return None if session is None else snapshot_of(session)
 
 
@@ -49,7 +87,7 @@ def opening_frames(*, session_id: int, since: int | None) -> tuple[int, list[str
 
     With `since`, the stored deltas after it when every one is still there, else a snapshot.
     """
-    session = LiveSession.objects.filter(pk=session_id).first()
+    session = spectator_sessions().filter(pk=session_id).first()
     if session is None:
         return None
     if since is not None and 0 <= since <= session.seq:
