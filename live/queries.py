@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from events.hooks import LiveNow
@@ -42,7 +43,7 @@ def live_now() -> list[LiveNow]:
         items.append(
             LiveNow(
                 title=f"{event.title} · {session.name}" if event else session.name,
-                url=f"/live/{session.pk}/",
+                url=reverse("live:board", args=[session.pk]),
                 event_slug=event.slug if event else "",
             )
         )
@@ -103,3 +104,17 @@ def opening_frames(*, session_id: int, since: int | None) -> tuple[int, list[str
             if len(deltas) == missing:
                 return session.seq, [delta_frame(seq, payload) for seq, payload in deltas]
     return session.seq, [snapshot_frame(snapshot_of(session))]
+
+
+def current_seq(*, session_id: int) -> int | None:
+    return LiveSession.objects.filter(pk=session_id).values_list("seq", flat=True).first()
+
+
+def delta_frames_after(*, session_id: int, after: int, upto: int) -> list[tuple[int, str]]:
+    """Encoded frames of the stored deltas in (after, upto], at most the last MAX_RESUME_DELTAS."""
+    rows = list(
+        LiveDelta.objects.filter(session_id=session_id, seq__gt=after, seq__lte=upto)
+        .order_by("-seq")
+        .values_list("seq", "payload")[:MAX_RESUME_DELTAS]
+    )
+    return [(seq, delta_frame(seq, payload)) for seq, payload in reversed(rows)]

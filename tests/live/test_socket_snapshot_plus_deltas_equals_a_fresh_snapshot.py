@@ -5,6 +5,7 @@ as served by the API and by a socket opened at the end."""
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any
 
 import pytest
@@ -42,7 +43,7 @@ async def test_spectators_joining_at_any_point_converge_on_the_fresh_snapshot(
     session = await database_sync_to_async(create_live_session)(name="Sim", mode="race")
     per_second = seconds(timeline(SimulatorConfig(seed=seed, laps=2)))
     # Four seconds of the race per change keeps the test quick; deltas stay multi-row.
-    batches = [sum(per_second[i : i + 4], []) for i in range(0, len(per_second), 4)]
+    batches = [list(chain(*per_second[i : i + 4])) for i in range(0, len(per_second), 4)]
     third = len(batches) // 3
     apply = database_sync_to_async(apply_timing_events)
 
