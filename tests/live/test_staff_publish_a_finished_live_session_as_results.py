@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from events.models import ChampionshipStanding, Event, LapRecord, Session, SessionResult
 from events.services.championships import add_round, create_championship
-from live.models import LiveSession
 from live.feeds import replay
+from live.models import LiveSession
 from live.results import publish_live_results, result_lines
 from live.services import apply_timing_events, create_live_session, finish_live_session
 from live.timing import Competitor, LapPassing
@@ -187,7 +187,9 @@ def test_outsiders_and_anonymous_visitors_cannot_publish(
 def test_a_replayed_capture_publishes_the_feeds_order_and_its_laps(
     shared_timing_dir: str, race: Session
 ) -> None:
-    with open(os.path.join(shared_timing_dir, "rmonitor-2009_Sebring_ALMS_Session_5.txt"), "rb") as f:
+    with open(
+        os.path.join(shared_timing_dir, "rmonitor-2009_Sebring_ALMS_Session_5.txt"), "rb"
+    ) as f:
         data = f.read()
     live = create_live_session(name="Sebring", event_session=race)
     replay(session_id=live.pk, data=data, format="rmonitor", speed=0)
