@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from events.models import EntryClass, Event, Session
-from racing.models import Organization
+from racing.models import CompetitionClass, Organization
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -64,8 +65,17 @@ def make_session() -> Callable[..., Session]:
 
 @pytest.fixture
 def make_entry_class() -> Callable[..., EntryClass]:
+    """An entry class; by default on a competition class of the event's organization, named
+    like it and with no eligibility rules (pass competition_class= for rules)."""
+
     def make(event: Event, **fields: Any) -> EntryClass:
         fields.setdefault("name", "Rookie Cup")
+        if "competition_class" not in fields:
+            fields["competition_class"], _ = CompetitionClass.objects.get_or_create(
+                organization=event.organization,
+                slug=slugify(fields["name"]) or "class",
+                defaults={"name": fields["name"], "tier": event.tier, "discipline": "circuit"},
+            )
         fields.setdefault("capacity", 24)
         fields.setdefault("fee", Decimal("800.00"))
         return EntryClass.objects.create(event=event, **fields)

@@ -47,6 +47,7 @@ def test_one_event_comes_with_its_schedule_and_classes(client, event):
     assert [s["name"] for s in data["sessions"]] == ["Race 1"]
     [entry_class] = data["classes"]
     assert entry_class["name"] == "Rookie Cup"
+    assert entry_class["competition_class"]["slug"] == "rookie-cup"
     assert entry_class["places_left"] == 24 and entry_class["currency"] == "CNY"
     assert entry_class["fee"] == "800.00"  # money as a decimal string, never a float
     assert data["calendar_url"].endswith(f"/events/{event.slug}/calendar.ics")

@@ -98,7 +98,13 @@ def test_a_session_outside_the_event_is_refused(staff_client, event, language, m
 )
 def test_a_negative_capacity_or_fee_is_refused(staff_client, event, field, language, message):
     staff_client.cookies["django_language"] = language
-    data = {"name": "Juniors", "capacity": "10", "fee": "100", "position": "0", field: "-1"}
+    data = {
+        "competition_class": event.entry_classes.get().competition_class_id,
+        "capacity": "10",
+        "fee": "100",
+        "position": "0",
+        field: "-1",
+    }
     response = staff_client.post(
         reverse(
             "events:class-create", kwargs={"org_slug": event.organization.slug, "slug": event.slug}
