@@ -64,18 +64,31 @@ def make_session() -> Callable[..., Session]:
 
 
 @pytest.fixture
+def make_competition_class() -> Callable[..., CompetitionClass]:
+    """A competition class of an organization, with no eligibility rules unless given."""
+
+    def make(
+        organization: Organization, name: str = "Rookie Cup", **fields: Any
+    ) -> CompetitionClass:
+        fields.setdefault("tier", "national")
+        fields.setdefault("discipline", "circuit")
+        competition_class, _ = CompetitionClass.objects.get_or_create(
+            organization=organization,
+            slug=slugify(name) or "class",
+            defaults={"name": name, **fields},
+        )
+        return competition_class
+
+    return make
+
+
+@pytest.fixture
 def make_entry_class() -> Callable[..., EntryClass]:
-    """An entry class; by default on a competition class of the event's organization, named
-    like it and with no eligibility rules (pass competition_class= for rules)."""
+    """An entry class. Without competition_class= it has none, so no eligibility check runs
+    (the organizer form and services always set one)."""
 
     def make(event: Event, **fields: Any) -> EntryClass:
         fields.setdefault("name", "Rookie Cup")
-        if "competition_class" not in fields:
-            fields["competition_class"], _ = CompetitionClass.objects.get_or_create(
-                organization=event.organization,
-                slug=slugify(fields["name"]) or "class",
-                defaults={"name": fields["name"], "tier": event.tier, "discipline": "circuit"},
-            )
         fields.setdefault("capacity", 24)
         fields.setdefault("fee", Decimal("800.00"))
         return EntryClass.objects.create(event=event, **fields)

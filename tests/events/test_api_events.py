@@ -39,7 +39,8 @@ def test_it_lists_public_upcoming_events_with_the_same_filters_as_the_page(clien
     assert [e["title"] for e in may["items"]] == ["Kart sprint"]
 
 
-def test_one_event_comes_with_its_schedule_and_classes(client, event):
+def test_one_event_comes_with_its_schedule_and_classes(client, event, make_competition_class):
+    event.entry_classes.update(competition_class=make_competition_class(event.organization))
     data = client.get(f"/api/events/{event.slug}").json()
     assert data["title"] == "Shanghai Club Cup"
     assert data["organizer"] == {"name": "Shanghai Motor Club", "slug": "shanghai-motor-club"}

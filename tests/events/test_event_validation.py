@@ -123,8 +123,9 @@ def test_it_refuses_new_event_dates_that_leave_a_session_outside(event):
     assert "Race 1" in messages(exc, "starts_at")[0]
 
 
-def rookie(event):
-    return event.entry_classes.get().competition_class
+@pytest.fixture
+def rookie(event, make_competition_class):
+    return make_competition_class(event.organization)
 
 
 def test_it_refuses_an_entry_class_without_a_competition_class(event):
@@ -150,34 +151,30 @@ def test_it_refuses_another_clubs_competition_class(event, other_organization):
     ]
 
 
-def test_an_entry_class_takes_its_competition_class_name_by_default(event):
+def test_an_entry_class_takes_its_competition_class_name_by_default(event, rookie):
     entry_class = add_entry_class(
-        event=event, competition_class=rookie(event), capacity=10, fee=Decimal("100")
+        event=event, competition_class=rookie, capacity=10, fee=Decimal("100")
     )
     assert entry_class.name == "Rookie Cup"
 
 
-def test_it_refuses_a_negative_capacity(event):
+def test_it_refuses_a_negative_capacity(event, rookie):
     with pytest.raises(ValidationError) as exc:
-        add_entry_class(
-            event=event, competition_class=rookie(event), capacity=-1, fee=Decimal("100")
-        )
+        add_entry_class(event=event, competition_class=rookie, capacity=-1, fee=Decimal("100"))
     assert "Capacity cannot be negative." in messages(exc, "capacity")
 
 
-def test_it_refuses_a_negative_fee(event):
+def test_it_refuses_a_negative_fee(event, rookie):
     with pytest.raises(ValidationError) as exc:
-        add_entry_class(
-            event=event, competition_class=rookie(event), capacity=10, fee=Decimal("-5")
-        )
+        add_entry_class(event=event, competition_class=rookie, capacity=10, fee=Decimal("-5"))
     assert "A fee cannot be negative." in messages(exc, "fee")
 
 
-def test_it_refuses_a_reversed_car_number_range(event):
+def test_it_refuses_a_reversed_car_number_range(event, rookie):
     with pytest.raises(ValidationError) as exc:
         add_entry_class(
             event=event,
-            competition_class=rookie(event),
+            competition_class=rookie,
             capacity=10,
             fee=Decimal("100"),
             car_number_min=50,

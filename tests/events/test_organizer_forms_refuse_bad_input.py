@@ -96,10 +96,12 @@ def test_a_session_outside_the_event_is_refused(staff_client, event, language, m
         ("fee", "zh-hans", "费用不能为负数。"),
     ],
 )
-def test_a_negative_capacity_or_fee_is_refused(staff_client, event, field, language, message):
+def test_a_negative_capacity_or_fee_is_refused(
+    staff_client, event, make_competition_class, field, language, message
+):
     staff_client.cookies["django_language"] = language
     data = {
-        "competition_class": event.entry_classes.get().competition_class_id,
+        "competition_class": make_competition_class(event.organization).pk,
         "capacity": "10",
         "fee": "100",
         "position": "0",
