@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.text import slugify
 
+from events import results_demo
 from events.models import EntryClass, Event, Session
 from racing.models import CompetitionClass, Organization
 from racing.presets import PRESETS
@@ -388,5 +389,6 @@ def seed_events(stdout: TextIO) -> list[Event]:
 
 def seed(stdout: TextIO) -> None:
     seed_events(stdout)
+    results_demo.seed(stdout)
     # The registration and results work add a line here calling their own demo module
     # (for example events/demo_entries.py), so this file keeps one owner.
