@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models.choices import Discipline, Province, Tier
-from racing.models import Organization
+from racing.models import CompetitionClass, Organization
 from racing.models.organizations import validate_time_zone
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-# Latitude/longitude to about 1 m, enough to find a paddock gate.
-COORDINATE = {"max_digits": 9, "decimal_places": 6, "null": True, "blank": True}
-MONEY = {"max_digits": 10, "decimal_places": 2}
+# Latitude/longitude to 6 decimals (about 0.1 m), enough to find a paddock gate.
+COORDINATE_DIGITS, COORDINATE_PLACES = 9, 6
+MONEY_DIGITS, MONEY_PLACES = 10, 2
 
 
 class Event(models.Model):
@@ -42,8 +42,20 @@ class Event(models.Model):
     province = models.CharField(_("province"), max_length=20, choices=Province.choices)
     city = models.CharField(_("city"), max_length=100)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(_("latitude"), **COORDINATE)  # type: ignore[call-overload]
-    longitude = models.DecimalField(_("longitude"), **COORDINATE)  # type: ignore[call-overload]
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=COORDINATE_DIGITS,
+        decimal_places=COORDINATE_PLACES,
+        null=True,
+        blank=True,
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=COORDINATE_DIGITS,
+        decimal_places=COORDINATE_PLACES,
+        null=True,
+        blank=True,
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
@@ -231,13 +243,39 @@ class EntryClass(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="entry_classes", verbose_name=_("event")
     )
-    name = models.CharField(_("name"), max_length=120)
+    competition_class = models.ForeignKey(
+        CompetitionClass,
+        on_delete=models.PROTECT,
+        related_name="entry_classes",
+        verbose_name=_("competition class"),
+        # Nullable only so that rows made before the registry had classes stay valid; the
+        # organizer form and the services require one.
+        null=True,
+        blank=True,
+        help_text=_("Its rules decide who may enter."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty to use the competition class's name."),
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"), validators=[MinValueValidator(0)], help_text=_("Number of places.")
     )
-    fee = models.DecimalField(_("entry fee"), validators=[MinValueValidator(0)], **MONEY)  # type: ignore[call-overload]
-    early_bird_fee = models.DecimalField(  # type: ignore[call-overload]
-        _("early-bird fee"), validators=[MinValueValidator(0)], null=True, blank=True, **MONEY
+    fee = models.DecimalField(
+        _("entry fee"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(0)],
+    )
+    early_bird_fee = models.DecimalField(
+        _("early-bird fee"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(0)],
+        null=True,
+        blank=True,
     )
     early_bird_deadline = models.DateTimeField(_("early-bird deadline"), null=True, blank=True)
     approval_required = models.BooleanField(
@@ -304,6 +342,23 @@ class EntryClass(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
+        competition_class = self.competition_class if self.competition_class_id else None
+        if competition_class is not None and not self.name.strip():
+            self.name = competition_class.name
+        if (
+            competition_class is not None
+            and self.event_id
+            and competition_class.organization_id != self.event.organization_id
+        ):
+            errors.setdefault("competition_class", []).append(
+                ValidationError(
+                    _("Choose one of the organizing club's own classes."), code="foreign_class"
+                )
+            )
+        if competition_class is None and not self.name.strip():
+            errors.setdefault("name", []).append(
+                ValidationError(_("Give the class a name."), code="name_required")
+            )
         if self.capacity is not None and self.capacity < 0:
             errors.setdefault("capacity", []).append(
                 ValidationError(_("Capacity cannot be negative."), code="negative_capacity")
