@@ -226,6 +226,7 @@ class FanoutHub:
         if subscription is not None:
             subscription.members.discard(outbox)
         self.stats.lagging_sockets_closed += 1
+        logger.info("live session %s: closing a spectator socket that fell behind", session_id)
 
     async def _run(self, subscription: _Subscription) -> None:
         layer = get_channel_layer()
