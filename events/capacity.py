@@ -1,33 +1,49 @@
 """How many places of an entry class are taken.
 
-The registration work owns the Entry model; until it exists no place is taken. When Entry
-lands, `places_taken_expression` becomes a subquery counting the entries that hold a place
-(confirmed, or held and not yet expired), and `count_places_taken` uses the same rule, so
-every page and the API agree.
+An entry takes a place while it is confirmed, awaiting approval, or held / offered and not yet
+expired. Expiry is decided by comparing with the current time in the query itself, so a lapsed hold
+stops counting the moment it lapses, with no background job. Every page, the API and the
+place-taking service (`events.services.entries`) use this one rule.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Expression, IntegerField, Value
+from django.db.models import Count, Expression, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from events.models import EntryClass
 
 
-def places_taken_expression() -> Expression:
+def holds_place_q(now: datetime | None = None, prefix: str = "") -> Q:
+    from events.models import Entry
+
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status__in": Entry.PLACE_STATUSES}) & (
+        ~Q(**{f"{prefix}status__in": Entry.EXPIRING_STATUSES})
+        | Q(**{f"{prefix}expires_at__gt": now})
+    )
+
+
+def places_taken_expression(now: datetime | None = None) -> Expression:
     """An expression to annotate EntryClass rows with the number of places taken."""
-    return Value(0, output_field=IntegerField())
+    from events.models import Entry
+
+    taken = (
+        Entry.objects.filter(holds_place_q(now), entry_class=OuterRef("pk"))
+        .order_by()
+        .values("entry_class")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
 
 
 def count_places_taken(entry_class: EntryClass) -> int:
-    from events.models import EntryClass
+    from events.models import Entry
 
-    row = (
-        EntryClass.objects.filter(pk=entry_class.pk)
-        .annotate(places_taken=places_taken_expression())
-        .values_list("places_taken", flat=True)
-        .first()
-    )
-    return int(row or 0)
+    return Entry.objects.filter(holds_place_q(), entry_class=entry_class).count()

@@ -41,9 +41,12 @@ CHECKOUT_CLOCK_MARGIN = timedelta(minutes=1)
 class PaymentProviderError(Exception):
     """Stripe refused or could not be reached. The message is safe to show to users."""
 
-    def __init__(self, message: str, *, detail: str = "") -> None:
+    def __init__(self, message: str, *, detail: str = "", definitive: bool = True) -> None:
         super().__init__(message)
         self.detail = detail
+        # False when Stripe could not be reached: the outcome is unknown, so a retry must reuse
+        # the same idempotency key; True when Stripe answered (and stored that answer).
+        self.definitive = definitive
 
 
 class InvalidWebhook(Exception):
@@ -188,6 +191,7 @@ def _provider_error(exc: stripe.StripeError) -> PaymentProviderError:
         return PaymentProviderError(
             _("The payment service could not be reached. Please try again in a minute."),
             detail=str(exc),
+            definitive=False,
         )
     return PaymentProviderError(
         _("The payment service refused the request: %(reason)s")

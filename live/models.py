@@ -29,6 +29,15 @@ class LiveSession(models.Model):
         SIMULATOR = "simulator", _("Simulator")
         REPLAY = "replay", _("Replay")
 
+    # Null for ad hoc sessions (replays, the demo, a test day nobody scheduled).
+    event_session = models.ForeignKey(
+        "events.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="live_sessions",
+        verbose_name=_("event session"),
+    )
     name = models.CharField(_("name"), max_length=200)
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.RACE)
     status = models.CharField(
@@ -55,6 +64,10 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_ad_hoc(self) -> bool:
+        return self.event_session_id is None
 
 
 class LiveDelta(models.Model):

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from live import views
 
 app_name = "live"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("live/<int:session_id>/", views.board, name="board"),
+]

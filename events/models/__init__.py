@@ -1,5 +1,35 @@
 from events.models.calendar import CalendarToken
+from events.models.championships import (
+    Championship,
+    ChampionshipClass,
+    ChampionshipRound,
+    ChampionshipStanding,
+)
 from events.models.choices import Discipline, Province, Tier
+from events.models.entries import AuditLog, Entry, Payment, Refund, StripeEvent
 from events.models.events import EntryClass, Event, Session
+from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
-__all__ = ["CalendarToken", "Discipline", "EntryClass", "Event", "Province", "Session", "Tier"]
+__all__ = [
+    "AuditLog",
+    "CalendarToken",
+    "Championship",
+    "ChampionshipClass",
+    "ChampionshipRound",
+    "ChampionshipStanding",
+    "Discipline",
+    "Entry",
+    "EntryClass",
+    "Event",
+    "LapRecord",
+    "Payment",
+    "Province",
+    "Refund",
+    "ResultRevision",
+    "ResultRow",
+    "ResultStatus",
+    "Session",
+    "SessionResult",
+    "StripeEvent",
+    "Tier",
+]

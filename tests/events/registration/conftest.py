@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.fakes.stripe_server import FakeStripe, FakeStripeServer
 
@@ -20,3 +21,66 @@ def fake_stripe(settings: Any) -> Iterator[FakeStripe]:
         settings.STRIPE_API_BASE = state.url
         settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
         yield state
+
+
+@pytest.fixture
+def register(db: None) -> Any:
+    """register(driver, entry_class, **overrides): the service as the entry form calls it."""
+    from events import payments
+    from events.services.entries import register_entry
+
+    def call(driver: Any, entry_class: Any, **overrides: Any) -> Any:
+        event = entry_class.event
+        event.refresh_from_db()
+        fee = payments.to_minor_units(
+            entry_class.fee_at(overrides.get("now") or timezone.now()),
+            event.organization.currency,
+        )
+        fields: dict[str, Any] = {
+            "driver": driver,
+            "entry_class_id": entry_class.pk,
+            "event_id": event.pk,
+            "event_sequence": event.sequence,
+            "shown_fee_minor": fee,
+        }
+        fields.update(overrides)
+        return register_entry(**fields)
+
+    return call
+
+
+@pytest.fixture
+def drivers(make_user: Any) -> Any:
+    """drivers(n): n verified driver accounts."""
+
+    def make(n: int, prefix: str = "racer") -> list[Any]:
+        return [make_user(f"{prefix}{i}@example.test") for i in range(n)]
+
+    return make
+
+
+@pytest.fixture
+def post_webhook(client: Any) -> Any:
+    """post_webhook(event_dict, secret=..., timestamp=...): deliver a signed Stripe event."""
+    from tests.fakes.stripe_signing import signed_event
+
+    def post(event: dict[str, Any], *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None):
+        body, signature = signed_event(event, secret, timestamp=timestamp)
+        return client.post(
+            "/payments/stripe/webhook/",
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=signature,
+        )
+
+    return post
+
+
+@pytest.fixture
+def held_and_checked_out(event: Any, driver: Any, register: Any, fake_stripe: Any) -> Any:
+    """A HELD entry with its Checkout Session open at the fake Stripe."""
+    from events.services.billing import start_checkout
+
+    entry = register(driver, event.entry_classes.get())
+    payment = start_checkout(entry_id=entry.pk, driver=driver)
+    return entry, payment

@@ -1,0 +1,115 @@
+"""Forms of the registration pages (driver side and staff side)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events import payments
+from events.models import Entry, EntryClass, Event
+from racing.models import Vehicle
+
+
+def class_choice_value(entry_class: EntryClass, fee_minor: int) -> str:
+    # The fee the driver saw travels with the choice, so a changed or tampered fee is caught.
+    return f"{entry_class.pk}:{fee_minor}"
+
+
+class EntryForm(forms.Form):
+    entry_class = forms.ChoiceField(label=_("Class"), widget=forms.RadioSelect)
+    vehicle = forms.ModelChoiceField(
+        label=_("Vehicle"),
+        queryset=Vehicle.objects.none(),
+        required=False,
+        empty_label=_("No vehicle (arrive and drive, or navigator)"),
+        help_text=_("A vehicle from your garage."),
+    )
+    preferred_car_number = forms.IntegerField(
+        label=_("Preferred car number"),
+        required=False,
+        min_value=1,
+        max_value=9999,
+        help_text=_("Given to you if it is free and within the class's range."),
+    )
+    co_driver_email = forms.EmailField(
+        label=_("Co-driver or navigator (e-mail)"),
+        required=False,
+        help_text=_("They receive an e-mail and confirm with their own account."),
+    )
+    join_waitlist = forms.BooleanField(
+        label=_("If the class is full, put me on its waiting list"), required=False
+    )
+    event_sequence = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        event: Event,
+        classes: list[tuple[EntryClass, int]],
+        driver: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the driver's own garage: another driver's vehicle id is "not a valid choice".
+        self.fields["vehicle"].queryset = Vehicle.objects.filter(owner__user=driver)
+        self.event = event
+        currency = event.organization.currency
+        self.fields["entry_class"].choices = [
+            (
+                class_choice_value(entry_class, fee_minor),
+                f"{entry_class.name} — {payments.from_minor_units(fee_minor, currency)} {currency}",
+            )
+            for entry_class, fee_minor in classes
+        ]
+        self.fields["event_sequence"].initial = event.sequence
+
+    def clean_entry_class(self) -> tuple[int, int]:
+        raw = self.cleaned_data["entry_class"]
+        class_id, _sep, fee = raw.partition(":")
+        return int(class_id), int(fee)
+
+    def clean_co_driver_email(self) -> str:
+        return self.cleaned_data["co_driver_email"].strip().lower()
+
+
+class StaffEntryForm(forms.Form):
+    checked_in = forms.BooleanField(label=_("Checked in"), required=False)
+    scrutineering = forms.ChoiceField(label=_("Scrutineering"), choices=Entry.Scrutineering.choices)
+    scrutineering_notes = forms.CharField(
+        label=_("Scrutineering notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    transponder = forms.CharField(
+        label=_("Transponder number"),
+        max_length=20,
+        required=False,
+        help_text=_("The number live timing reports for this car."),
+    )
+    car_number = forms.IntegerField(
+        label=_("Car number"), required=False, min_value=1, max_value=9999
+    )
+
+    def clean_transponder(self) -> str:
+        value = self.cleaned_data["transponder"].strip()
+        if value and not value.isalnum():
+            raise forms.ValidationError(_("Use digits and letters only."))
+        return value
+
+
+class EntryEmailForm(forms.Form):
+    entry_class = forms.TypedChoiceField(
+        label=_("To"), coerce=int, required=False, empty_value=None
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry_class"].choices = [("", _("All confirmed and pending entries"))] + [
+            (c.pk, c.name) for c in event.entry_classes.all()
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

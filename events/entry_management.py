@@ -1,0 +1,236 @@
+"""Entry management for the organizer's staff: lists, approval, the day's checks, e-mail, CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mass_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events import payments
+from events.entry_forms import EntryEmailForm, ReasonForm, StaffEntryForm
+from events.entry_queries import entry_for_staff, event_entries, event_for_staff
+from events.exceptions import EventsError
+from events.models import Entry, Event
+from events.services import entries as entry_services
+from events.services.billing import refund_cancelled_event
+
+
+def _entries_url(event: Event) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "events:manage-entries", kwargs={"org_slug": event.organization.slug, "slug": event.slug}
+    )
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@login_required
+def manage_entries(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    event = event_for_staff(request.user, org_slug, slug)
+    class_id = _int_or_none(request.GET.get("class"))
+    status = request.GET.get("status") or None
+    if status not in Entry.Status.values:
+        status = None
+    entries = event_entries(event, entry_class_id=class_id, status=status)
+    context = {
+        "event": event,
+        "entries": entries,
+        "classes": event.entry_classes.all(),
+        "statuses": Entry.Status.choices,
+        "selected_class": class_id,
+        "selected_status": status,
+        "email_form": EntryEmailForm(event=event),
+    }
+    return render(request, "events/manage/entries.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_entry(request: HttpRequest, org_slug: str, slug: str, pk: int) -> HttpResponse:
+    event = event_for_staff(request.user, org_slug, slug)
+    entry = entry_for_staff(event, pk)
+    initial = {
+        "checked_in": entry.checked_in_at is not None,
+        "scrutineering": entry.scrutineering,
+        "scrutineering_notes": entry.scrutineering_notes,
+        "transponder": entry.transponder,
+        "car_number": entry.car_number,
+    }
+    form = StaffEntryForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry_services.update_entry_day(
+                    entry_id=entry.pk,
+                    actor=request.user,
+                    checked_in=data["checked_in"],
+                    scrutineering=data["scrutineering"],
+                    scrutineering_notes=data["scrutineering_notes"],
+                    transponder=data["transponder"],
+                    car_number=data["car_number"],
+                )
+            except EventsError as exc:
+                form.add_error(getattr(exc, "field", None), str(exc))
+            else:
+                messages.success(request, _("Entry saved."))
+                return redirect(request.path)
+        status = 400
+    context = {
+        "event": event,
+        "entry": entry,
+        "form": form,
+        "reason_form": ReasonForm(),
+        "fee": payments.from_minor_units(entry.fee_minor, entry.currency),
+    }
+    return render(request, "events/manage/entry.html", context, status=status)
+
+
+@login_required
+@require_POST
+def manage_entry_action(
+    request: HttpRequest, org_slug: str, slug: str, pk: int, action: str
+) -> HttpResponse:
+    event = event_for_staff(request.user, org_slug, slug)
+    entry = entry_for_staff(event, pk)
+    reason = ReasonForm(request.POST)
+    text = reason.cleaned_data["reason"] if reason.is_valid() else ""
+    actions = {
+        "approve": lambda: entry_services.approve_entry(entry_id=entry.pk, actor=request.user),
+        "reject": lambda: entry_services.reject_entry(
+            entry_id=entry.pk, actor=request.user, reason=text
+        ),
+        "cancel": lambda: entry_services.cancel_entry(
+            entry_id=entry.pk, actor=request.user, by_staff=True, reason=text
+        ),
+        "mark-paid": lambda: entry_services.mark_paid_at_track(
+            entry_id=entry.pk, actor=request.user
+        ),
+    }
+    if action not in actions:
+        return HttpResponse(status=404)
+    try:
+        actions[action]()
+    except EventsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect(
+        "events:manage-entry", org_slug=event.organization.slug, slug=event.slug, pk=entry.pk
+    )
+
+
+@login_required
+@require_POST
+def manage_entries_email(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    event = event_for_staff(request.user, org_slug, slug)
+    form = EntryEmailForm(request.POST, event=event)
+    if not form.is_valid():
+        messages.error(request, _("The e-mail was not sent: give a subject and a message."))
+        return redirect(_entries_url(event))
+    recipients = event_entries(event, entry_class_id=form.cleaned_data["entry_class"]).filter(
+        status__in=[Entry.Status.CONFIRMED, Entry.Status.PENDING_APPROVAL, Entry.Status.HELD]
+    )
+    subject = f"[{event.title}] {form.cleaned_data['subject']}"
+    batch = [
+        (subject, form.cleaned_data["body"], settings.DEFAULT_FROM_EMAIL, [e.driver.email])
+        for e in recipients
+        if e.driver.email
+    ]
+    send_mass_mail(batch, fail_silently=False)
+    messages.success(request, _("E-mail sent to %(count)s drivers.") % {"count": len(batch)})
+    return redirect(_entries_url(event))
+
+
+@login_required
+def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    event = event_for_staff(request.user, org_slug, slug)
+    entries = event_entries(
+        event,
+        entry_class_id=_int_or_none(request.GET.get("class")),
+        status=request.GET.get("status")
+        if request.GET.get("status") in Entry.Status.values
+        else None,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-entries.csv"'
+    # Excel only reads a CSV as UTF-8 (and shows Chinese names) when it starts with a BOM.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Class"),
+            _("Car number"),
+            _("Driver"),
+            _("E-mail"),
+            _("Status"),
+            _("Co-driver or navigator"),
+            _("Vehicle"),
+            _("Transponder"),
+            _("Checked in"),
+            _("Scrutineering"),
+            _("Fee"),
+            _("Currency"),
+            _("Paid"),
+            _("Entered at"),
+        ]
+    )
+    for entry in entries:
+        name = entry.driver.get_full_name() or entry.driver.email
+        writer.writerow(
+            [
+                entry.entry_class.name,
+                entry.car_number or "",
+                _csv_safe(name),
+                entry.driver.email,
+                entry.get_status_display(),
+                entry.co_driver_email,
+                _csv_safe(entry.vehicle_description),
+                entry.transponder,
+                _("yes") if entry.checked_in_at else _("no"),
+                entry.get_scrutineering_display(),
+                payments.from_minor_units(entry.fee_minor, entry.currency),
+                entry.currency,
+                _("yes") if entry.is_paid else _("no"),
+                timezone.localtime(entry.created_at, event.zone).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@login_required
+@require_POST
+def manage_refund_cancelled_event(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    event = event_for_staff(request.user, org_slug, slug)
+    try:
+        summary = refund_cancelled_event(event_id=event.pk, actor=request.user)
+    except EventsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(cancelled)s entries cancelled, %(refunded)s refunds made, %(failed)s failed.")
+            % {
+                "cancelled": summary.entries_cancelled,
+                "refunded": len(summary.refunded),
+                "failed": len(summary.failed),
+            },
+        )
+    return redirect(_entries_url(event))

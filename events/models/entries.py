@@ -1,0 +1,360 @@
+"""Entries (registrations), their payments, refunds, Stripe events and the audit trail."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models.events import EntryClass, Event
+from racing.models import Vehicle
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class EntryStatus(models.TextChoices):
+    HELD = "held", _("Held, awaiting payment")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting the organizer's approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    OFFERED = "offered", _("Place offered from the waiting list")
+    EXPIRED = "expired", _("Expired")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses in which an entry occupies a place of its class (held and offered only until their
+# expiry: see `Entry.holds_place`).
+PLACE_STATUSES = (
+    EntryStatus.HELD,
+    EntryStatus.OFFERED,
+    EntryStatus.PENDING_APPROVAL,
+    EntryStatus.CONFIRMED,
+)
+# Statuses that count as "entered" for the one-entry-per-driver-per-event rule.
+ACTIVE_STATUSES = (*PLACE_STATUSES, EntryStatus.WAITLISTED)
+EXPIRING_STATUSES = (EntryStatus.HELD, EntryStatus.OFFERED)
+
+
+class Entry(models.Model):
+    Status = EntryStatus
+
+    class Scrutineering(models.TextChoices):
+        PENDING = "pending", _("Not yet scrutineered")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    PLACE_STATUSES = PLACE_STATUSES
+    ACTIVE_STATUSES = ACTIVE_STATUSES
+    EXPIRING_STATUSES = EXPIRING_STATUSES
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="entries", verbose_name=_("event")
+    )
+    entry_class = models.ForeignKey(
+        EntryClass, on_delete=models.PROTECT, related_name="entries", verbose_name=_("class")
+    )
+    driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("driver"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    # The place this entry occupies in its class, 1..capacity; NULL when it holds none. The unique
+    # constraint below is what makes overselling impossible even if a code path forgot the lock.
+    place_number = models.PositiveIntegerField(_("place"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
+
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("vehicle"),
+    )
+    # What the vehicle was when entered, kept if the driver later edits or deletes it.
+    vehicle_description = models.CharField(_("vehicle"), max_length=200, blank=True)
+    car_number = models.PositiveIntegerField(_("car number"), null=True, blank=True)
+    preferred_car_number = models.PositiveIntegerField(
+        _("preferred car number"), null=True, blank=True
+    )
+    transponder = models.CharField(_("transponder number"), max_length=20, blank=True)
+
+    co_driver_email = models.EmailField(_("co-driver or navigator e-mail"), blank=True)
+    co_driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="co_driven_entries",
+        verbose_name=_("co-driver or navigator"),
+    )
+    co_driver_token = models.CharField(max_length=64, default=_new_token, editable=False)
+    co_driver_confirmed_at = models.DateTimeField(
+        _("co-driver confirmed at"), null=True, blank=True
+    )
+
+    # Copied when the entry is made, so later changes to the class never change what was agreed.
+    fee_minor = models.PositiveIntegerField(_("fee (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    early_bird = models.BooleanField(_("early-bird fee"), default=False)
+    refund_policy = models.JSONField(_("refund policy"), default=list)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    scrutineering = models.CharField(
+        _("scrutineering"),
+        max_length=10,
+        choices=Scrutineering.choices,
+        default=Scrutineering.PENDING,
+    )
+    scrutineering_notes = models.TextField(_("scrutineering notes"), blank=True)
+    scrutineered_at = models.DateTimeField(_("scrutineered at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["entry_class__position", "car_number", "pk"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        indexes = [
+            models.Index(fields=["entry_class", "status"], name="entry_class_status"),
+            models.Index(fields=["driver", "status"], name="entry_driver_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry_class", "place_number"], name="entry_one_per_place"
+            ),
+            models.CheckConstraint(
+                condition=Q(place_number__isnull=True) | Q(place_number__gte=1),
+                name="entry_place_number_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(place_number__isnull=False) | ~Q(status__in=PLACE_STATUSES),
+                name="entry_place_status_has_place",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "car_number"], name="entry_car_number_unique_per_event"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "driver"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="entry_one_active_per_driver_per_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.entry_class} · {self.driver}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:entry-detail", kwargs={"pk": self.pk})
+
+    @property
+    def receipt_number(self) -> str:
+        return f"PDK-{self.event_id}-{self.pk:06d}"
+
+    def hold_expired(self, now: datetime | None = None) -> bool:
+        return (
+            self.status in self.EXPIRING_STATUSES
+            and self.expires_at is not None
+            and self.expires_at <= (now or timezone.now())
+        )
+
+    def holds_place(self, now: datetime | None = None) -> bool:
+        return self.status in self.PLACE_STATUSES and not self.hold_expired(now)
+
+    @property
+    def is_paid(self) -> bool:
+        return any(p.status == Payment.Status.SUCCEEDED for p in self.payments.all())
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        STRIPE = "stripe", _("Online (card, Alipay, WeChat Pay)")
+        AT_TRACK = "at_track", _("At the track")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="payments", verbose_name=_("entry")
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    amount_minor = models.PositiveIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    refunded_minor = models.PositiveIntegerField(_("refunded (minor units)"), default=0)
+    stripe_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    marked_paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked paid by"),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status="pending"),
+                name="payment_one_pending_per_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__lte=models.F("amount_minor")),
+                name="payment_refund_not_above_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount_minor} {self.currency} ({self.status})"
+
+    @property
+    def idempotency_key(self) -> str:
+        # One Checkout Session per payment row, whoever asks for it and however often.
+        return f"paddock-payment-{self.pk}-checkout"
+
+    @property
+    def refundable_minor(self) -> int:
+        if self.status != self.Status.SUCCEEDED:
+            return 0
+        return self.amount_minor - self.refunded_minor
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    class Reason(models.TextChoices):
+        DRIVER_CANCELLED = "driver_cancelled", _("Cancelled by the driver")
+        STAFF_CANCELLED = "staff_cancelled", _("Cancelled by the organizer")
+        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+        LATE_PAYMENT = "late_payment", _("Paid after the place was given to someone else")
+        DUPLICATE_PAYMENT = "duplicate_payment", _("Paid twice")
+        EXTERNAL = "external", _("Refunded outside Paddock")
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment")
+    )
+    amount_minor = models.PositiveIntegerField(_("amount (minor units)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # Stripe stores the answer to a key, failures included: a retry after a refusal needs a new
+    # key, a retry after a lost connection must reuse the old one. See services.billing.
+    attempts = models.PositiveIntegerField(default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=Q(reason="event_cancelled"),
+                name="refund_once_per_payment_when_event_cancelled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_minor} ({self.status})"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"paddock-refund-{self.pk}-{self.attempts}"
+
+
+class StripeEvent(models.Model):
+    """Each Stripe event id is handled once: a redelivery finds its row and changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
+
+
+class AuditLog(models.Model):
+    """One row per change of an entry or a payment, written in the same transaction."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="audit_log", verbose_name=_("event")
+    )
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_log",
+        verbose_name=_("entry"),
+    )
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_log",
+        verbose_name=_("payment"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.from_status}→{self.to_status}"

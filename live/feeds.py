@@ -1,0 +1,287 @@
+"""Running a timing feed into a live session: decoding by format, file replay, TCP ingest.
+
+Not pure (it calls services and does I/O); the parsers it drives are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from asgiref.sync import sync_to_async
+
+from live.adapters.p3 import P3Parser, looks_like_hex_lines
+from live.adapters.rmonitor import RMonitorParser
+from live.services import apply_timing_events
+from live.timing import TimingEvent, TransponderPassing
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("rmonitor", "p3")
+# Records applied per transaction when replaying as fast as possible. Each batch is one change
+# (one seq, one delta): a spectator of a fast replay sees the board jump a few hundred records at
+# a time, which is what "as fast as possible" means, and Sebring's 28,000 lines take seconds.
+REPLAY_BATCH_RECORDS = 500
+
+
+@dataclass
+class Decoder:
+    """One format's stream parser, reporting how many records each chunk rejected."""
+
+    format: str
+    parser: RMonitorParser | P3Parser = field(init=False)
+    _seen_rejected: int = 0
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"unknown format {self.format!r}")
+        self.parser = RMonitorParser() if self.format == "rmonitor" else P3Parser()
+
+    def feed(self, data: bytes) -> tuple[list[TimingEvent], int]:
+        return self._counted(self.parser.feed(data))
+
+    def feed_hex_line(self, line: bytes) -> tuple[list[TimingEvent], int]:
+        assert isinstance(self.parser, P3Parser)
+        return self._counted(self.parser.feed_hex_line(line))
+
+    def finish(self) -> tuple[list[TimingEvent], int]:
+        return self._counted(self.parser.finish())
+
+    def _counted(self, events: list[TimingEvent]) -> tuple[list[TimingEvent], int]:
+        rejected = self.parser.rejected - self._seen_rejected
+        self._seen_rejected = self.parser.rejected
+        for message in self.parser.errors:
+            logger.warning("bad %s record: %s", self.format, message)
+        self.parser.errors.clear()
+        return events, rejected
+
+
+@dataclass
+class Step:
+    """What one replay step applies: events, the raw bytes they came from, and a pause before."""
+
+    events: list[TimingEvent]
+    raw: bytes
+    rejected: int
+    wait_s: float = 0.0
+
+
+@dataclass
+class ReplayStats:
+    steps: int = 0
+    changes: int = 0
+    events: int = 0
+    rejected: int = 0
+    last_seq: int | None = None
+
+
+def rmonitor_steps(data: bytes, *, realtime: bool) -> Iterator[Step]:
+    """At speed 0, fixed batches of lines; otherwise one step per second of feed, cut at each
+    `$F` heartbeat (the only clock an RMonitor stream has)."""
+    decoder = Decoder("rmonitor")
+    lines = data.splitlines(keepends=True)
+    batch: list[bytes] = []
+    for line in lines:
+        batch.append(line)
+        boundary = line.startswith(b"$F") if realtime else len(batch) >= REPLAY_BATCH_RECORDS
+        if boundary:
+            raw = b"".join(batch)
+            events, rejected = decoder.feed(raw)
+            yield Step(events, raw, rejected, wait_s=1.0 if realtime else 0.0)
+            batch = []
+    raw = b"".join(batch)
+    events, rejected = decoder.feed(raw)
+    tail, tail_rejected = decoder.finish()
+    yield Step(events + tail, raw, rejected + tail_rejected)
+
+
+def p3_steps(data: bytes, *, realtime: bool) -> Iterator[Step]:
+    """P3 passings carry the decoder's clock: at a real speed, wait the time between passings."""
+    decoder = Decoder("p3")
+    if looks_like_hex_lines(data):
+        # Stored as the bytes a decoder would have sent, not as the capture's hex text.
+        units: list[tuple[list[TimingEvent], bytes, int]] = []
+        for line in data.splitlines():
+            events, rejected = decoder.feed_hex_line(line)
+            raw = _hex_bytes(line) if not rejected else b""
+            units.append((events, raw, rejected))
+    else:
+        events, rejected = decoder.feed(data)
+        tail, tail_rejected = decoder.finish()
+        units = [([event], b"", 0) for event in events + tail]
+        units.append(([], data, rejected + tail_rejected))
+    if not realtime:
+        for start in range(0, len(units), REPLAY_BATCH_RECORDS):
+            chunk = units[start : start + REPLAY_BATCH_RECORDS]
+            yield Step(
+                [e for unit in chunk for e in unit[0]],
+                b"".join(unit[1] for unit in chunk),
+                sum(unit[2] for unit in chunk),
+            )
+        return
+    last_us: int | None = None
+    for events, raw, rejected in units:
+        wait = 0.0
+        passing = next((e for e in events if isinstance(e, TransponderPassing)), None)
+        if passing is not None:
+            if last_us is not None and passing.time_us > last_us:
+                wait = (passing.time_us - last_us) / 1_000_000
+            last_us = passing.time_us
+        yield Step(events, raw, rejected, wait_s=wait)
+
+
+def _hex_bytes(line: bytes) -> bytes:
+    try:
+        return bytes.fromhex(line.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        return b""
+
+
+def replay(
+    *,
+    session_id: int,
+    data: bytes,
+    format: str,
+    speed: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ReplayStats:
+    """Replay a capture into a live session. `speed` 1 is real time, 10 ten times faster, 0 as
+    fast as possible."""
+    if speed < 0:
+        raise ValueError("speed must be 0 or more")
+    realtime = speed > 0
+    steps = (
+        rmonitor_steps(data, realtime=realtime)
+        if format == "rmonitor"
+        else p3_steps(data, realtime=realtime)
+    )
+    stats = ReplayStats()
+    for step in steps:
+        if realtime and step.wait_s > 0:
+            sleep(step.wait_s / speed)
+        stats.steps += 1
+        stats.events += len(step.events)
+        stats.rejected += step.rejected
+        if not step.events and not step.raw and not step.rejected:
+            continue
+        seq = apply_timing_events(
+            session_id=session_id,
+            events=step.events,
+            raw=step.raw,
+            raw_format=format,
+            rejected=step.rejected,
+        )
+        if seq is not None:
+            stats.changes += 1
+            stats.last_seq = seq
+    return stats
+
+
+# ---------------------------------------------------------------------------------------------
+# TCP ingest
+
+
+@dataclass
+class IngestStats:
+    connections: int = 0
+    failures: int = 0
+    bytes: int = 0
+    changes: int = 0
+    rejected: int = 0
+    delays: list[float] = field(default_factory=list)
+
+
+BACKOFF_INITIAL_S = 0.5
+BACKOFF_MAX_S = 30.0
+
+
+def backoff_delays(
+    initial: float = BACKOFF_INITIAL_S, maximum: float = BACKOFF_MAX_S
+) -> Iterator[float]:
+    delay = initial
+    while True:
+        yield delay
+        delay = min(delay * 2, maximum)
+
+
+async def ingest(
+    *,
+    session_id: int,
+    host: str,
+    port: int,
+    format: str,
+    stop: asyncio.Event | None = None,
+    max_connections: int | None = None,
+    initial_backoff_s: float = BACKOFF_INITIAL_S,
+    max_backoff_s: float = BACKOFF_MAX_S,
+    read_size: int = 65536,
+) -> IngestStats:
+    """Read a timing system over TCP into a live session until `stop` is set.
+
+    Reconnects after a refused or dropped connection with exponential back-off, reset once a
+    connection delivers data. Each socket read is applied as one change. The parser is kept
+    across reconnects only for its counters; a partial line from a dropped connection is lost.
+    """
+    stop = stop or asyncio.Event()
+    stats = IngestStats()
+    delays = backoff_delays(initial_backoff_s, max_backoff_s)
+    apply_batch = sync_to_async(apply_timing_events, thread_sensitive=True)
+    while not stop.is_set():
+        if max_connections is not None and stats.connections >= max_connections:
+            break
+        decoder = Decoder(format)
+        try:
+            stats.connections += 1
+            reader, writer = await asyncio.open_connection(host, port)
+        except OSError as exc:
+            stats.failures += 1
+            logger.warning("timing feed %s:%s unreachable: %s", host, port, exc)
+        else:
+            logger.info("connected to timing feed %s:%s", host, port)
+            received = False
+            try:
+                while not stop.is_set():
+                    read = asyncio.ensure_future(reader.read(read_size))
+                    stopped = asyncio.ensure_future(stop.wait())
+                    done, _ = await asyncio.wait(
+                        {read, stopped}, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    if read not in done:
+                        read.cancel()
+                        break
+                    stopped.cancel()
+                    data = read.result()
+                    if not data:
+                        break
+                    if not received:
+                        received = True
+                        delays = backoff_delays(initial_backoff_s, max_backoff_s)
+                    stats.bytes += len(data)
+                    events, rejected = decoder.feed(data)
+                    stats.rejected += rejected
+                    seq = await apply_batch(
+                        session_id=session_id,
+                        events=events,
+                        raw=data,
+                        raw_format=format,
+                        rejected=rejected,
+                    )
+                    stats.changes += seq is not None
+            except OSError as exc:
+                stats.failures += 1
+                logger.warning("timing feed %s:%s dropped: %s", host, port, exc)
+            finally:
+                writer.close()
+                with contextlib.suppress(OSError):
+                    await writer.wait_closed()
+        if stop.is_set():
+            break
+        delay = next(delays)
+        stats.delays.append(delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+    return stats

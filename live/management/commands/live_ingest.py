@@ -1,0 +1,74 @@
+"""Read a live timing system (RMonitor or P3 over TCP) into a live session until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from live.feeds import ingest
+from live.models import LiveSession
+
+
+def host_port(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(
+            _("Give the timing system as HOST:PORT, not %(value)r.") % {"value": value}
+        )
+    return host.strip("[]"), int(port)
+
+
+class Command(BaseCommand):
+    help = (
+        "Connect to a timing system and apply its feed to a live session, reconnecting on errors."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("session_id", type=int)
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument(
+            "--rmonitor", metavar="HOST:PORT", help="RMonitor scoreboard (port 50000)"
+        )
+        source.add_argument("--p3", metavar="HOST:PORT", help="MYLAPS P3 decoder (port 5403)")
+        parser.add_argument("--max-connections", type=int, help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        session = LiveSession.objects.filter(pk=options["session_id"]).first()
+        if session is None:
+            raise CommandError(_("No live session %(id)s.") % {"id": options["session_id"]})
+        format = "rmonitor" if options["rmonitor"] else "p3"
+        host, port = host_port(options["rmonitor"] or options["p3"])
+        self.stdout.write(
+            _("Reading %(format)s from %(host)s:%(port)s into live session %(id)s.")
+            % {"format": format, "host": host, "port": port, "id": session.pk}
+        )
+        stats = asyncio.run(
+            self._run(session.pk, host, port, format, options.get("max_connections"))
+        )
+        self.stdout.write(
+            _("Stopped after %(connections)s connections, %(changes)s changes.")
+            % {"connections": stats.connections, "changes": stats.changes}
+        )
+
+    async def _run(
+        self, session_id: int, host: str, port: int, format: str, max_connections: int | None
+    ) -> Any:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        return await ingest(
+            session_id=session_id,
+            host=host,
+            port=port,
+            format=format,
+            stop=stop,
+            max_connections=max_connections,
+        )

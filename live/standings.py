@@ -1,0 +1,452 @@
+"""The standings engine: timing events in, spectator snapshot and deltas out. Pure, no Django.
+
+`State` is everything the engine knows about one live session; `apply(state, event)` folds one
+timing event into it, `snapshot(state, ...)` renders the board, and `diff`/`apply_delta` turn two
+snapshots into the small message spectators receive and back. `State.to_json()/from_json()` let
+the service keep the state between batches in the database.
+
+Ordering (TIMING.md section 3): a race orders by laps (desc) then the time the last lap was
+completed (asc); practice and qualifying order by best lap (asc), cars without a time last. When
+the timing system sends its own order (RMonitor `$G` in a race, `$H` otherwise) that order, its
+laps and its total time are used as they are: the timing system knows about penalties and
+deleted laps, Paddock does not.
+
+Delta message: `{"type": "delta", "seq": n, "fields": {top-level changes}, "rows": [{"key": k,
+changed fields...} or a whole new row], "order": [keys]}`; `fields`, `rows` and `order` are each
+present only when something in them changed, and `order` is sent whenever the set or order of
+rows changed (a row not in `order` is gone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from live.timing import (
+    ClassInfo,
+    Competitor,
+    Correction,
+    Heartbeat,
+    LapPassing,
+    LineCrossing,
+    PracticeRow,
+    RaceRow,
+    Reset,
+    RunInfo,
+    Setting,
+    TimingEvent,
+    TransponderPassing,
+)
+
+RACE, PRACTICE, QUALIFYING = "race", "practice", "qualifying"
+MODES = (RACE, PRACTICE, QUALIFYING)
+
+TOP_LEVEL_FIELDS = ("flag", "laps_to_go", "time_to_go_ms", "elapsed_ms", "session")
+ROW_FIELDS = (
+    "key",
+    "position",
+    "number",
+    "name",
+    "class",
+    "class_position",
+    "laps",
+    "total_ms",
+    "last_lap_ms",
+    "best_lap_ms",
+    "best_lap_no",
+    "gap_ms",
+    "gap_laps",
+    "interval_ms",
+    "interval_laps",
+    "pb",
+    "sb",
+    "in_pit",
+)
+
+# IMSA `$L` line names: crossing one of these puts the car in the pit lane, or back on track.
+PIT_IN_LINES = {"PIT", "PIP", "SFP"}
+PIT_OUT_LINES = {"POT", "POP", "SFT"}
+
+
+@dataclass
+class Car:
+    key: str
+    number: str = ""
+    name: str = ""
+    class_no: int | None = None
+    class_name: str = ""
+    transponder: int | None = None
+    # True once a competitor record ($A/$COMP, an entry, an ad hoc row) names this car.
+    known: bool = False
+    # Counted by Paddock from passings / $J.
+    laps: int = 0
+    total_ms: int | None = None
+    last_lap_ms: int | None = None
+    best_lap_ms: int | None = None
+    best_lap_no: int | None = None
+    # The timing system's own figures, when it sends them ($G, $H).
+    feed_race_position: int | None = None
+    feed_laps: int | None = None
+    feed_total_ms: int | None = None
+    feed_practice_position: int | None = None
+    feed_best_lap_no: int | None = None
+    feed_best_lap_ms: int | None = None
+    in_pit: bool = False
+    last_passing_us: int | None = None
+
+
+@dataclass
+class State:
+    mode: str = RACE
+    min_lap_ms: int = 0
+    cars: dict[str, Car] = field(default_factory=dict)
+    classes: dict[str, str] = field(default_factory=dict)
+    flag: str = "none"
+    laps_to_go: int | None = None
+    time_to_go_ms: int | None = None
+    elapsed_ms: int | None = None
+    run_name: str = ""
+    track: dict[str, str] = field(default_factory=dict)
+    # First passing of the session (P3): the zero of total times when the feed has no clock.
+    start_us: int | None = None
+    # Highest passing number seen per decoder, to drop resent and duplicated passings.
+    last_passing_no: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    double_reads: int = 0
+    missed_passings: int = 0
+    resets: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        if not data:
+            return cls()
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        car_names = {f.name for f in fields(Car)}
+        values["cars"] = {
+            key: Car(**{k: v for k, v in car.items() if k in car_names})
+            for key, car in data.get("cars", {}).items()
+        }
+        return cls(**values)
+
+
+def transponder_key(transponder: int) -> str:
+    return f"t{transponder}"
+
+
+def _car(state: State, reg_no: str) -> Car:
+    car = state.cars.get(reg_no)
+    if car is None:
+        car = state.cars[reg_no] = Car(key=reg_no, number=reg_no)
+    return car
+
+
+def _complete_lap(car: Car, lap_ms: int, total_ms: int | None, lap_no: int) -> None:
+    car.laps = lap_no
+    car.total_ms = total_ms
+    car.last_lap_ms = lap_ms
+    if car.best_lap_ms is None or lap_ms < car.best_lap_ms:
+        car.best_lap_ms = lap_ms
+        car.best_lap_no = lap_no
+
+
+def apply(state: State, event: TimingEvent) -> bool:
+    """Fold one event into `state`; returns False when the event was a duplicate or ignored."""
+    if isinstance(event, Heartbeat):
+        state.flag = event.flag
+        state.laps_to_go = event.laps_to_go
+        state.time_to_go_ms = event.time_to_go_ms
+        state.elapsed_ms = event.elapsed_ms
+    elif isinstance(event, Competitor):
+        car = _car(state, event.reg_no)
+        car.known = True
+        car.number = event.number or car.number
+        # Team name in first_name with an empty last name is common; a driver change re-sends.
+        car.name = " ".join(part for part in (event.first_name, event.last_name) if part)
+        if event.class_no is not None:
+            car.class_no = event.class_no
+        if event.class_name:
+            car.class_name = event.class_name
+        if event.transponder:
+            car.transponder = event.transponder
+    elif isinstance(event, ClassInfo):
+        state.classes[str(event.class_no)] = event.description
+    elif isinstance(event, RunInfo):
+        state.run_name = event.description
+    elif isinstance(event, Setting):
+        state.track[event.name.upper()] = event.value
+    elif isinstance(event, RaceRow):
+        car = _car(state, event.reg_no)
+        car.feed_race_position = event.position
+        car.feed_laps = event.laps
+        car.feed_total_ms = event.total_ms
+    elif isinstance(event, PracticeRow):
+        car = _car(state, event.reg_no)
+        car.feed_practice_position = event.position
+        car.feed_best_lap_no = event.best_lap_no
+        car.feed_best_lap_ms = event.best_lap_ms
+    elif isinstance(event, Reset):
+        _reset(state)
+    elif isinstance(event, LapPassing):
+        return _lap_passing(state, event)
+    elif isinstance(event, Correction):
+        car = _car(state, event.reg_no)
+        car.number = event.number or car.number
+        car.feed_laps = event.laps
+        car.feed_total_ms = event.total_ms
+        car.laps = event.laps
+        car.total_ms = event.total_ms
+    elif isinstance(event, LineCrossing):
+        return _line_crossing(state, event)
+    elif isinstance(event, TransponderPassing):
+        return _transponder_passing(state, event)
+    else:
+        return False
+    return True
+
+
+def _reset(state: State) -> None:
+    kept = State(mode=state.mode, min_lap_ms=state.min_lap_ms, resets=state.resets + 1)
+    for name in (f.name for f in fields(State)):
+        setattr(state, name, getattr(kept, name))
+
+
+def _lap_passing(state: State, event: LapPassing) -> bool:
+    car = _car(state, event.reg_no)
+    if event.total_ms is not None and car.total_ms is not None and event.total_ms <= car.total_ms:
+        # Not a new crossing: the same $J resent after a reconnect, or an older one.
+        state.duplicates += 1
+        return False
+    if event.lap_ms is None:
+        # The crossing that starts lap 1 (Orbits sends it with a zero lap time).
+        car.total_ms = event.total_ms
+        return True
+    lap_no = max(car.laps, car.feed_laps or 0) + 1
+    _complete_lap(car, event.lap_ms, event.total_ms, lap_no)
+    return True
+
+
+def _line_crossing(state: State, event: LineCrossing) -> bool:
+    name = event.line_name.upper()
+    if name not in PIT_IN_LINES and name not in PIT_OUT_LINES:
+        return False
+    # `$L` names the car by its number; fall back to the registration number.
+    car = next((c for c in state.cars.values() if c.number == event.car), None)
+    car = car or state.cars.get(event.car)
+    if car is None:
+        return False
+    car.in_pit = name in PIT_IN_LINES
+    return True
+
+
+def _transponder_passing(state: State, event: TransponderPassing) -> bool:
+    decoder = str(event.decoder_id or 0)
+    if event.passing_no is not None:
+        last = state.last_passing_no.get(decoder)
+        if last is not None and event.passing_no <= last:
+            state.duplicates += 1
+            return False
+        if last is not None and event.passing_no > last + 1:
+            state.missed_passings += event.passing_no - last - 1
+        state.last_passing_no[decoder] = event.passing_no
+    car = next((c for c in state.cars.values() if c.transponder == event.transponder), None)
+    if car is None:
+        car = _car(state, transponder_key(event.transponder))
+        car.transponder = event.transponder
+        car.number = car.number or str(event.transponder)
+    if state.start_us is None:
+        state.start_us = event.time_us
+    if car.last_passing_us is None:
+        # The first passing starts lap 1; it completes nothing.
+        car.last_passing_us = event.time_us
+        return True
+    lap_ms = (event.time_us - car.last_passing_us) // 1000
+    if lap_ms < state.min_lap_ms:
+        # Two reads of one crossing (or a car that never left the loop): not a lap.
+        state.double_reads += 1
+        return False
+    car.last_passing_us = event.time_us
+    _complete_lap(car, lap_ms, (event.time_us - state.start_us) // 1000, car.laps + 1)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+@dataclass(frozen=True)
+class _Line:
+    car: Car
+    laps: int
+    total_ms: int | None
+    best_lap_ms: int | None
+    best_lap_no: int | None
+
+
+def _line(car: Car) -> _Line:
+    laps = car.feed_laps if car.feed_laps is not None else car.laps
+    total = car.feed_total_ms if car.feed_race_position is not None else car.total_ms
+    if car.feed_best_lap_ms is not None:
+        best, best_no = car.feed_best_lap_ms, car.feed_best_lap_no
+    else:
+        best, best_no = car.best_lap_ms, car.best_lap_no
+    return _Line(car, laps, total, best, best_no)
+
+
+_FAR = 1 << 62
+
+
+def _race_key(line: _Line) -> tuple[Any, ...]:
+    position = line.car.feed_race_position
+    return (
+        position is None,
+        position if position is not None else 0,
+        -line.laps,
+        line.total_ms is None,
+        line.total_ms if line.total_ms is not None else _FAR,
+        line.car.key,
+    )
+
+
+def _practice_key(line: _Line) -> tuple[Any, ...]:
+    position = line.car.feed_practice_position
+    return (
+        line.best_lap_ms is None,
+        position is None,
+        position if position is not None else 0,
+        line.best_lap_ms if line.best_lap_ms is not None else _FAR,
+        line.car.key,
+    )
+
+
+def _visible(car: Car) -> bool:
+    # Orbits keeps sending `$H` placeholder rows for cars no longer in the session (no
+    # competitor record, no time, no laps); they are not on the board.
+    return (
+        car.known
+        or car.laps > 0
+        or bool(car.feed_laps)
+        or car.total_ms is not None
+        or car.feed_total_ms is not None
+        or car.feed_best_lap_ms is not None
+        or car.best_lap_ms is not None
+    )
+
+
+def _difference(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a - b
+
+
+def _race_gap(line: _Line, reference: _Line) -> tuple[int | None, int | None]:
+    """(ms, laps) behind `reference`: ms on the same lap, whole laps otherwise."""
+    if line.total_ms is None:
+        return None, None
+    laps_down = reference.laps - line.laps
+    if laps_down > 0:
+        return None, laps_down
+    return _difference(line.total_ms, reference.total_ms), 0
+
+
+def _practice_gap(line: _Line, reference: _Line) -> tuple[int | None, int | None]:
+    if line.best_lap_ms is None:
+        return None, None
+    return _difference(line.best_lap_ms, reference.best_lap_ms), 0
+
+
+def rows(state: State) -> list[dict[str, Any]]:
+    race = state.mode == RACE
+    lines = [_line(car) for car in state.cars.values() if _visible(car)]
+    lines.sort(key=_race_key if race else _practice_key)
+    gap = _race_gap if race else _practice_gap
+    session_best = min((ln.best_lap_ms for ln in lines if ln.best_lap_ms is not None), default=None)
+    class_counts: dict[str, int] = {}
+    result = []
+    for index, line in enumerate(lines):
+        car = line.car
+        class_name = car.class_name or (
+            state.classes.get(str(car.class_no), "") if car.class_no is not None else ""
+        )
+        class_counts[class_name] = class_counts.get(class_name, 0) + 1
+        if index == 0:
+            gap_ms, gap_laps, interval_ms, interval_laps = None, 0, None, 0
+        else:
+            gap_ms, gap_laps = gap(line, lines[0])
+            interval_ms, interval_laps = gap(line, lines[index - 1])
+        result.append(
+            {
+                "key": car.key,
+                "position": index + 1,
+                "number": car.number,
+                "name": car.name,
+                "class": class_name,
+                "class_position": class_counts[class_name],
+                "laps": line.laps,
+                "total_ms": line.total_ms,
+                "last_lap_ms": car.last_lap_ms,
+                "best_lap_ms": line.best_lap_ms,
+                "best_lap_no": line.best_lap_no,
+                "gap_ms": gap_ms,
+                "gap_laps": gap_laps,
+                "interval_ms": interval_ms,
+                "interval_laps": interval_laps,
+                "pb": car.last_lap_ms is not None
+                and line.best_lap_ms is not None
+                and car.last_lap_ms <= line.best_lap_ms,
+                "sb": line.best_lap_ms is not None and line.best_lap_ms == session_best,
+                "in_pit": car.in_pit,
+            }
+        )
+    return result
+
+
+def snapshot(state: State, *, seq: int, session: dict[str, Any]) -> dict[str, Any]:
+    """The board as spectators see it; `session` is `{"id", "name", "mode"}`."""
+    return {
+        "seq": seq,
+        "flag": state.flag,
+        "laps_to_go": state.laps_to_go,
+        "time_to_go_ms": state.time_to_go_ms,
+        "elapsed_ms": state.elapsed_ms,
+        "session": dict(session),
+        "rows": rows(state),
+    }
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """The delta body turning snapshot `old` into `new`, or None when nothing changed."""
+    delta: dict[str, Any] = {}
+    changed_fields = {k: new.get(k) for k in TOP_LEVEL_FIELDS if old.get(k) != new.get(k)}
+    if changed_fields:
+        delta["fields"] = changed_fields
+    old_rows = {row["key"]: row for row in old.get("rows", [])}
+    changed_rows = []
+    for row in new.get("rows", []):
+        before = old_rows.get(row["key"])
+        if before is None:
+            changed_rows.append(dict(row))
+            continue
+        changes = {k: v for k, v in row.items() if k not in before or before[k] != v}
+        if changes:
+            changed_rows.append({"key": row["key"], **changes})
+    if changed_rows:
+        delta["rows"] = changed_rows
+    order = [row["key"] for row in new.get("rows", [])]
+    if order != [row["key"] for row in old.get("rows", [])]:
+        delta["order"] = order
+    return delta or None
+
+
+def apply_delta(snapshot_: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+    """What a spectator does with a delta: the inverse of `diff`."""
+    result = {k: v for k, v in snapshot_.items() if k != "rows"}
+    result.update(delta.get("fields", {}))
+    if "seq" in delta:
+        result["seq"] = delta["seq"]
+    by_key = {row["key"]: dict(row) for row in snapshot_.get("rows", [])}
+    for change in delta.get("rows", []):
+        by_key.setdefault(change["key"], {}).update(change)
+    order = delta.get("order", [row["key"] for row in snapshot_.get("rows", [])])
+    result["rows"] = [by_key[key] for key in order]
+    return result

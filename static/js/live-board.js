@@ -1,0 +1,328 @@
+/* Paddock live board: snapshot + numbered deltas over one WebSocket (TIMING.md section 4).
+ *
+ * The page embeds the snapshot it was rendered with; the socket resumes from its seq. Deltas are
+ * applied strictly in seq order; a gap means a frame was lost (the channel layer is at-most-once),
+ * so the board reconnects for a fresh snapshot. Rows are DOM nodes keyed by the row key, and a cell
+ * is only written when its text changes: phones stay cool during a two-hour race.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("live-board");
+  if (!root) return;
+  var labels = JSON.parse(document.getElementById("live-labels").textContent);
+  var tbody = root.querySelector("tbody");
+  var conn = root.querySelector(".live-conn");
+  var flagEl = root.querySelector(".live-flag");
+  var clockEl = root.querySelector(".live-clock");
+  var filterEl = root.querySelector(".live-class-filter");
+  var emptyEl = root.querySelector(".live-empty");
+
+  var UNKNOWN_SESSION = 4404;
+  var RESYNC = 4000; // our own close code: "I saw a gap, give me a snapshot"
+  var MAX_DELAY_MS = 30000;
+  var COLUMNS = ["position", "number", "name", "class", "laps", "last", "best", "gap", "interval"];
+  var CELL_CLASS = { class: "col-class", laps: "num col-laps", best: "num col-best", interval: "num col-int", name: "" };
+
+  var top = {}; // top-level fields of the current snapshot
+  var seq = -1;
+  var rows = new Map(); // key -> { tr, cells, data, text }
+  var order = [];
+  var classFilter = "";
+  var knownClasses = new Set();
+  var socket = null;
+  var attempt = 0;
+  var retryTimer = null;
+  var resumeFrom = null; // seq to resume from on the next connect, or null for a snapshot
+  var stopped = false;
+  var hiddenSince = document.hidden ? Date.now() : 0;
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) s = "0" + s;
+    return s;
+  }
+
+  function lapTime(ms) {
+    if (ms === null || ms === undefined) return "";
+    var minutes = Math.floor(ms / 60000);
+    var rest = ms - minutes * 60000;
+    var seconds = Math.floor(rest / 1000);
+    var text = pad(seconds, minutes ? 2 : 1) + "." + pad(rest % 1000, 3);
+    return minutes ? minutes + ":" + text : text;
+  }
+
+  function clock(ms) {
+    if (ms === null || ms === undefined) return "";
+    var total = Math.max(0, Math.floor(ms / 1000));
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    return (h ? h + ":" + pad(m, 2) : String(m)) + ":" + pad(total % 60, 2);
+  }
+
+  function behind(ms, laps) {
+    if (laps === 1) return labels.laps_down_one;
+    if (laps > 1) return fill(labels.laps_down, { n: laps });
+    if (ms === null || ms === undefined) return "";
+    return "+" + lapTime(ms);
+  }
+
+  function cellTexts(row) {
+    var filtered = classFilter !== "";
+    return {
+      position: String(filtered ? row.class_position : row.position),
+      number: row.number || "",
+      name: (row.name || "") + (row.in_pit ? " · " + labels.in_pit : ""),
+      class: row.class || "",
+      laps: row.laps === null || row.laps === undefined ? "" : String(row.laps),
+      last: lapTime(row.last_lap_ms),
+      best: lapTime(row.best_lap_ms),
+      gap: behind(row.gap_ms, row.gap_laps),
+      interval: behind(row.interval_ms, row.interval_laps),
+    };
+  }
+
+  function createRow(key) {
+    var tr = document.createElement("tr");
+    var cells = {};
+    for (var i = 0; i < COLUMNS.length; i++) {
+      var name = COLUMNS[i];
+      var td = document.createElement("td");
+      td.className = name in CELL_CLASS ? CELL_CLASS[name] : "num";
+      cells[name] = td;
+      tr.appendChild(td);
+    }
+    var entry = { tr: tr, cells: cells, data: {}, text: {}, marks: "" };
+    rows.set(key, entry);
+    return entry;
+  }
+
+  function paintRow(entry) {
+    var data = entry.data;
+    var texts = cellTexts(data);
+    for (var name in texts) {
+      if (entry.text[name] !== texts[name]) {
+        entry.text[name] = texts[name];
+        entry.cells[name].textContent = texts[name];
+      }
+    }
+    // Session best beats personal best: purple over green, the colours every timing screen uses.
+    var lastMark = data.pb ? (data.sb ? "sb" : "pb") : "";
+    var marks = lastMark + "|" + (data.sb ? "sb" : "") + "|" + (data.in_pit ? "pit" : "");
+    if (entry.marks !== marks) {
+      entry.marks = marks;
+      entry.cells.last.classList.toggle("pb", lastMark === "pb");
+      entry.cells.last.classList.toggle("sb", lastMark === "sb");
+      entry.cells.best.classList.toggle("sb", !!data.sb);
+      entry.tr.classList.toggle("in-pit", !!data.in_pit);
+    }
+    var hidden = classFilter !== "" && data.class !== classFilter;
+    if (entry.tr.hidden !== hidden) entry.tr.hidden = hidden;
+    if (data.class && !knownClasses.has(data.class)) addClassOption(data.class);
+  }
+
+  function addClassOption(name) {
+    knownClasses.add(name);
+    var option = document.createElement("option");
+    option.value = name;
+    option.textContent = name;
+    filterEl.appendChild(option);
+  }
+
+  function reorder(keys) {
+    var ref = tbody.firstChild;
+    var wanted = new Set(keys);
+    for (var i = 0; i < keys.length; i++) {
+      var entry = rows.get(keys[i]);
+      if (!entry) continue;
+      if (entry.tr === ref) ref = ref.nextSibling;
+      else tbody.insertBefore(entry.tr, ref);
+    }
+    rows.forEach(function (entry, key) {
+      if (!wanted.has(key)) {
+        entry.tr.remove();
+        rows.delete(key);
+      }
+    });
+    order = keys;
+    emptyEl.hidden = keys.length > 0;
+  }
+
+  function paintTop() {
+    var flag = top.flag || "none";
+    if (flagEl.dataset.flag !== flag || !flagEl.textContent) {
+      flagEl.dataset.flag = flag;
+      flagEl.textContent = labels["flag_" + flag] || labels.flag_none;
+    }
+    var parts = [];
+    if (top.laps_to_go !== null && top.laps_to_go !== undefined && top.laps_to_go < 9999) {
+      parts.push(fill(labels.laps_to_go, { n: top.laps_to_go }));
+    } else if (top.time_to_go_ms) {
+      parts.push(fill(labels.time_to_go, { time: clock(top.time_to_go_ms) }));
+    }
+    if (top.elapsed_ms !== null && top.elapsed_ms !== undefined) {
+      parts.push(fill(labels.elapsed, { time: clock(top.elapsed_ms) }));
+    }
+    var text = parts.join(" · ");
+    if (clockEl.textContent !== text) clockEl.textContent = text;
+  }
+
+  function applySnapshot(snapshot) {
+    top = {};
+    for (var name in snapshot) if (name !== "rows" && name !== "type") top[name] = snapshot[name];
+    seq = snapshot.seq;
+    var keys = [];
+    for (var i = 0; i < snapshot.rows.length; i++) {
+      var row = snapshot.rows[i];
+      var key = row.key !== undefined ? row.key : row.number;
+      var entry = rows.get(key) || createRow(key);
+      entry.data = row;
+      paintRow(entry);
+      keys.push(key);
+    }
+    reorder(keys);
+    paintTop();
+  }
+
+  function applyDelta(delta) {
+    if (delta.fields) {
+      for (var name in delta.fields) top[name] = delta.fields[name];
+    }
+    top.seq = seq = delta.seq;
+    var changes = delta.rows || [];
+    for (var i = 0; i < changes.length; i++) {
+      var change = changes[i];
+      var entry = rows.get(change.key);
+      if (!entry) {
+        entry = createRow(change.key);
+        if (!delta.order) order = order.concat([change.key]);
+      }
+      for (var field in change) entry.data[field] = change[field];
+      paintRow(entry);
+    }
+    if (delta.order || changes.length) reorder(delta.order || order);
+    if (delta.fields) paintTop();
+  }
+
+  function setState(state, text) {
+    conn.dataset.state = state;
+    conn.textContent = text;
+  }
+
+  function onFrame(event) {
+    var frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch (err) {
+      return;
+    }
+    if (frame.type === "snapshot") {
+      applySnapshot(frame);
+    } else if (frame.type === "delta") {
+      if (frame.seq <= seq) return; // already contained in what we have
+      if (frame.seq !== seq + 1) {
+        resync();
+        return;
+      }
+      applyDelta(frame);
+    } else {
+      return;
+    }
+    if (conn.dataset.state !== "live") setState("live", labels.live);
+    attempt = 0;
+  }
+
+  function url() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var path = root.dataset.socket + (resumeFrom !== null ? "?since=" + resumeFrom : "");
+    return scheme + location.host + path;
+  }
+
+  function connect() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (stopped) return;
+    var ws = new WebSocket(url());
+    socket = ws;
+    ws.onopen = function () { if (socket === ws) setState("live", labels.live); };
+    ws.onmessage = function (event) { if (socket === ws) onFrame(event); };
+    ws.onclose = function (event) {
+      if (socket !== ws) return;
+      socket = null;
+      if (event.code === UNKNOWN_SESSION) {
+        stopped = true;
+        setState("gone", labels.not_found);
+        return;
+      }
+      // A resync asked for a snapshot; any other drop resumes from what we have.
+      resumeFrom = event.code === RESYNC || seq < 0 ? null : seq;
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect() {
+    if (stopped || retryTimer) return;
+    setState(attempt > 2 ? "offline" : "reconnecting", attempt > 2 ? labels.offline : labels.reconnecting);
+    // Exponential back-off with jitter, so a restarted server is not hit by every phone at once.
+    var delay = Math.min(MAX_DELAY_MS, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function resync() {
+    resumeFrom = null;
+    if (socket) {
+      var ws = socket;
+      socket = null;
+      ws.close(RESYNC);
+    }
+    // The first resync is immediate; a feed that keeps skipping goes through the back-off.
+    if (attempt === 0) {
+      attempt = 1;
+      connect();
+    } else {
+      scheduleReconnect();
+    }
+  }
+
+  filterEl.addEventListener("change", function () {
+    classFilter = filterEl.value;
+    rows.forEach(paintRow);
+  });
+
+  // Phones sleep and switch networks: when the page comes back, make sure the socket did too.
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      hiddenSince = Date.now();
+      return;
+    }
+    var longAway = hiddenSince && Date.now() - hiddenSince > 60000;
+    hiddenSince = 0;
+    if (!socket || socket.readyState > 1 || longAway) {
+      if (socket) {
+        var ws = socket;
+        socket = null;
+        ws.close();
+      }
+      resumeFrom = seq < 0 ? null : seq;
+      attempt = 0;
+      connect();
+    }
+  });
+  window.addEventListener("online", function () {
+    if (!socket) {
+      attempt = 0;
+      connect();
+    }
+  });
+
+  var initial = JSON.parse(document.getElementById("live-snapshot").textContent);
+  applySnapshot(initial);
+  resumeFrom = seq;
+  setState("connecting", labels.connecting);
+  connect();
+})();
