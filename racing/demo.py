@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from racing.licence_data import ensure_starting_issuers
 from racing.models import (
     CompetitionClass,
     DriverProfile,
@@ -77,6 +78,7 @@ def seed(stdout: TextIO) -> None:
         Membership.objects.update_or_create(
             organization=organization, user=organizer, defaults={"role": Membership.Role.OWNER}
         )
+    ensure_starting_issuers()
     seed_driver(driver)
     for data in ORGANIZATIONS:
         seed_classes(Organization.objects.get(slug=data["slug"]))
