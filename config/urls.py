@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from config.api import api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
     path("", include("racing.urls")),
     path("", include("events.urls")),
     path("", include("live.urls")),

@@ -1,5 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def _organizer_links(organization: Any, membership: Any) -> list[tuple[str, str]]:
+    return [
+        (
+            gettext("Events"),
+            reverse("events:manage-events", kwargs={"org_slug": organization.slug}),
+        )
+    ]
+
+
+def _account_links(user: Any) -> list[tuple[str, str]]:
+    return [(gettext("My calendar"), reverse("events:personal-calendar"))]
 
 
 class EventsConfig(AppConfig):
@@ -8,5 +27,8 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import registration_hooks
+        from racing import hooks
 
+        hooks.organizer_links.append(_organizer_links)
+        hooks.account_links.append(_account_links)
         registration_hooks.connect()

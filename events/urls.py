@@ -1,11 +1,37 @@
-from django.urls import path
+from django.urls import include, path
 
-from events import views
+from events.views import calendar, organizer, public
 
 app_name = "events"
 
+organizer_event_patterns = [
+    path("", organizer.event_manage, name="manage-event"),
+    path("edit/", organizer.event_edit, name="event-edit"),
+    path("publish/", organizer.event_publish, name="event-publish"),
+    path("cancel/", organizer.event_cancel, name="event-cancel"),
+    path("duplicate/", organizer.event_duplicate, name="event-duplicate"),
+    path("sessions/new/", organizer.session_form, name="session-create"),
+    path("sessions/<int:pk>/edit/", organizer.session_form, name="session-edit"),
+    path("sessions/<int:pk>/delete/", organizer.session_delete, name="session-delete"),
+    path("classes/new/", organizer.entry_class_form, name="class-create"),
+    path("classes/<int:pk>/edit/", organizer.entry_class_form, name="class-edit"),
+    path("classes/<int:pk>/delete/", organizer.entry_class_delete, name="class-delete"),
+]
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public.home, name="home"),
+    path("events/", public.event_list, name="event-list"),
+    path("events/<slug:slug>/", public.event_detail, name="event-detail"),
+    path("events/<slug:slug>/calendar.ics", calendar.event_ics, name="event-ics"),
+    path("calendar/tier/<str:tier>.ics", calendar.tier_feed, name="tier-feed"),
+    path(
+        "calendar/organizer/<slug:slug>.ics", calendar.organization_feed, name="organization-feed"
+    ),
+    path("calendar/me/", calendar.personal_calendar, name="personal-calendar"),
+    path("calendar/token/<str:token>.ics", calendar.personal_feed, name="personal-feed"),
+    path("organizer/<slug:org_slug>/events/", organizer.event_list, name="manage-events"),
+    path("organizer/<slug:org_slug>/events/new/", organizer.event_create, name="event-create"),
+    path("organizer/<slug:org_slug>/events/<slug:slug>/", include(organizer_event_patterns)),
 ]
 
 # Registration and payments.

@@ -28,7 +28,8 @@ def make_event(organization: Organization) -> Callable[..., Event]:
 
     def make(**fields: Any) -> Event:
         n = next(counter)
-        starts_at = fields.pop("starts_at", timezone.now() + timedelta(days=30 + n))
+        default_start = (timezone.now() + timedelta(days=30 + n)).replace(second=0, microsecond=0)
+        starts_at = fields.pop("starts_at", default_start)
         defaults: dict[str, Any] = {
             "organization": organization,
             "title": f"Club Cup round {n}",

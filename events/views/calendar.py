@@ -1,0 +1,126 @@
+"""iCalendar downloads and subscribable feeds, with ETag / Last-Modified revalidation."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from events import queries
+from events.ical import build_calendar
+from events.models import CalendarToken, Event, Tier
+from events.services import calendar as calendar_services
+from racing.models import Organization
+
+# Subscribed calendars poll; let shared caches keep a public feed for a few minutes.
+PUBLIC_FEED_MAX_AGE = 300
+
+
+def _calendar_response(
+    request: HttpRequest,
+    events: Iterable[Event],
+    *,
+    name: str,
+    filename: str,
+    public: bool = True,
+) -> HttpResponse:
+    events = list(events)
+    body = build_calendar(events, name=name, absolute_url=request.build_absolute_uri)
+    # The body is deterministic (DTSTAMP is the last change, not "now"), so its hash is a
+    # strong validator that changes exactly when a subscriber's copy would.
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    last_modified: datetime | None = max((e.updated_at for e in events), default=None)
+    if events:
+        session_times = [s.updated_at for e in events for s in e.sessions.all()]
+        last_modified = max([last_modified, *session_times])  # type: ignore[type-var]
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response.headers["ETag"] = etag
+    if timestamp is not None:
+        response.headers["Last-Modified"] = http_date(timestamp)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    if public:
+        patch_cache_control(response, public=True, max_age=PUBLIC_FEED_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=timestamp, response=response
+    )
+    return conditional
+
+
+@require_GET
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = queries.public_event(slug)
+    return _calendar_response(request, [event], name=event.title, filename=f"{event.slug}.ics")
+
+
+@require_GET
+def tier_feed(request: HttpRequest, tier: str) -> HttpResponse:
+    if tier not in Tier.values:
+        raise Http404
+    events = queries.events_for_feed(Event.objects.filter(tier=tier))
+    name = _("Paddock: %(tier)s events") % {"tier": Tier(tier).label}
+    return _calendar_response(request, events, name=name, filename=f"paddock-{tier}.ics")
+
+
+@require_GET
+def organization_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    events = queries.events_for_feed(organization.events.all())
+    return _calendar_response(
+        request, events, name=organization.name, filename=f"{organization.slug}.ics"
+    )
+
+
+@require_GET
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    calendar_token = (
+        CalendarToken.objects.select_related("user")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if calendar_token is None:
+        raise Http404
+    events = queries.events_for_feed(queries.events_entered_by(calendar_token.user))
+    return _calendar_response(
+        request,
+        events,
+        name=_("My Paddock events"),
+        filename="paddock-my-events.ics",
+        public=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_calendar(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar_services.revoke_calendar_tokens(user=request.user)
+            messages.success(request, _("Your calendar address no longer works."))
+        else:
+            calendar_services.issue_calendar_token(user=request.user)
+            messages.success(
+                request,
+                _("New calendar address created. The old one, if any, no longer works."),
+            )
+        return redirect("events:personal-calendar")
+    token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    feed_url = request.build_absolute_uri(token.get_feed_url()) if token else ""
+    context = {
+        "token": token,
+        "feed_url": feed_url,
+        "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
+        "tiers": Tier.choices,
+    }
+    return render(request, "events/calendar/personal.html", context)
