@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events import capacity
 from events.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +33,22 @@ def test_it_shows_schedule_classes_places_organizer_and_venue(client, event, mak
         assert text in page, text
 
 
-def test_places_left_come_from_the_places_taken_rule(client, event, monkeypatch):
-    """The page asks events.capacity for places taken (the registration work counts entries
-    there); the page subtracts whatever that rule says."""
-    from django.db.models import IntegerField, Value
+def test_places_left_subtract_the_entries_holding_a_place(client, event, make_user):
+    from events.models import Entry
 
-    monkeypatch.setattr(capacity, "places_taken_expression", lambda: Value(5, IntegerField()))
-    page = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "19 of 24" in page
     entry_class = event.entry_classes.get()
-    assert entry_class.places_left == 19
+    for n, status in enumerate(["confirmed", "confirmed", "pending_approval", "waitlisted"]):
+        Entry.objects.create(
+            event=event,
+            entry_class=entry_class,
+            driver=make_user(f"d{n}@x.test"),
+            status=status,
+            fee_minor=80000,
+            place_number=None if status == "waitlisted" else n + 1,
+        )
+    page = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "21 of 24" in page  # the waitlisted entry holds no place
+    assert entry_class.places_left == 21
 
 
 def test_it_runs_a_fixed_number_of_queries(client, event, make_entry_class, make_session):
