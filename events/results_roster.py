@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from events.models import Event
+from events.models import Entry, Event
 
 
 @dataclass(frozen=True)
@@ -17,10 +18,32 @@ class RosterEntry:
     entry_id: int | None = None
 
 
-def roster_for(event: Event) -> dict[str, RosterEntry]:
-    """The event's entries with a car number.
+def public_driver_name(user: Any) -> str:
+    """The name results show: the racing profile's, else the account's; never the e-mail."""
+    profile = getattr(user, "driver_profile", None)
+    if profile is not None and profile.display_name:
+        return str(profile.display_name)
+    return str(user.get_full_name())
 
-    Empty while entries have no car numbers yet (registration not run on Paddock): results then
-    accept any car number and take names from the results themselves.
+
+def roster_for(event: Event) -> dict[str, RosterEntry]:
+    """The event's entries holding a place and a car number.
+
+    Empty when the event took its entries elsewhere: results then accept any car number and take
+    names from the results themselves.
     """
-    return {}
+    entries = (
+        Entry.objects.filter(event=event, car_number__isnull=False, status__in=Entry.PLACE_STATUSES)
+        .select_related("driver__driver_profile", "entry_class")
+        .order_by("car_number")
+    )
+    return {
+        str(entry.car_number): RosterEntry(
+            car_number=str(entry.car_number),
+            driver_name=public_driver_name(entry.driver),
+            class_name=entry.entry_class.name,
+            driver_id=entry.driver_id,
+            entry_id=entry.pk,
+        )
+        for entry in entries
+    }

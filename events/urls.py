@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from events import results_urls
 from events.views import calendar, organizer, public
 
 app_name = "events"
@@ -78,3 +79,5 @@ urlpatterns += [
         name="manage-entry-action",
     ),
 ]
+
+urlpatterns += results_urls.urlpatterns

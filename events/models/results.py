@@ -92,6 +92,14 @@ class ResultRow(models.Model):
         related_name="result_rows",
         verbose_name=_("driver account"),
     )
+    entry = models.ForeignKey(
+        "events.Entry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="result_rows",
+        verbose_name=_("entry"),
+    )
     status = models.CharField(_("status"), max_length=12, choices=ResultStatus.choices)
     laps = models.PositiveIntegerField(_("laps"), null=True, blank=True)
     total_ms = models.PositiveBigIntegerField(_("total time (ms)"), null=True, blank=True)

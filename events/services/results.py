@@ -45,6 +45,7 @@ class ResultLine:
     penalty_positions: int = 0
     penalty_reason: str = ""
     driver_id: int | None = None
+    entry_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _fill_from_roster(line: ResultLine, roster: dict[str, RosterEntry]) -> Resul
             "team_name": line.team_name or entry.team_name,
             "class_name": line.class_name or entry.class_name,
             "driver_id": line.driver_id or entry.driver_id,
+            "entry_id": entry.entry_id,
         }
     )
 
@@ -170,6 +172,7 @@ def _classified_rows(result: SessionResult, lines: Sequence[ResultLine]) -> list
                 team_name=line.team_name,
                 class_name=line.class_name,
                 driver_id=line.driver_id,
+                entry_id=line.entry_id,
                 status=line.status,
                 laps=line.laps,
                 total_ms=classified.total_ms,

@@ -60,3 +60,27 @@ def line(car: str, position: int | None = None, **fields: Any) -> ResultLine:
     fields.setdefault("status", "classified" if position else "dnf")
     fields.setdefault("driver_name", f"Driver {car}")
     return ResultLine(car_number=car, position=position, **fields)
+
+
+@pytest.fixture
+def entered_cars(
+    finished_event: Event, driver: Any, make_user: Callable[..., Any]
+) -> dict[str, Any]:
+    """Confirmed entries of `finished_event`: car 7 is `driver` (Min Zhang), car 23 Li Wei."""
+    from events.models import Entry, EntryClass
+
+    rookie = EntryClass.objects.create(event=finished_event, name="Rookie", capacity=20, fee=0)
+    li_wei = make_user("li.wei@example.test", first_name="Wei", last_name="Li")
+    entries = {}
+    for place, (number, person) in enumerate((("7", driver), ("23", li_wei)), start=1):
+        entries[number] = Entry.objects.create(
+            place_number=place,
+            event=finished_event,
+            entry_class=rookie,
+            driver=person,
+            status=Entry.Status.CONFIRMED,
+            car_number=int(number),
+            fee_minor=0,
+            currency="CNY",
+        )
+    return entries

@@ -1,0 +1,301 @@
+"""Results pages: public classification, charts, print and CSV; staff entry, upload, publishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events.charts import lap_chart, lap_time_chart
+from events.forms_results import (
+    TYPED_FIELDS,
+    LapsUploadForm,
+    ResultsUploadForm,
+    typed_records,
+    typed_rows_for,
+    typed_table,
+)
+from events.models import Event, ResultStatus, Session, SessionResult
+from events.racetime import format_time
+from events.results_csv import (
+    CsvError,
+    read_laps_csv,
+    read_result_records,
+    read_results_csv,
+    write_results_csv,
+)
+from events.results_queries import (
+    driver_result_rows,
+    laps_by_car,
+    public_event_sessions,
+    result_with_rows,
+)
+from events.results_roster import roster_for
+from events.services.results import (
+    ResultsError,
+    check_laps,
+    check_lines,
+    make_results_official,
+    publish_results,
+    replace_laps,
+)
+from racing.permissions import get_organization_for_staff
+
+# ----------------------------------------------------------------------------- public
+
+
+def _public_event(slug: str) -> Event:
+    event = get_object_or_404(Event.objects.select_related("organization"), slug=slug)
+    if not event.is_public:
+        raise Http404
+    return event
+
+
+def _public_session(slug: str, session_id: int) -> tuple[Event, Session]:
+    event = _public_event(slug)
+    session = get_object_or_404(Session, pk=session_id, event=event)
+    return event, session
+
+
+def _short_time(ms: int) -> str:
+    # Axis labels: tenths are enough and keep the labels narrow on a phone.
+    return format_time(ms)[:-2]
+
+
+def event_results(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(slug)
+    sessions = [
+        session
+        for session in public_event_sessions(event)
+        if getattr(session, "result", None) is not None
+    ]
+    return render(
+        request, "events/results/event_results.html", {"event": event, "sessions": sessions}
+    )
+
+
+def session_results(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+    event, session = _public_session(slug, session_id)
+    result = result_with_rows(session)
+    positions, times = laps_by_car(session)
+    context = {
+        "event": event,
+        "session": session,
+        "result": result,
+        "rows": list(result.rows.all()) if result else [],
+        "revisions": list(result.revisions.all()) if result else [],
+        "lap_chart": lap_chart(positions),
+        "lap_time_chart": lap_time_chart(times, _short_time),
+    }
+    return render(request, "events/results/session_results.html", context)
+
+
+def session_results_print(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+    event, session = _public_session(slug, session_id)
+    result = result_with_rows(session)
+    if result is None:
+        raise Http404
+    context = {"event": event, "session": session, "result": result, "rows": result.rows.all()}
+    return render(request, "events/results/session_results_print.html", context)
+
+
+def session_results_csv(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+    event, session = _public_session(slug, session_id)
+    result = result_with_rows(session)
+    if result is None:
+        raise Http404
+    response = HttpResponse(
+        write_results_csv(list(result.rows.all())), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{event.slug}-{session.pk}-results.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def driver_results(request: HttpRequest, user_id: int) -> HttpResponse:
+    driver = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+    rows = list(driver_result_rows(driver))
+    if not rows:
+        # Someone with no public results has no public results page.
+        raise Http404
+    context = {"driver_name": rows[0].driver_name, "rows": rows}
+    return render(request, "events/results/driver_results.html", context)
+
+
+# ----------------------------------------------------------------------------- organizer
+
+
+def _staff_event(request: HttpRequest, org_slug: str, slug: str) -> Event:
+    organization = get_organization_for_staff(request.user, org_slug)
+    return get_object_or_404(
+        Event.objects.select_related("organization"), organization=organization, slug=slug
+    )
+
+
+def _staff_session(
+    request: HttpRequest, org_slug: str, slug: str, session_id: int
+) -> tuple[Event, Session]:
+    event = _staff_event(request, org_slug, slug)
+    return event, get_object_or_404(Session, pk=session_id, event=event)
+
+
+def _manage_url(event: Event) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "events:results-manage", kwargs={"org_slug": event.organization.slug, "slug": event.slug}
+    )
+
+
+@login_required
+def results_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    event = _staff_event(request, org_slug, slug)
+    sessions = list(public_event_sessions(event))
+    return render(
+        request, "events/results/manage_results.html", {"event": event, "sessions": sessions}
+    )
+
+
+def _publish(
+    request: HttpRequest,
+    session: Session,
+    lines: list[Any],
+    source: str,
+    official: bool,
+    reason: str,
+) -> list[CsvError] | None:
+    """Publish, or return the refusal as line errors (line 0: not tied to a line)."""
+    try:
+        publish_results(
+            session=session,
+            lines=lines,
+            source=source,
+            by=request.user,  # type: ignore[arg-type]
+            official=official,
+            reason=reason,
+        )
+    except ResultsError as error:
+        return [CsvError(0, str(error))]
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def results_upload(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    event, session = _staff_session(request, org_slug, slug, session_id)
+    existing = SessionResult.objects.filter(session=session).first()
+    form = ResultsUploadForm(request.POST or None, request.FILES or None, result=existing)
+    errors: list[CsvError] = []
+    if request.method == "POST" and form.is_valid():
+        roster = roster_for(event)
+        lines, errors = read_results_csv(
+            form.cleaned_data["file"].read(), lambda items: check_lines(items, roster)
+        )
+        if not errors:
+            refused = _publish(
+                request,
+                session,
+                lines,
+                SessionResult.Source.CSV,
+                form.cleaned_data["official"],
+                form.cleaned_data["reason"],
+            )
+            if refused is None:
+                messages.success(
+                    request,
+                    _("%(count)s result lines saved for %(session)s.")
+                    % {"count": len(lines), "session": session.display_name},
+                )
+                return redirect(_manage_url(event))
+            errors = refused
+    status = 400 if errors or form.errors else 200
+    context = {"event": event, "session": session, "form": form, "errors": errors}
+    return render(request, "events/results/results_upload.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def results_edit(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    event, session = _staff_session(request, org_slug, slug, session_id)
+    existing = result_with_rows(session)
+    errors: list[CsvError] = []
+    if request.method == "POST":
+        table = typed_table(request.POST)
+        roster = roster_for(event)
+        lines, errors = read_result_records(
+            typed_records(table), lambda items: check_lines(items, roster)
+        )
+        if not errors:
+            refused = _publish(
+                request,
+                session,
+                lines,
+                SessionResult.Source.TYPED,
+                request.POST.get("official") == "on",
+                request.POST.get("reason", ""),
+            )
+            if refused is None:
+                messages.success(
+                    request,
+                    _("%(count)s result lines saved for %(session)s.")
+                    % {"count": len(lines), "session": session.display_name},
+                )
+                return redirect(_manage_url(event))
+            errors = refused
+    else:
+        table = typed_rows_for(existing, roster_for(event))
+    context = {
+        "event": event,
+        "session": session,
+        "result": existing,
+        "table": [
+            [(name, label, width, row.get(name, "")) for name, label, width in TYPED_FIELDS]
+            for row in table
+        ],
+        "fields": TYPED_FIELDS,
+        "statuses": ResultStatus.choices,
+        "errors": errors,
+        "error_lines": {error.line for error in errors},
+        "reason": request.POST.get("reason", ""),
+    }
+    return render(
+        request, "events/results/results_edit.html", context, status=400 if errors else 200
+    )
+
+
+@login_required
+@require_POST
+def results_official(
+    request: HttpRequest, org_slug: str, slug: str, session_id: int
+) -> HttpResponse:
+    event, session = _staff_session(request, org_slug, slug, session_id)
+    result = get_object_or_404(SessionResult, session=session)
+    make_results_official(result=result, by=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("The results of %(session)s are official.") % {"session": session.display_name},
+    )
+    return redirect(_manage_url(event))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def laps_upload(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    event, session = _staff_session(request, org_slug, slug, session_id)
+    form = LapsUploadForm(request.POST or None, request.FILES or None)
+    errors: list[CsvError] = []
+    if request.method == "POST" and form.is_valid():
+        laps, errors = read_laps_csv(form.cleaned_data["file"].read(), check_laps)
+        if not errors:
+            count = replace_laps(session=session, laps=laps)
+            messages.success(request, _("%(count)s laps saved.") % {"count": count})
+            return redirect(_manage_url(event))
+    status = 400 if errors or form.errors else 200
+    context = {"event": event, "session": session, "form": form, "errors": errors}
+    return render(request, "events/results/laps_upload.html", context, status=status)
