@@ -17,7 +17,9 @@ def driver_account_links(user: Any) -> list[tuple[str, str]]:
 
 
 def class_organizer_links(organization: Any, membership: Any) -> list[tuple[str, str]]:
-    return [(gettext("Classes"), reverse("racing:class-list", args=[organization.slug]))]
+    return [
+        (gettext("Competition classes"), reverse("racing:class-list", args=[organization.slug]))
+    ]
 
 
 class RacingConfig(AppConfig):
