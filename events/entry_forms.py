@@ -18,7 +18,9 @@ def class_choice_value(entry_class: EntryClass, fee_minor: int) -> str:
 
 
 class EntryForm(forms.Form):
-    entry_class = forms.ChoiceField(label=_("Class"), widget=forms.RadioSelect)
+    # A CharField with radio buttons rather than a ChoiceField: a fee that changed since the page
+    # was shown must reach the service, which explains the new fee, not "invalid choice".
+    entry_class = forms.CharField(label=_("Class"), widget=forms.RadioSelect)
     vehicle = forms.ModelChoiceField(
         label=_("Vehicle"),
         queryset=Vehicle.objects.none(),
@@ -56,7 +58,8 @@ class EntryForm(forms.Form):
         self.fields["vehicle"].queryset = Vehicle.objects.filter(owner__user=driver)
         self.event = event
         currency = event.organization.currency
-        self.fields["entry_class"].choices = [
+        self.class_ids = {entry_class.pk for entry_class, _fee in classes}
+        self.fields["entry_class"].widget.choices = [
             (
                 class_choice_value(entry_class, fee_minor),
                 f"{entry_class.name} — {payments.from_minor_units(fee_minor, currency)} {currency}",
@@ -66,8 +69,9 @@ class EntryForm(forms.Form):
         self.fields["event_sequence"].initial = event.sequence
 
     def clean_entry_class(self) -> tuple[int, int]:
-        raw = self.cleaned_data["entry_class"]
-        class_id, _sep, fee = raw.partition(":")
+        class_id, _sep, fee = self.cleaned_data["entry_class"].partition(":")
+        if not (class_id.isdigit() and fee.isdigit()) or int(class_id) not in self.class_ids:
+            raise forms.ValidationError(_("Choose one of this event's classes."))
         return int(class_id), int(fee)
 
     def clean_co_driver_email(self) -> str:

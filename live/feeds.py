@@ -51,6 +51,12 @@ class Decoder:
     def finish(self) -> tuple[list[TimingEvent], int]:
         return self._counted(self.parser.finish())
 
+    def drop_partial(self) -> int:
+        """The connection broke: a half-received record is counted, never parsed (a cut-off
+        `$J` total time would still parse, as the wrong time)."""
+        self.parser.abandon()
+        return self._counted([])[1]
+
     def _counted(self, events: list[TimingEvent]) -> tuple[list[TimingEvent], int]:
         rejected = self.parser.rejected - self._seen_rejected
         self._seen_rejected = self.parser.rejected
@@ -275,6 +281,10 @@ async def ingest(
                 stats.failures += 1
                 logger.warning("timing feed %s:%s dropped: %s", host, port, exc)
             finally:
+                lost = decoder.drop_partial()
+                if lost:
+                    stats.rejected += lost
+                    await apply_batch(session_id=session_id, events=[], rejected=lost)
                 writer.close()
                 with contextlib.suppress(OSError):
                     await writer.wait_closed()

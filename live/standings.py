@@ -288,6 +288,8 @@ class _Line:
 def _line(car: Car) -> _Line:
     laps = car.feed_laps if car.feed_laps is not None else car.laps
     total = car.feed_total_ms if car.feed_race_position is not None else car.total_ms
+    best: int | None
+    best_no: int | None
     if car.feed_best_lap_ms is not None:
         best, best_no = car.feed_best_lap_ms, car.feed_best_lap_no
     else:
@@ -369,6 +371,10 @@ def rows(state: State) -> list[dict[str, Any]]:
             state.classes.get(str(car.class_no), "") if car.class_no is not None else ""
         )
         class_counts[class_name] = class_counts.get(class_name, 0) + 1
+        gap_ms: int | None
+        gap_laps: int | None
+        interval_ms: int | None
+        interval_laps: int | None
         if index == 0:
             gap_ms, gap_laps, interval_ms, interval_laps = None, 0, None, 0
         else:

@@ -254,6 +254,12 @@ class P3Parser:
             return []
         return self.frame(raw)
 
+    def abandon(self) -> None:
+        """The stream broke: a half-received frame is counted as truncated."""
+        if self._buffer:
+            self._reject("truncated", f"{len(self._buffer)} bytes of a frame cut by a disconnect")
+        self._buffer.clear()
+
     def _reject(self, kind: str, message: str) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
         if len(self.errors) < 100:

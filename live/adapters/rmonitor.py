@@ -301,6 +301,13 @@ class RMonitorParser:
         self.records += 1
         return [event]
 
+    def abandon(self) -> None:
+        """The stream broke: a half-received line is counted as truncated and never parsed."""
+        if self._buffer and not self._discarding:
+            self._reject("truncated", f"{len(self._buffer)} bytes of a line cut by a disconnect")
+        self._buffer.clear()
+        self._discarding = False
+
     def _reject(self, kind: str, message: str) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
         if len(self.errors) < 100:

@@ -84,3 +84,20 @@ def held_and_checked_out(event: Any, driver: Any, register: Any, fake_stripe: An
     entry = register(driver, event.entry_classes.get())
     payment = start_checkout(entry_id=entry.pk, driver=driver)
     return entry, payment
+
+
+@pytest.fixture
+def paid_entry(event: Any, driver: Any, register: Any, fake_stripe: Any, post_webhook: Any) -> Any:
+    """paid_entry(driver=..., entry_class=...): an entry paid through Checkout and the webhook."""
+    from events.services.billing import start_checkout
+
+    def make(who: Any = None, entry_class: Any = None) -> Any:
+        who = who or driver
+        entry = register(who, entry_class or event.entry_classes.get())
+        payment = start_checkout(entry_id=entry.pk, driver=who)
+        assert post_webhook(fake_stripe.pay(payment.stripe_session_id)).status_code == 200
+        entry.refresh_from_db()
+        payment.refresh_from_db()
+        return entry, payment
+
+    return make
