@@ -21,6 +21,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """Never prints the file's URL: private files have none, only a permission-checked view."""
+
+    template_name = "racing/widgets/private_file.html"
+
+    def is_initial(self, value: Any) -> bool:
+        # The parent asks for value.url, which a URL-less storage answers with an exception.
+        return bool(value and getattr(value, "name", None))
+
+
 class DriverProfileForm(forms.ModelForm):
     class Meta:
         model = DriverProfile
@@ -105,6 +115,7 @@ class LicenceForm(forms.ModelForm):
             "valid_from": DateInput(),
             "valid_to": DateInput(),
             "medical_valid_to": DateInput(),
+            "document": PrivateFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
 
     def clean_document(self) -> Any:

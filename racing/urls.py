@@ -55,4 +55,9 @@ urlpatterns = [
         classes.licence_verify,
         name="licence-verify",
     ),
+    path(
+        "organizer/<slug:org_slug>/drivers/<int:profile_id>/licences/<int:licence_id>/document/",
+        classes.organizer_licence_document,
+        name="organizer-licence-document",
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -65,8 +66,16 @@ def save_licence(*, profile: DriverProfile, licence: Licence) -> Licence:
         if changed:
             licence.verified_by = None
             licence.verified_at = None
+        if before.document and before.document.name != licence.document.name:
+            _delete_file_after_commit(before.document)
     licence.save()
     return licence
+
+
+def _delete_file_after_commit(document: Any) -> None:
+    # After commit: a rolled-back change must not lose the file it still points to.
+    name, storage = document.name, document.storage
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -83,9 +92,7 @@ def delete_licence(*, licence: Licence) -> None:
     document = licence.document
     licence.delete()
     if document:
-        # After commit: a rolled-back delete must not lose the file.
-        name, storage = document.name, document.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        _delete_file_after_commit(document)
 
 
 def save_vehicle(*, owner: DriverProfile, vehicle: Vehicle) -> Vehicle:

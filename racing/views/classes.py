@@ -24,6 +24,7 @@ from racing.queries import classes_of, licences_of, vehicles_of
 from racing.rules_text import describe_rules
 from racing.services.classes import archive_competition_class, save_competition_class
 from racing.services.drivers import verify_licence
+from racing.views.drivers import private_document_response
 
 
 @login_required
@@ -151,3 +152,12 @@ def licence_verify(
         request, _("Licence %(number)s marked as verified.") % {"number": licence.number}
     )
     return redirect("racing:organizer-driver", org_slug=organization.slug, profile_id=profile.pk)
+
+
+@login_required
+def organizer_licence_document(
+    request: HttpRequest, org_slug: str, profile_id: int, licence_id: int
+) -> HttpResponse:
+    _, profile = _entered_driver(request, org_slug, profile_id)
+    licence = get_object_or_404(Licence, pk=licence_id, profile=profile)
+    return private_document_response(licence)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from racing.driver_forms import DriverProfileForm, EmergencyContactFormSet, LicenceForm, VehicleForm
 from racing.models import DriverProfile, Licence, Vehicle
-from racing.privacy import can_view_private_data
 from racing.queries import licences_of, profile_for_user, vehicles_of
 from racing.services.drivers import (
     delete_licence,
@@ -25,17 +24,17 @@ from racing.services.drivers import (
 )
 
 
-def _own_profile_or_redirect(request: HttpRequest) -> DriverProfile | HttpResponse:
+def _own_profile_or_prompt(request: HttpRequest) -> DriverProfile | HttpResponse:
     profile = profile_for_user(request.user)
     if profile is None:
-        messages.info(request, _("First tell us who you are: complete your driver profile."))
-        return redirect("racing:profile-edit")
+        # A page, not a redirect: the menu links here for every signed-in user.
+        return render(request, "racing/driver/no_profile.html")
     return profile
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    found = _own_profile_or_redirect(request)
+    found = _own_profile_or_prompt(request)
     if isinstance(found, HttpResponse):
         return found
     context = {
@@ -77,7 +76,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def licence_list(request: HttpRequest) -> HttpResponse:
-    found = _own_profile_or_redirect(request)
+    found = _own_profile_or_prompt(request)
     if isinstance(found, HttpResponse):
         return found
     return render(request, "racing/driver/licence_list.html", {"licences": licences_of(found)})
@@ -86,7 +85,9 @@ def licence_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def licence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    found = _own_profile_or_redirect(request)
+    if pk is not None:
+        get_object_or_404(Licence, pk=pk, profile__user=request.user)
+    found = _own_profile_or_prompt(request)
     if isinstance(found, HttpResponse):
         return found
     licence = get_object_or_404(Licence, pk=pk, profile=found) if pk else Licence(profile=found)
@@ -112,19 +113,22 @@ def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def licence_document(request: HttpRequest, pk: int) -> HttpResponse:
-    licence = get_object_or_404(Licence.objects.select_related("profile"), pk=pk)
-    # Same answer for "not yours" and "no such licence", so ids reveal nothing.
-    if not licence.document or not can_view_private_data(request.user, licence.profile):
+    licence = get_object_or_404(Licence, pk=pk, profile__user=request.user)
+    return private_document_response(licence)
+
+
+def private_document_response(licence: Licence) -> HttpResponse:
+    if not licence.document:
         raise Http404
     response = FileResponse(licence.document.open("rb"), as_attachment=False)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return response  # type: ignore[return-value]
 
 
 @login_required
 def vehicle_list(request: HttpRequest) -> HttpResponse:
-    found = _own_profile_or_redirect(request)
+    found = _own_profile_or_prompt(request)
     if isinstance(found, HttpResponse):
         return found
     return render(request, "racing/driver/vehicle_list.html", {"vehicles": vehicles_of(found)})
@@ -133,7 +137,9 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def vehicle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    found = _own_profile_or_redirect(request)
+    if pk is not None:
+        get_object_or_404(Vehicle, pk=pk, owner__user=request.user)
+    found = _own_profile_or_prompt(request)
     if isinstance(found, HttpResponse):
         return found
     vehicle = get_object_or_404(Vehicle, pk=pk, owner=found) if pk else Vehicle(owner=found)

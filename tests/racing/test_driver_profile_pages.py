@@ -40,11 +40,13 @@ def profile_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def test_a_driver_without_profile_is_sent_to_create_one(client: Client, driver: Any) -> None:
+def test_a_driver_without_profile_is_asked_to_create_one(client: Client, driver: Any) -> None:
     client.force_login(driver)
-    response = client.get(reverse("racing:profile"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("racing:profile-edit")
+    for name in ("racing:profile", "racing:licence-list", "racing:vehicle-create"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert reverse("racing:profile-edit") in response.content.decode()
+        assert "您还没有车手资料" in response.content.decode()
     page = client.get(reverse("racing:profile-edit")).content.decode()
     assert "创建车手资料" in page
 

@@ -124,6 +124,7 @@ def test_a_driver_edits_and_removes_a_vehicle(client: Client, driver: Any) -> No
 
 def test_the_garage_asks_for_a_profile_first(client: Client, driver: Any) -> None:
     client.force_login(driver)
-    response = client.get(reverse("racing:vehicle-create"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("racing:profile-edit")
+    response = client.post(reverse("racing:vehicle-create"), vehicle_data(), **EN)
+    assert response.status_code == 200
+    assert "You have no driver profile yet" in response.content.decode()
+    assert not Vehicle.objects.exists()

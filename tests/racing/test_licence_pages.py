@@ -193,3 +193,24 @@ def test_a_document_of_the_wrong_type_is_refused(client: Client, driver: Any) ->
     )
     assert response.status_code == 400
     assert "File extension" in response.content.decode()
+
+
+def test_a_licence_with_a_document_can_be_edited_and_the_document_removed(
+    client: Client, driver: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_profile(driver)
+    client.force_login(driver)
+    scan = SimpleUploadedFile("scan.png", b"\x89PNG", "image/png")
+    client.post(reverse("racing:licence-create"), {**licence_data(), "document": scan})
+    licence = Licence.objects.get()
+    url = reverse("racing:licence-edit", args=[licence.pk])
+    page = client.get(url, **EN).content.decode()
+    assert "A file is on record" in page
+    assert licence.document.name not in page
+    stored = Path(licence.document.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**licence_data(), "document-clear": "on"})
+    assert response.status_code == 302
+    licence.refresh_from_db()
+    assert not licence.document
+    assert not stored.exists()

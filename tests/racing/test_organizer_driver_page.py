@@ -101,3 +101,34 @@ def test_private_data_is_absent_from_public_pages(client: Client, profile: Any) 
         page = client.get(url).content.decode()
         for secret in PRIVATE:
             assert secret not in page
+
+
+def test_staff_open_the_licence_document_of_an_entered_driver_only(
+    client: Client,
+    staff_member: Any,
+    outsider: Any,
+    organization: Organization,
+    other_organization: Organization,
+    profile: Any,
+    entered: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    from django.core.files.base import ContentFile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    licence = make_licence(profile)
+    licence.document.save("scan.pdf", ContentFile(b"%PDF scan"))
+    url = reverse(
+        "racing:organizer-licence-document", args=[organization.slug, profile.pk, licence.pk]
+    )
+    client.force_login(staff_member)
+    assert client.get(url).status_code == 404
+    entered.add((profile.pk, organization.pk))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF scan"
+    # The driver's own address is for the driver alone, even for staff who may see the scan.
+    assert client.get(reverse("racing:licence-document", args=[licence.pk])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
