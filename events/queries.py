@@ -148,9 +148,10 @@ def managed_event(organization: Organization, slug: str) -> Event:
 
 
 def events_entered_by(user: Any) -> QuerySet[Event]:
-    """The events a driver has entered, for their personal calendar feed.
+    """The events a driver has entered, for their personal calendar feed: entries that hold a
+    place (an unpaid hold only until it expires) or wait on the waiting list."""
+    from events.models import Entry
 
-    Entries belong to the registration work; until the Entry model exists a driver has
-    entered nothing. It will filter on the user's live entries (not cancelled or refused).
-    """
-    return Event.objects.none()
+    entered = capacity.holds_place_q() | Q(status=Entry.Status.WAITLISTED)
+    event_ids = Entry.objects.filter(entered, driver=user).values("event_id")
+    return Event.objects.filter(pk__in=event_ids)
