@@ -22,6 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
@@ -122,13 +131,8 @@ def main() -> None:
     print(f"{args.events} events, {4 * args.events} sessions, {2 * args.events} classes")
     print(f"{'page':34} {'queries':>7} {'median ms':>10} {'bytes':>10}")
     for label, url in pages:
-        executed: list[str] = []
-
-        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-            executed.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
+        executed = QueryCounter()
+        with connection.execute_wrapper(executed):
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         times = []
@@ -137,7 +141,7 @@ def main() -> None:
             client.get(url)
             times.append((time.perf_counter() - began) * 1000)
         print(
-            f"{label:34} {len(executed):>7} {statistics.median(times):>10.1f} "
+            f"{label:34} {executed.count:>7} {statistics.median(times):>10.1f} "
             f"{len(response.content):>10}"
         )
         if url.endswith(".ics"):
@@ -156,7 +160,9 @@ def main() -> None:
                 again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
                 times.append((time.perf_counter() - began) * 1000)
             assert again.status_code == 304
-            print(f"{'  ... revalidated (304)':34} {'':>7} {statistics.median(times):>10.1f} {0:>10}")
+            print(
+                f"{'  ... revalidated (304)':34} {'':>7} {statistics.median(times):>10.1f} {0:>10}"
+            )
 
 
 if __name__ == "__main__":
