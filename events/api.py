@@ -12,8 +12,12 @@ from ninja import Field, Query, Router, Schema
 
 from events import queries
 from events.models import Discipline, EntryClass, Event, Province, Session, Tier
+from events.results_api import router as results_router
 
 router = Router(tags=["events"])
+# Results and standings (issue 7) live in their own module; registered first so that
+# "/championships/..." is not taken for an event slug.
+router.add_router("", results_router)
 
 PAGE_SIZE = 20
 

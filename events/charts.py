@@ -27,9 +27,9 @@ PALETTE = (
 )
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
 
-WIDTH = 640
-LEFT = 52
-RIGHT = 44
+WIDTH = 400  # drawn about 1:1 on a phone, so 11 px labels stay readable
+LEFT = 44
+RIGHT = 30
 TOP = 12
 BOTTOM = 28
 ROW = 18  # px per position in the lap chart: big enough for a label on a phone
@@ -172,7 +172,7 @@ def lap_time_chart(
     top_ms = min(slowest, fastest * ceiling)
     if top_ms <= fastest:
         top_ms = fastest + 1000
-    height = 260
+    height = 220
     max_lap = max(rows[-1][0] for _, rows in cars)
     x_of = _x_scale(max_lap)
     plot_height = height - TOP - BOTTOM

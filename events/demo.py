@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from events import results_demo
 from events.models import EntryClass, Event, Session
 from racing.models import Organization
 
@@ -369,5 +370,6 @@ def seed_events(stdout: TextIO) -> list[Event]:
 
 def seed(stdout: TextIO) -> None:
     seed_events(stdout)
+    results_demo.seed(stdout)
     # The registration and results work add a line here calling their own demo module
     # (for example events/demo_entries.py), so this file keeps one owner.

@@ -3,12 +3,14 @@ importing them.
 
 An app appends a callable in its AppConfig.ready(); events' views call each one.
 - live_now: f() -> list of LiveNow items shown under "Live now" on the home page.
+- result_sources: see below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,3 +25,12 @@ live_now: list[Callable[[], list[LiveNow]]] = []
 
 def collect_live_now() -> list[LiveNow]:
     return [item for provider in live_now for item in provider()]
+
+
+# - result_sources: f(session) -> list of (label, url) shown next to a session on the organizer's
+#   results page, e.g. "Publish from live timing" when live has a finished session for it.
+result_sources: list[Callable[[Any], list[tuple[str, str]]]] = []
+
+
+def collect_result_sources(session: Any) -> list[tuple[str, str]]:
+    return [link for provider in result_sources for link in provider(session)]

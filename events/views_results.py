@@ -21,6 +21,7 @@ from events.forms_results import (
     typed_rows_for,
     typed_table,
 )
+from events.hooks import collect_result_sources
 from events.models import Event, ResultStatus, Session, SessionResult
 from events.racetime import format_time
 from events.results_csv import (
@@ -157,6 +158,8 @@ def _manage_url(event: Event) -> str:
 def results_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     event = _staff_event(request, org_slug, slug)
     sessions = list(public_event_sessions(event))
+    for session in sessions:
+        session.result_sources = collect_result_sources(session)  # type: ignore[attr-defined]
     return render(
         request, "events/results/manage_results.html", {"event": event, "sessions": sessions}
     )

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class LiveConfig(AppConfig):
     name = "live"
     verbose_name = _("Live timing")
+
+    def ready(self) -> None:
+        from events import hooks
+        from live.views_results import result_sources
+
+        if result_sources not in hooks.result_sources:
+            hooks.result_sources.append(result_sources)

@@ -1,0 +1,68 @@
+"""Publishing a finished live session's standings as official results.
+
+Live depends on events, never the reverse: this module turns live's final classification into
+the lines that `events.services.results.publish_results` takes, the same service that typed and
+uploaded results go through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+
+from events.models import ResultStatus, SessionResult
+from events.services.results import ResultLine, ResultsError, publish_results
+from live.models import LiveSession
+from live.services import final_classification
+
+
+def result_lines(rows: Sequence[dict[str, Any]]) -> list[ResultLine]:
+    """Result lines from live's final classification, in its finishing order.
+
+    A car that never completed a lap did not start as far as the timing knows; staff can
+    change any status (DNF, DSQ...) on the typed-in results page before making them official.
+    """
+    lines = []
+    position = 0
+    for row in rows:
+        laps = row.get("laps") or 0
+        started = laps > 0
+        if started:
+            position += 1
+        number = str(row.get("number") or "")
+        if not number and row.get("transponder"):
+            number = f"T{row['transponder']}"[:8]
+        lines.append(
+            ResultLine(
+                car_number=number,
+                status=ResultStatus.CLASSIFIED if started else ResultStatus.DNS,
+                position=position if started else None,
+                driver_name=str(row.get("name") or "")[:200],
+                class_name=str(row.get("class") or "")[:120],
+                laps=laps if started else None,
+                total_ms=row.get("total_ms") if started else None,
+                best_lap_ms=row.get("best_lap_ms"),
+                best_lap_no=row.get("best_lap_no"),
+            )
+        )
+    return lines
+
+
+def publish_live_results(
+    *, live_session: LiveSession, by: AbstractBaseUser | None = None, official: bool = False
+) -> SessionResult:
+    """Publish a finished live session's classification to its event session."""
+    if live_session.event_session_id is None:
+        raise ResultsError(_("This live session is not linked to a session of an event."))
+    if live_session.status != LiveSession.Status.FINISHED:
+        raise ResultsError(_("The live session has not finished yet."))
+    return publish_results(
+        session=live_session.event_session,  # type: ignore[arg-type]
+        lines=result_lines(final_classification(live_session)),
+        source=SessionResult.Source.LIVE,
+        by=by,
+        official=official,
+    )
