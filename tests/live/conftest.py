@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from channels.layers import get_channel_layer
+from channels.layers import channel_layers, get_channel_layer
 from channels.testing.websocket import WebsocketCommunicator
 
 from live.models import LiveDelta, LiveSession
@@ -14,12 +14,21 @@ ORIGIN = b"http://testserver"
 
 
 @pytest.fixture
-async def channel_layer() -> AsyncIterator[object]:
-    """The configured layer, emptied before and after so groups never leak between tests."""
+async def channel_layer(settings: Any) -> AsyncIterator[object]:
+    """The in-memory layer, emptied before and after so groups never leak between tests.
+
+    These tests look inside the hub and count group memberships, and they publish bursts right
+    after subscribing: Redis pub/sub subscribes asynchronously, so a burst could be lost before
+    the subscription is live, which the protocol recovers from with a snapshot but an exact
+    count cannot. Redis is covered end to end by the two-process test.
+    """
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
     layer = get_channel_layer()
     await layer.flush()
     yield layer
     await layer.flush()
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
