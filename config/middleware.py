@@ -24,7 +24,7 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("database unavailable while serving %s: %s", request.path, exception)
         try:
-            body = render_to_string("503.html", request=None)
+            body: str = render_to_string("503.html", request=None)
         except (
             Exception
         ):  # the template layer itself may need the database (e.g. a context processor)

@@ -26,9 +26,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from events import registration_hooks
+        from events import registration_hooks, results_hooks
         from racing import hooks
 
         hooks.organizer_links.append(_organizer_links)
         hooks.account_links.append(_account_links)
         registration_hooks.connect()
+        results_hooks.connect()

@@ -64,6 +64,11 @@ def public_championships() -> QuerySet[Championship]:
     return Championship.objects.filter(is_public=True).select_related("organization")
 
 
+def championships_of_event(event: Event) -> QuerySet[Championship]:
+    """The public championships that have a round at this event."""
+    return public_championships().filter(rounds__session__event=event).distinct()
+
+
 def standings_of(championship: Championship) -> QuerySet[ChampionshipStanding]:
     return championship.standings.select_related("driver").order_by(
         "class_order", "position", "name"

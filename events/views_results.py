@@ -32,6 +32,7 @@ from events.results_csv import (
     write_results_csv,
 )
 from events.results_queries import (
+    championships_of_event,
     driver_result_rows,
     laps_by_car,
     public_event_sessions,
@@ -76,9 +77,12 @@ def event_results(request: HttpRequest, slug: str) -> HttpResponse:
         for session in public_event_sessions(event)
         if getattr(session, "result", None) is not None
     ]
-    return render(
-        request, "events/results/event_results.html", {"event": event, "sessions": sessions}
-    )
+    context = {
+        "event": event,
+        "sessions": sessions,
+        "championships": championships_of_event(event),
+    }
+    return render(request, "events/results/event_results.html", context)
 
 
 def session_results(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:

@@ -8,7 +8,7 @@ from racing.models import Membership, Organization
 
 class UpperCaseCharField(forms.CharField):
     def to_python(self, value: object) -> str:
-        return super().to_python(value).upper()
+        return (super().to_python(value) or "").upper()
 
 
 class OrganizationForm(forms.ModelForm):

@@ -6,16 +6,14 @@ organization's objects is not revealed; a member lacking the owner role gets 403
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from racing.models import Membership, Organization
 
 
-def get_membership(
-    user: AbstractBaseUser | AnonymousUser, slug: str, *, owner: bool = False
-) -> Membership:
+def get_membership(user: User | AnonymousUser, slug: str, *, owner: bool = False) -> Membership:
     if not user.is_authenticated:
         raise Http404
     membership = (
@@ -31,12 +29,12 @@ def get_membership(
 
 
 def get_organization_for_staff(
-    user: AbstractBaseUser | AnonymousUser, slug: str, *, owner: bool = False
+    user: User | AnonymousUser, slug: str, *, owner: bool = False
 ) -> Organization:
     return get_membership(user, slug, owner=owner).organization
 
 
-def is_staff_of(user: AbstractBaseUser | AnonymousUser, organization_id: int) -> bool:
+def is_staff_of(user: User | AnonymousUser, organization_id: int) -> bool:
     return bool(
         user.is_authenticated
         and Membership.objects.filter(organization_id=organization_id, user=user).exists()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ def unique_slug(name: str) -> str:
 
 @transaction.atomic
 def create_organization(
-    *, owner: AbstractBaseUser, name: str, contact_email: str, slug: str = "", **fields: str
+    *, owner: User, name: str, contact_email: str, slug: str = "", **fields: str
 ) -> Organization:
     organization = Organization.objects.create(
         name=name, slug=slug or unique_slug(name), contact_email=contact_email, **fields
@@ -37,7 +37,7 @@ def create_organization(
 def invite_staff(
     *,
     organization: Organization,
-    invited_by: AbstractBaseUser,
+    invited_by: User,
     email: str,
     role: str = Membership.Role.STAFF,
 ) -> Invitation:
@@ -74,7 +74,7 @@ def _send_invitation(invitation: Invitation, language: str | None) -> None:
 
 
 @transaction.atomic
-def accept_invitation(*, token: str, user: AbstractBaseUser) -> Membership:
+def accept_invitation(*, token: str, user: User) -> Membership:
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("organization")

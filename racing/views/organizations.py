@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,10 +13,11 @@ from racing.hooks import collect_organizer_links
 from racing.models import Invitation, Membership
 from racing.permissions import get_membership
 from racing.services.organizations import accept_invitation, create_organization, invite_staff
+from racing.typing import AuthenticatedHttpRequest
 
 
 @login_required
-def organizer_home(request: HttpRequest) -> HttpResponse:
+def organizer_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user)
         .select_related("organization")
@@ -27,7 +28,7 @@ def organizer_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None, initial={"contact_email": request.user.email})
     if request.method == "POST" and form.is_valid():
         organization = create_organization(owner=request.user, **form.cleaned_data)
@@ -37,7 +38,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request.user, slug)
     organization = membership.organization
     context = {
@@ -55,7 +56,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_membership(request.user, slug, owner=True).organization
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +70,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request.user, slug, owner=True)
     organization = membership.organization
     form = InvitationForm(request.POST)
@@ -99,7 +100,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.objects.select_related("organization").filter(token=token).first()
     if request.method == "POST":
         try:
