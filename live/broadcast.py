@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ LAGGING_CLOSE_CODE = 4429
 # that, so the subscription renews its membership well before.
 GROUP_RENEW_SECONDS = 3600.0
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+# The in-memory layer only reaches its own process; with it, the hub also looks in the database for
+# deltas another process stored (see FanoutHub._poll_database). 0 turns that off.
+DATABASE_POLL_SECONDS = 0.5
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -74,6 +77,7 @@ class HubStats:
     lagging_sockets_closed: int = 0
     ignored_client_messages: int = 0
     subscription_errors: int = 0
+    frames_polled: int = 0
 
 
 class Outbox:
@@ -154,6 +158,8 @@ class _Subscription:
     members: set[Outbox] = field(default_factory=set)
     ready: asyncio.Future[None] | None = None
     task: asyncio.Task[None] | None = None
+    # Highest seq handed to the sockets; a frame at or below it is a duplicate.
+    last_seq: int = -1
 
 
 class FanoutHub:
@@ -222,12 +228,17 @@ class FanoutHub:
         while True:
             channel: str | None = None
             renewer: asyncio.Task[None] | None = None
+            poller: asyncio.Task[None] | None = None
             try:
                 channel = await layer.new_channel("live.hub.")
                 await layer.group_add(group, channel)
                 renewer = asyncio.get_running_loop().create_task(
                     self._renew_membership(layer, group, channel)
                 )
+                if isinstance(layer, InMemoryChannelLayer) and DATABASE_POLL_SECONDS:
+                    poller = asyncio.get_running_loop().create_task(
+                        self._poll_database(subscription)
+                    )
                 assert subscription.ready is not None
                 if not subscription.ready.done():
                     subscription.ready.set_result(None)
@@ -243,8 +254,9 @@ class FanoutHub:
                 await asyncio.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
                 attempt += 1
             finally:
-                if renewer is not None:
-                    renewer.cancel()
+                for helper in (renewer, poller):
+                    if helper is not None:
+                        helper.cancel()
                 if channel is not None:
                     with contextlib.suppress(Exception):
                         await asyncio.shield(layer.group_discard(group, channel))
@@ -261,7 +273,6 @@ class FanoutHub:
         self, layer: Any, group: str, channel: str, subscription: _Subscription
     ) -> None:
         stats = self.stats
-        members = subscription.members
         while True:
             message = await layer.receive(channel)
             text = message.get("text")
@@ -271,10 +282,40 @@ class FanoutHub:
                 logger.warning("ignoring malformed live frame on %s", group)
                 continue
             stats.frames_received += 1
-            # One dict for every socket: the frame was encoded once by `publish`.
-            event = {"type": "websocket.send", "text": text}
-            for outbox in tuple(members):
-                outbox.deliver(seq, event)
+            self._fan_out(subscription, seq, text)
+
+    @staticmethod
+    def _fan_out(subscription: _Subscription, seq: int, text: str) -> None:
+        if seq <= subscription.last_seq:
+            return
+        subscription.last_seq = seq
+        # One dict for every socket: the frame was encoded once by `publish`.
+        event = {"type": "websocket.send", "text": text}
+        for outbox in tuple(subscription.members):
+            outbox.deliver(seq, event)
+
+    async def _poll_database(self, subscription: _Subscription) -> None:
+        """In-memory layer only: pick up deltas written by another process (the demo simulator,
+        an ingest command), which that layer cannot carry. The stored deltas are the same frames
+        `publish` would have sent, so sockets cannot tell the difference but for the delay."""
+        from channels.db import database_sync_to_async
+
+        from live.queries import current_seq, delta_frames_after
+
+        read_seq = database_sync_to_async(current_seq)
+        read_frames = database_sync_to_async(delta_frames_after)
+        floor = await read_seq(session_id=subscription.session_id)
+        while True:
+            await asyncio.sleep(DATABASE_POLL_SECONDS)
+            seq = await read_seq(session_id=subscription.session_id)
+            after = max(floor, subscription.last_seq)
+            if seq is not None and seq > after:
+                for frame_seq, text in await read_frames(
+                    session_id=subscription.session_id, after=after, upto=seq
+                ):
+                    self.stats.frames_polled += 1
+                    self._fan_out(subscription, frame_seq, text)
+                floor = seq
 
 
 _hubs: dict[asyncio.AbstractEventLoop, FanoutHub] = {}

@@ -1,0 +1,61 @@
+"""Shared by the three servers of bench/live_fanout.py: the same ~350-byte delta at a fixed rate."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+RATE = float(os.environ.get("FANOUT_RATE", "10"))
+
+
+def delta(seq: int) -> dict[str, Any]:
+    """A realistic delta: the clock ticks and two cars complete a lap. `t` is the publish time."""
+    lap = 92_000 + (seq * 37) % 900
+    return {
+        "type": "delta",
+        "seq": seq,
+        "t": time.time(),
+        "fields": {"elapsed_ms": seq * 100, "time_to_go_ms": 3_600_000 - seq * 100},
+        "rows": [
+            {
+                "key": "12",
+                "laps": seq // 20,
+                "last_lap_ms": lap,
+                "total_ms": seq * 4_610,
+                "gap_ms": 1_234 + seq % 50,
+                "interval_ms": 845,
+                "pb": seq % 3 == 0,
+                "sb": False,
+            },
+            {
+                "key": "7X",
+                "laps": seq // 20,
+                "last_lap_ms": lap + 311,
+                "total_ms": seq * 4_640,
+                "gap_ms": 2_079 + seq % 70,
+                "interval_ms": 845 + seq % 40,
+                "pb": False,
+                "sb": False,
+            },
+        ],
+    }
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+async def run_publisher(send: Callable[[int, dict[str, Any]], Awaitable[None]]) -> None:
+    """Publish at RATE per second on a fixed schedule (no drift when a send is slow)."""
+    interval = 1.0 / RATE
+    start = time.monotonic()
+    seq = 0
+    while True:
+        seq += 1
+        await send(seq, delta(seq))
+        delay = start + seq * interval - time.monotonic()
+        await asyncio.sleep(max(0.0, delay))

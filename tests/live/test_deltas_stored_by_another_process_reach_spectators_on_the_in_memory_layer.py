@@ -1,0 +1,50 @@
+"""With the in-memory layer (the embedded default), a delta stored by another process, such as the
+demo's simulator, still reaches the board: the hub picks it up from the database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from live import broadcast
+from live.broadcast import get_hub, publish
+from live.models import LiveDelta, LiveSession
+from tests.live.conftest import spectator
+
+
+def store_delta_elsewhere(session: LiveSession, seq: int) -> dict:
+    """What the ingest service in another process leaves behind: the delta row and the new seq."""
+    message = {"type": "delta", "seq": seq, "fields": {"flag": "yellow"}}
+    LiveDelta.objects.create(session=session, seq=seq, payload=message)
+    LiveSession.objects.filter(pk=session.pk).update(seq=seq)
+    return message
+
+
+@pytest.fixture
+def fast_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(broadcast, "DATABASE_POLL_SECONDS", 0.02)
+
+
+async def test_a_delta_from_another_process_arrives_once_and_in_order(
+    make_live_session, channel_layer, fast_poll
+) -> None:
+    session = await sync_to_async(make_live_session)(seq=1)
+
+    async with spectator(session.pk) as socket:
+        assert json.loads(await socket.receive_from())["seq"] == 1
+        for seq in (2, 3):
+            await sync_to_async(store_delta_elsewhere)(session, seq)
+        polled = [json.loads(await socket.receive_from()) for _ in range(2)]
+
+        # Stored and published in this process as well: still one frame.
+        message = await sync_to_async(store_delta_elsewhere)(session, 4)
+        await sync_to_async(publish)(session.pk, message)
+        published = json.loads(await socket.receive_from())
+        assert await socket.receive_nothing(timeout=0.2)
+
+    assert [(frame["type"], frame["seq"]) for frame in polled] == [("delta", 2), ("delta", 3)]
+    assert polled[0]["fields"] == {"flag": "yellow"}
+    assert published["seq"] == 4
+    assert get_hub().stats.frames_polled == 2
