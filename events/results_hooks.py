@@ -1,4 +1,4 @@
-"""What results and championships add to racing's organizer page through racing.hooks."""
+"""What results and championships add to racing's pages and menus through racing.hooks."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ def _organizer_links(organization: Any, membership: Any) -> list[hooks.Link]:
     ]
 
 
+def _account_links(user: Any) -> list[hooks.Link]:
+    return [(_("My results"), reverse("events:driver-results", kwargs={"user_id": user.pk}))]
+
+
 def connect() -> None:
     if _organizer_links not in hooks.organizer_links:
         hooks.organizer_links.append(_organizer_links)
+    if _account_links not in hooks.account_links:
+        hooks.account_links.append(_account_links)

@@ -38,7 +38,7 @@ from events.results_queries import (
     public_event_sessions,
     result_with_rows,
 )
-from events.results_roster import roster_for
+from events.results_roster import public_driver_name, roster_for
 from events.services.results import (
     ResultsError,
     check_laps,
@@ -126,10 +126,15 @@ def session_results_csv(request: HttpRequest, slug: str, session_id: int) -> Htt
 def driver_results(request: HttpRequest, user_id: int) -> HttpResponse:
     driver = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
     rows = list(driver_result_rows(driver))
-    if not rows:
+    own_page = request.user.pk == driver.pk
+    if not rows and not own_page:
         # Someone with no public results has no public results page.
         raise Http404
-    context = {"driver_name": rows[0].driver_name, "rows": rows}
+    context = {
+        "driver_name": rows[0].driver_name if rows else public_driver_name(driver),
+        "rows": rows,
+        "own_page": own_page,
+    }
     return render(request, "events/results/driver_results.html", context)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -57,7 +59,7 @@ def publish_results_view(request: HttpRequest, org_slug: str, live_id: int) -> H
     return render(request, "live/publish_results.html", context, status=400 if errors else 200)
 
 
-def result_sources(session: object) -> list[tuple[str, str]]:
+def result_sources(session: Any) -> list[tuple[str, str]]:
     """For events' results page: a link per finished live session of this event session."""
     live_sessions = LiveSession.objects.filter(
         event_session=session, status=LiveSession.Status.FINISHED

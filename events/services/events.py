@@ -229,6 +229,11 @@ def update_session(*, session: Session, **fields: Any) -> Session:
 def delete_session(*, session: Session) -> None:
     locked = _lock(session.event)
     _require_editable(locked)
+    # Championship rounds protect their session; say so instead of failing on the foreign key.
+    if session.championship_rounds.exists():
+        raise EventStateError(
+            _("This session is a championship round: remove it from the championship first.")
+        )
     Session.objects.filter(pk=session.pk).delete()
     touch_event(event=locked)
 

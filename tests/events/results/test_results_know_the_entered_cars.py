@@ -73,3 +73,16 @@ def test_a_drivers_public_results_history_lists_public_events_only(
     assert "Club Cup round" not in page  # the draft event's title
     assert driver.email not in page
     assert client.get(reverse("events:driver-results", args=[999_999])).status_code == 404
+
+
+def test_a_driver_without_results_sees_an_empty_page_that_others_cannot_open(
+    client: Client, driver: Any, outsider: Any
+) -> None:
+    url = reverse("events:driver-results", args=[driver.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(driver)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No results yet." in page
+    assert url in page  # the "My results" link in the account menu
