@@ -14,9 +14,42 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from events.models import ResultStatus, SessionResult
-from events.services.results import ResultLine, ResultsError, publish_results
-from live.models import LiveSession
+from events.services.results import LapLine, ResultLine, ResultsError, publish_results
+from live.models import LiveDelta, LiveSession
 from live.services import final_classification
+from live.standings import apply_delta
+
+
+def _car_number(row: dict[str, Any]) -> str:
+    number = str(row.get("number") or "")
+    if not number and row.get("transponder"):
+        number = f"T{row['transponder']}"[:8]
+    return number
+
+
+def lap_lines(deltas: Sequence[dict[str, Any]]) -> list[LapLine]:
+    """Each car's position and lap time as it completed each lap, for the lap charts.
+
+    The stored deltas are replayed from the empty board the session started with, the way a
+    spectator's browser applies them; a lap is recorded when a car's lap count goes up.
+    """
+    board: dict[str, Any] = {"rows": []}
+    seen: dict[str, int] = {}
+    laps: dict[tuple[str, int], LapLine] = {}
+    for delta in deltas:
+        board = apply_delta(board, delta)
+        for position, row in enumerate(board["rows"], start=1):
+            lap = row.get("laps") or 0
+            if lap <= seen.get(row["key"], 0):
+                continue
+            seen[row["key"]] = lap
+            number = _car_number(row)
+            if number:
+                laps.setdefault(
+                    (number, lap),
+                    LapLine(number, lap, row.get("position") or position, row.get("last_lap_ms")),
+                )
+    return list(laps.values())
 
 
 def result_lines(rows: Sequence[dict[str, Any]]) -> list[ResultLine]:
@@ -32,9 +65,7 @@ def result_lines(rows: Sequence[dict[str, Any]]) -> list[ResultLine]:
         started = laps > 0
         if started:
             position += 1
-        number = str(row.get("number") or "")
-        if not number and row.get("transponder"):
-            number = f"T{row['transponder']}"[:8]
+        number = _car_number(row)
         lines.append(
             ResultLine(
                 car_number=number,
@@ -62,6 +93,11 @@ def publish_live_results(
     return publish_results(
         session=live_session.event_session,  # type: ignore[arg-type]
         lines=result_lines(final_classification(live_session)),
+        laps=lap_lines(
+            LiveDelta.objects.filter(session=live_session)
+            .order_by("seq")
+            .values_list("payload", flat=True)
+        ),
         source=SessionResult.Source.LIVE,
         by=by,
         official=official,

@@ -274,5 +274,10 @@ def update_entry_class(*, entry_class: EntryClass, **fields: Any) -> EntryClass:
 def delete_entry_class(*, entry_class: EntryClass) -> None:
     locked = _lock(entry_class.event)
     _require_editable(locked)
+    # Entries protect their class (money and history hang off them): refuse rather than fail.
+    if entry_class.entries.exists():
+        raise EventStateError(
+            _("Drivers have entered this class: cancel their entries before removing it.")
+        )
     EntryClass.objects.filter(pk=entry_class.pk).delete()
     touch_event(event=locked)

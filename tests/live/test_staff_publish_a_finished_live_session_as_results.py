@@ -3,6 +3,7 @@ service that typed and uploaded results use; the championship follows."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -11,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import ChampionshipStanding, Event, Session, SessionResult
+from events.models import ChampionshipStanding, Event, LapRecord, Session, SessionResult
 from events.services.championships import add_round, create_championship
+from live.feeds import replay
 from live.models import LiveSession
-from live.results import result_lines
+from live.results import publish_live_results, result_lines
 from live.services import apply_timing_events, create_live_session, finish_live_session
 from live.timing import Competitor, LapPassing
 from racing.models import Organization
@@ -66,7 +68,9 @@ def finished_live(race: Session) -> LiveSession:
         LapPassing("7", 59_000, 119_000),
         LapPassing("23", 59_500, 120_500),
     ]
-    apply_timing_events(session_id=live.pk, events=[*cars, *laps])
+    apply_timing_events(session_id=live.pk, events=cars)
+    for passing in laps:  # one crossing at a time, as the feed delivers them
+        apply_timing_events(session_id=live.pk, events=[passing])
     return finish_live_session(session_id=live.pk)
 
 
@@ -107,6 +111,13 @@ def test_staff_review_then_publish_official_results_and_standings_follow(
         (1, "7", "classified", 119_000),
         (2, "23", "classified", 120_500),
         (None, "5", "dns", None),
+    ]
+    laps = LapRecord.objects.filter(session=race).order_by("car_number", "lap")
+    assert [(x.car_number, x.lap, x.position, x.lap_time_ms) for x in laps] == [
+        ("23", 1, 2, 61_000),
+        ("23", 2, 2, 59_500),
+        ("7", 1, 1, 60_000),
+        ("7", 2, 1, 59_000),
     ]
     assert [(s.position, s.total) for s in ChampionshipStanding.objects.all()][:2] == [
         (1, 10),
@@ -171,3 +182,29 @@ def test_outsiders_and_anonymous_visitors_cannot_publish(
     )
     assert client.post(rival_url).status_code == 404
     assert not SessionResult.objects.exists()
+
+
+def test_a_replayed_capture_publishes_the_feeds_order_and_its_laps(
+    shared_timing_dir: str, race: Session
+) -> None:
+    with open(
+        os.path.join(shared_timing_dir, "rmonitor-2009_Sebring_ALMS_Session_5.txt"), "rb"
+    ) as f:
+        data = f.read()
+    live = create_live_session(name="Sebring", event_session=race)
+    replay(session_id=live.pk, data=data, format="rmonitor", speed=0)
+    live = finish_live_session(session_id=live.pk)
+    board = [row for row in live.snapshot["rows"] if row["laps"]]
+
+    result = publish_live_results(live_session=live, official=True)
+
+    rows = [row for row in result.rows.all() if row.status == "classified"]
+    assert [row.car_number for row in rows] == [row["number"] for row in board]
+    assert [row.position for row in rows] == list(range(1, len(board) + 1))
+    assert rows[0].total_ms == board[0]["total_ms"]
+    laps = LapRecord.objects.filter(session=race)
+    assert laps.exists()
+    for row in board:
+        car_laps = laps.filter(car_number=row["number"])
+        assert car_laps.count() <= row["laps"]
+        assert all(lap.position and lap.position >= 1 for lap in car_laps)

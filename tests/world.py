@@ -1,0 +1,258 @@
+"""A small but complete Paddock world, for tests that sweep every page or the whole API.
+
+Two organizations with their staff, a driver whose private fields hold unique marker strings, a
+second driver, an upcoming event the driver has entered, a finished event with official results,
+a championship and a live session. Tests that sweep routes build URL arguments from it and search
+every response for the markers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from racing.models import Invitation, Membership, Organization
+
+# Each marker is a string no page would print by chance. Grouped by whose data it is.
+DRIVER_PRIVATE = {
+    "id_number": "E9MARKIDNUMBER1",
+    "phone": "+86 139 MARKPHONE",
+    "medical_notes": "MARKMEDICAL penicillin allergy",
+    "guardian_name": "MARKGUARDIAN Li",
+    "guardian_phone": "+86 138 MARKGUARDPHONE",
+    "guardian_id_number": "MARKGUARDIANID77",
+    "emergency_phone": "+86 137 MARKEMERGENCY",
+}
+DRIVER_EMAIL = "mark.driver.private@example.test"
+OTHER_DRIVER_EMAIL = "mark.other.driver@example.test"
+OWNER_EMAIL = "mark.owner@club.test"
+STAFF_EMAIL = "mark.staff@club.test"
+RIVAL_EMAIL = "mark.rival@other.test"
+CO_DRIVER_EMAIL = "mark.navigator@example.test"
+INVITEE_EMAIL = "mark.invitee@club.test"
+
+
+@dataclass
+class World:
+    owner: Any
+    staff: Any
+    rival: Any
+    driver: Any
+    other_driver: Any
+    organization: Organization
+    rival_organization: Organization
+    event: Any  # upcoming, published, entered by `driver`
+    draft_event: Any  # not yet published: staff only
+    session: Any
+    entry_class: Any
+    entry: Any
+    finished_event: Any
+    race: Any
+    championship: Any
+    championship_round: Any
+    live_session: Any
+    calendar_token: Any
+    invitation: Invitation
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world(make_user: Callable[..., Any]) -> World:
+    from events.models import Entry, EntryClass, Event, Session
+    from events.services.calendar import issue_calendar_token
+    from events.services.championships import add_round, create_championship
+    from events.services.results import ResultLine, publish_results
+    from live.models import LiveSession
+    from racing.models import DriverProfile, EmergencyContact
+
+    owner = make_user(OWNER_EMAIL, first_name="Jun", last_name="Owner")
+    staff = make_user(STAFF_EMAIL, first_name="Lei", last_name="Staff")
+    rival = make_user(RIVAL_EMAIL, first_name="Hao", last_name="Rival")
+    driver = make_user(DRIVER_EMAIL, first_name="Min", last_name="Zhang")
+    other_driver = make_user(OTHER_DRIVER_EMAIL, first_name="Wei", last_name="Li")
+
+    organization = Organization.objects.create(
+        name="Shanghai Motor Club", slug="shanghai-motor-club", contact_email="club@club.test"
+    )
+    Membership.objects.create(organization=organization, user=owner, role="owner")
+    Membership.objects.create(organization=organization, user=staff, role="staff")
+    rival_organization = Organization.objects.create(
+        name="Rival Racing", slug="rival-racing", contact_email="office@other.test"
+    )
+    Membership.objects.create(organization=rival_organization, user=rival, role="owner")
+
+    profile = DriverProfile.objects.create(
+        user=driver,
+        name_zh="张敏",
+        name_latin="ZHANG Min",
+        date_of_birth=date(1994, 5, 17),
+        nationality="China",
+        id_type="passport",
+        id_number=DRIVER_PRIVATE["id_number"],
+        phone=DRIVER_PRIVATE["phone"],
+        blood_type="A",
+        medical_notes=DRIVER_PRIVATE["medical_notes"],
+        guardian_name=DRIVER_PRIVATE["guardian_name"],
+        guardian_relationship="mother",
+        guardian_phone=DRIVER_PRIVATE["guardian_phone"],
+        guardian_id_number=DRIVER_PRIVATE["guardian_id_number"],
+    )
+    EmergencyContact.objects.create(
+        profile=profile,
+        name="Zhang Wei",
+        relationship="father",
+        phone=DRIVER_PRIVATE["emergency_phone"],
+    )
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    starts = now + timedelta(days=40)
+    event = Event.objects.create(
+        organization=organization,
+        title="Shanghai Club Cup",
+        slug="shanghai-club-cup",
+        tier="national",
+        discipline="circuit",
+        venue_name="Shanghai International Circuit",
+        province="shanghai",
+        city="Shanghai",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=9),
+        status=Event.Status.PUBLISHED,
+        registration_opens_at=now - timedelta(days=5),
+        registration_closes_at=starts - timedelta(days=2),
+    )
+    session = Session.objects.create(
+        event=event,
+        name="Race 1",
+        kind=Session.Kind.RACE,
+        starts_at=starts + timedelta(hours=2),
+        ends_at=starts + timedelta(hours=3),
+    )
+    entry_class = EntryClass.objects.create(
+        event=event, name="Rookie Cup", capacity=24, fee=Decimal("800.00")
+    )
+    entry = Entry.objects.create(
+        event=event,
+        entry_class=entry_class,
+        driver=driver,
+        status=Entry.Status.CONFIRMED,
+        place_number=1,
+        car_number=7,
+        fee_minor=80000,
+        currency="CNY",
+        co_driver_email=CO_DRIVER_EMAIL,
+        confirmed_at=now,
+    )
+    draft_event = Event.objects.create(
+        organization=organization,
+        title="Winter Sprint (draft)",
+        slug="winter-sprint-draft",
+        tier="karting",
+        discipline="karting",
+        venue_name="Jiading Kart Track",
+        province="shanghai",
+        city="Shanghai",
+        starts_at=starts + timedelta(days=30),
+        ends_at=starts + timedelta(days=30, hours=6),
+        status=Event.Status.DRAFT,
+    )
+
+    past = now - timedelta(days=7)
+    finished_event = Event.objects.create(
+        organization=organization,
+        title="Spring Trophy",
+        slug="spring-trophy",
+        tier="national",
+        discipline="circuit",
+        venue_name="Shanghai International Circuit",
+        province="shanghai",
+        city="Shanghai",
+        starts_at=past,
+        ends_at=past + timedelta(hours=9),
+        status=Event.Status.COMPLETED,
+        registration_opens_at=past - timedelta(days=30),
+        registration_closes_at=past - timedelta(days=2),
+    )
+    race = Session.objects.create(
+        event=finished_event,
+        name="Final",
+        kind=Session.Kind.RACE,
+        starts_at=past + timedelta(hours=2),
+        ends_at=past + timedelta(hours=3),
+    )
+    finished_class = EntryClass.objects.create(
+        event=finished_event, name="Rookie Cup", capacity=20, fee=Decimal("0")
+    )
+    finished_entry = Entry.objects.create(
+        event=finished_event,
+        entry_class=finished_class,
+        driver=driver,
+        status=Entry.Status.CONFIRMED,
+        place_number=1,
+        car_number=7,
+        fee_minor=0,
+        currency="CNY",
+        confirmed_at=past - timedelta(days=3),
+    )
+    publish_results(
+        session=race,
+        lines=[
+            ResultLine(
+                car_number="7",
+                position=1,
+                driver_name="Min Zhang",
+                class_name="Rookie Cup",
+                laps=12,
+                total_ms=1_081_250,
+                best_lap_ms=89_100,
+                best_lap_no=5,
+                driver_id=driver.pk,
+                entry_id=finished_entry.pk,
+            ),
+        ],
+        source="typed",
+        by=owner,
+        official=True,
+    )
+    championship = create_championship(
+        organization=organization,
+        name="Shanghai Club Championship",
+        season=now.year,
+        is_public=True,
+        position_points=[25, 18, 15, 12, 10],
+        class_names=["Rookie Cup"],
+    )
+    championship_round = add_round(championship=championship, session=race)
+
+    live_session = LiveSession.objects.create(
+        event_session=race, name="Spring Trophy Final", status=LiveSession.Status.FINISHED
+    )
+    calendar_token = issue_calendar_token(user=driver)
+    invitation = Invitation.objects.create(
+        organization=organization, email=INVITEE_EMAIL, role="staff", invited_by=owner
+    )
+    return World(
+        owner=owner,
+        staff=staff,
+        rival=rival,
+        driver=driver,
+        other_driver=other_driver,
+        organization=organization,
+        rival_organization=rival_organization,
+        event=event,
+        draft_event=draft_event,
+        session=session,
+        entry_class=entry_class,
+        entry=entry,
+        finished_event=finished_event,
+        race=race,
+        championship=championship,
+        championship_round=championship_round,
+        live_session=live_session,
+        calendar_token=calendar_token,
+        invitation=invitation,
+    )
