@@ -230,6 +230,11 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # only for tests against a local fake Stripe
 PADDOCK_HOLD_MINUTES = env_int("PADDOCK_HOLD_MINUTES", 30)
+PADDOCK_WAITLIST_OFFER_HOURS = env_int("PADDOCK_WAITLIST_OFFER_HOURS", 24)
+# Row-lock waits (PostgreSQL): a webhook gives up sooner (503, Stripe retries) than a driver
+# queueing for a place in a registration rush.
+PADDOCK_LOCK_TIMEOUT_MS = env_int("PADDOCK_LOCK_TIMEOUT_MS", 5000)
+PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS = env_int("PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS", 30000)
 PADDOCK_SITE_URL = env_str("PADDOCK_SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_SECURE = not DEBUG

@@ -57,6 +57,10 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         except NotEligible as exc:
             for reason in exc.reasons:
                 form.add_error(None, reason)
+        except OperationalError:
+            form.add_error(
+                None, _("Too many drivers are entering at this moment. Please try again.")
+            )
         except RegistrationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
