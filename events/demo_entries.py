@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TextIO
 
 from django.contrib.auth import get_user_model
@@ -52,10 +53,9 @@ def seed(stdout: TextIO) -> None:
             except EventsError:
                 continue  # not eligible for this class (licence, vehicle): try the next one
             if made == 0 and organizer is not None and entry.status == Entry.Status.CONFIRMED:
-                try:
+                # A free class has nothing to pay.
+                with contextlib.suppress(EventsError):
                     mark_paid_at_track(entry_id=entry.pk, actor=organizer)
-                except EventsError:
-                    pass  # a free class has nothing to pay
             made += 1
             break
     stdout.write(f"Demo entries for {DRIVER_EMAIL}: {made}.\n")
