@@ -357,8 +357,9 @@ def run_server(server: Server, sizes: list[int], workers: int, window: float) ->
             t0 = time.time() + 0.5  # in the future: every worker knows the window before it opens
             t1 = t0 + window
             ask(pipes, "measure", t0, t1)
+            time.sleep(max(0.0, t0 - time.time()))
             cpu_before = cpu_seconds(server.process.pid)
-            time.sleep(window + 0.5)
+            time.sleep(max(0.0, t1 - time.time()))
             cpu_used = cpu_seconds(server.process.pid) - cpu_before
             # Wait until frames published after the window reach the clients, then a grace
             # period: whatever has not arrived by then counts as not delivered.
@@ -373,12 +374,14 @@ def run_server(server: Server, sizes: list[int], workers: int, window: float) ->
             frames = (max(seqs) - min(seqs) + 1) if seqs else 0
             expected = frames * size
             rss = rss_mb(server.process.pid)
+            delivered = len(latencies)
             lines.append(
-                f"{server.name:8} {size:>6} {connected:>6} {failed:>5} "
-                f"{len(latencies):>9}/{expected:<9} {100.0 * len(latencies) / max(expected, 1):6.2f}% "
-                f"{percentile(latencies, 0.50):9.1f} {percentile(latencies, 0.99):9.1f} "
-                f"{statistics.fmean(latencies) if latencies else float('nan'):9.1f} "
-                f"{rss:8.1f} {(rss - idle_rss) * 1000 / size:8.1f} {100 * cpu_used / window:6.0f}%"
+                f"{server.name:8} {size:>6} {connected:>6} {failed:>5} {frames / window:5.1f} "
+                f"{delivered:>9}/{expected:<9} {100.0 * delivered / max(expected, 1):6.2f}% "
+                f"{percentile(latencies, 0.50):8.1f} {percentile(latencies, 0.99):8.1f} "
+                f"{statistics.fmean(latencies) if latencies else float('nan'):8.1f} "
+                f"{rss:7.1f} {(rss - idle_rss) * 1000 / size:8.1f} {100 * cpu_used / window:5.0f}% "
+                f"{1e6 * cpu_used / max(delivered, 1):7.1f}"
                 + ("" if alive == size else f"  ({alive} sockets open)")
             )
             print(lines[-1], flush=True)
@@ -422,9 +425,10 @@ def main() -> None:
         f"live fan-out: {rate} updates/s, ~350-byte delta, sizes {sizes}, window {args.window:g} s,"
         f" uvicorn --ws {args.ws}, {args.workers} client processes, {os.cpu_count()} CPUs"
     )
+    print(f"load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(
-        "server    specs   open  fail   delivered/expected        %   p50 ms    p99 ms   mean ms"
-        "   RSS MB  MB/1k sp   CPU"
+        "server    specs   open  fail  upd/s  delivered/expected       %   p50 ms   p99 ms"
+        "  mean ms  RSS MB  MB/1k sp   CPU  CPU µs/frame"
     )
     workdir = Path(tempfile.mkdtemp(prefix="paddock-fanout-"))
     try:
@@ -435,7 +439,12 @@ def main() -> None:
             run_server(server, sizes, args.workers, args.window)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"done in {time.monotonic() - started:.0f} s")
+    print(
+        f"done in {time.monotonic() - started:.0f} s; load average now "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}. Latency is publish to client receive;"
+        " MB/1k sp is (RSS - idle RSS) per 1,000 spectators; CPU is the server's share of one"
+        " core during the window, and CPU µs/frame its CPU time per delivered frame."
+    )
 
 
 if __name__ == "__main__":

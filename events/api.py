@@ -98,8 +98,15 @@ class SessionOut(Schema):
     ends_at: datetime
 
 
+class CompetitionClassOut(Schema):
+    name: str
+    slug: str
+    tier: str
+
+
 class EntryClassOut(Schema):
     name: str
+    competition_class: CompetitionClassOut | None
     capacity: int
     places_left: int
     fee: Decimal
@@ -169,8 +176,16 @@ def _session(session: Session) -> dict[str, object]:
 
 
 def _entry_class(entry_class: EntryClass, currency: str) -> dict[str, object]:
+    competition_class = entry_class.competition_class
     return {
         "name": entry_class.name,
+        "competition_class": {
+            "name": competition_class.name,
+            "slug": competition_class.slug,
+            "tier": competition_class.tier,
+        }
+        if competition_class
+        else None,
         "capacity": entry_class.capacity,
         "places_left": entry_class.places_left,
         "fee": entry_class.fee,

@@ -13,10 +13,12 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from events import results_demo
 from events.models import EntryClass, Event, Session
-from racing.models import Organization
+from racing.models import CompetitionClass, Organization
+from racing.presets import PRESETS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLUB = "shanghai-motor-club"
@@ -107,7 +109,7 @@ EVENTS = [
         slug="demo-great-wall-classic",
         organization=CLUB,
         title="长城经典车巡游 Great Wall Classic Car Tour",
-        tier="heritage",
+        tier="local_heritage",
         discipline="regularity",
         venue_name="八达岭 Badaling",
         province="beijing",
@@ -132,7 +134,7 @@ EVENTS = [
         slug="demo-west-lake-heritage",
         organization=CLUB,
         title="西湖经典车日 West Lake Heritage Day",
-        tier="heritage",
+        tier="local_heritage",
         discipline="regularity",
         venue_name="杭州西湖 West Lake",
         province="zhejiang",
@@ -150,7 +152,7 @@ EVENTS = [
         slug="demo-xian-heritage-rally",
         organization=CLUB,
         title="西安古城拉力 Xi'an Heritage Rally",
-        tier="heritage",
+        tier="local_heritage",
         discipline="rally",
         venue_name="西安城墙 Xi'an City Wall",
         province="shaanxi",
@@ -221,7 +223,7 @@ EVENTS = [
         organization=CLUB,
         title="宁波新能源金卡纳 Ningbo NEV Gymkhana",
         tier="nev",
-        discipline="gymkhana",
+        discipline="autocross",
         venue_name="宁波国际赛道 Ningbo International Circuit",
         province="zhejiang",
         city="Ningbo",
@@ -290,6 +292,22 @@ def _times(demo: DemoEvent, today: date, now: datetime) -> tuple[datetime, datet
     return _at(first_day, "08:00"), _at(last_day, "18:00")
 
 
+def _competition_class(event: Event, name: str) -> CompetitionClass:
+    """The organization's class of that name, made with its tier's preset rules if missing."""
+    preset = PRESETS[event.tier]
+    competition_class, _ = CompetitionClass.objects.get_or_create(
+        organization=event.organization,
+        name=name,
+        defaults={
+            "slug": slugify(name) or f"class-{CompetitionClass.objects.count() + 1}",
+            "tier": event.tier,
+            "discipline": preset.discipline,
+            "rules": preset.rules.to_dict(),
+        },
+    )
+    return competition_class
+
+
 def seed_events(stdout: TextIO) -> list[Event]:
     now = timezone.now()
     today = timezone.localtime(now, SHANGHAI).date()
@@ -351,6 +369,7 @@ def seed_events(stdout: TextIO) -> list[Event]:
                 event=event,
                 name=name,
                 defaults={
+                    "competition_class": _competition_class(event, name),
                     "capacity": capacity,
                     "fee": Decimal(fee),
                     "early_bird_fee": Decimal(early) if early else None,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Discipline, EntryClass, Event, Province, Session, Tier
 from events.queries import WHEN_ALL, WHEN_PAST, WHEN_UPCOMING, EventFilters
+from racing.models import CompetitionClass, Organization
 from racing.models.organizations import validate_time_zone
 
 
@@ -89,6 +90,7 @@ class EntryClassForm(forms.ModelForm):
     class Meta:
         model = EntryClass
         fields = [
+            "competition_class",
             "name",
             "capacity",
             "fee",
@@ -107,6 +109,18 @@ class EntryClassForm(forms.ModelForm):
             "car_number_min": {"min_value": _("Car numbers cannot be negative.")},
             "car_number_max": {"min_value": _("Car numbers cannot be negative.")},
         }
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["competition_class"]
+        field.required = True
+        field.queryset = CompetitionClass.objects.filter(  # type: ignore[attr-defined]
+            organization=organization, is_archived=False
+        ).order_by("tier", "name")
+        field.help_text = _(
+            "Its eligibility rules decide who may enter. Classes are managed on your "
+            "organization's pages."
+        )
 
 
 class CancelEventForm(forms.Form):

@@ -114,7 +114,10 @@ def events_in_progress(*, now: datetime | None = None) -> list[Event]:
 def _with_schedule_and_classes(queryset: QuerySet[Event]) -> QuerySet[Event]:
     return queryset.prefetch_related(
         "sessions",
-        Prefetch("entry_classes", queryset=with_places_taken(EntryClass.objects.all())),
+        Prefetch(
+            "entry_classes",
+            queryset=with_places_taken(EntryClass.objects.select_related("competition_class")),
+        ),
     )
 
 

@@ -22,7 +22,14 @@ from events.forms_results import (
     typed_table,
 )
 from events.hooks import collect_result_sources
-from events.models import Event, ResultStatus, Session, SessionResult
+from events.models import (
+    Event,
+    ResultRevision,
+    ResultRow,
+    ResultStatus,
+    Session,
+    SessionResult,
+)
 from events.racetime import format_time
 from events.results_csv import (
     CsvError,
@@ -89,16 +96,36 @@ def session_results(request: HttpRequest, slug: str, session_id: int) -> HttpRes
     event, session = _public_session(slug, session_id)
     result = result_with_rows(session)
     positions, times = laps_by_car(session)
+    revisions = list(result.revisions.all()) if result else []
+    rows = list(result.rows.all()) if result else []
+    shown_revision = None
+    if "revision" in request.GET:
+        shown_revision = next(
+            (r for r in revisions if str(r.number) == request.GET["revision"]), None
+        )
+        if shown_revision is None:
+            raise Http404
+        rows = revision_rows(shown_revision)
     context = {
         "event": event,
         "session": session,
         "result": result,
-        "rows": list(result.rows.all()) if result else [],
-        "revisions": list(result.revisions.all()) if result else [],
+        "rows": rows,
+        "revisions": revisions,
+        "shown_revision": shown_revision,
         "lap_chart": lap_chart(positions),
         "lap_time_chart": lap_time_chart(times, _short_time),
     }
     return render(request, "events/results/session_results.html", context)
+
+
+def revision_rows(revision: ResultRevision) -> list[ResultRow]:
+    """The rows of an earlier version, as unsaved rows so the same table can show them."""
+    names = {field.name for field in ResultRow._meta.concrete_fields} | {"driver_id"}
+    return [
+        ResultRow(**{name: value for name, value in row.items() if name in names})
+        for row in revision.rows
+    ]
 
 
 def session_results_print(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:

@@ -7,7 +7,7 @@ uploaded results go through.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,7 +27,7 @@ def _car_number(row: dict[str, Any]) -> str:
     return number
 
 
-def lap_lines(deltas: Sequence[dict[str, Any]]) -> list[LapLine]:
+def lap_lines(deltas: Iterable[dict[str, Any]]) -> list[LapLine]:
     """Each car's position and lap time as it completed each lap, for the lap charts.
 
     The stored deltas are replayed from the empty board the session started with, the way a

@@ -5,23 +5,25 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# One list of tiers for the registry's classes and for events, so a class fits an event's tier.
+from racing.models.classes import Tier
 
-class Tier(models.TextChoices):
-    NATIONAL = "national", _("National")
-    HERITAGE = "heritage", _("Local heritage")
-    KARTING = "karting", _("Karting")
-    NEV = "nev", _("NEV / smart car")
+__all__ = ["Discipline", "Province", "Tier"]
 
 
 class Discipline(models.TextChoices):
+    """What kind of event it is. The values of racing's licence disciplines, so that an event's
+    discipline names the licence it asks for, plus two formats that need no licence."""
+
     CIRCUIT = "circuit", _("Circuit")
     RALLY = "rally", _("Rally")
-    REGULARITY = "regularity", _("Regularity / touring")
-    HILLCLIMB = "hillclimb", _("Hill climb")
-    GYMKHANA = "gymkhana", _("Gymkhana")
+    OFF_ROAD = "off_road", _("Off-road")
     DRIFT = "drift", _("Drift")
-    OFF_ROAD = "off-road", _("Off-road")
     KARTING = "karting", _("Karting")
+    HILLCLIMB = "hillclimb", _("Hill climb")
+    AUTOCROSS = "autocross", _("Autocross and gymkhana")
+    REGULARITY = "regularity", _("Regularity and touring")
+    DRAG = "drag", _("Drag racing")
     EFFICIENCY = "efficiency", _("Efficiency run")
     OTHER = "other", _("Other")
 

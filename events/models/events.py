@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models.choices import Discipline, Province, Tier
-from racing.models import Organization
+from racing.models import CompetitionClass, Organization
 from racing.models.organizations import validate_time_zone
 
 if TYPE_CHECKING:
@@ -231,7 +231,23 @@ class EntryClass(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="entry_classes", verbose_name=_("event")
     )
-    name = models.CharField(_("name"), max_length=120)
+    competition_class = models.ForeignKey(
+        CompetitionClass,
+        on_delete=models.PROTECT,
+        related_name="entry_classes",
+        verbose_name=_("competition class"),
+        # Nullable only so that rows made before the registry had classes stay valid; the
+        # organizer form and the services require one.
+        null=True,
+        blank=True,
+        help_text=_("Its rules decide who may enter."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty to use the competition class's name."),
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"), validators=[MinValueValidator(0)], help_text=_("Number of places.")
     )
@@ -304,6 +320,23 @@ class EntryClass(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
+        competition_class = self.competition_class if self.competition_class_id else None
+        if competition_class is not None and not self.name.strip():
+            self.name = competition_class.name
+        if (
+            competition_class is not None
+            and self.event_id
+            and competition_class.organization_id != self.event.organization_id
+        ):
+            errors.setdefault("competition_class", []).append(
+                ValidationError(
+                    _("Choose one of the organizing club's own classes."), code="foreign_class"
+                )
+            )
+        if competition_class is None and not self.name.strip():
+            errors.setdefault("name", []).append(
+                ValidationError(_("Give the class a name."), code="name_required")
+            )
         if self.capacity is not None and self.capacity < 0:
             errors.setdefault("capacity", []).append(
                 ValidationError(_("Capacity cannot be negative."), code="negative_capacity")

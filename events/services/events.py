@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from events.exceptions import EventStateError
 from events.models import EntryClass, Event, Session
-from racing.models import Organization
+from racing.models import CompetitionClass, Organization
 
 EDITABLE_STATUSES = {Event.Status.DRAFT, Event.Status.PUBLISHED}
 
@@ -182,6 +182,7 @@ def duplicate_event(*, event: Event, starts_at: datetime, title: str = "") -> Ev
     EntryClass.objects.bulk_create(
         EntryClass(
             event=copy,
+            competition_class_id=c.competition_class_id,
             name=c.name,
             capacity=c.capacity,
             fee=c.fee,
@@ -238,19 +239,35 @@ def delete_session(*, session: Session) -> None:
     touch_event(event=locked)
 
 
+def _require_competition_class(entry_class: EntryClass) -> None:
+    if entry_class.competition_class_id is None:
+        raise ValidationError(
+            {"competition_class": _("Choose the competition class whose rules apply.")}
+        )
+
+
 @transaction.atomic
 def add_entry_class(
     *,
     event: Event,
-    name: str,
+    competition_class: CompetitionClass | None,
     capacity: int,
     fee: Decimal,
+    name: str = "",
     **fields: Any,
 ) -> EntryClass:
     locked = _lock(event)
     _require_editable(locked)
-    entry_class = EntryClass(event=locked, name=name, capacity=capacity, fee=fee, **fields)
+    entry_class = EntryClass(
+        event=locked,
+        competition_class=competition_class,
+        name=name,
+        capacity=capacity,
+        fee=fee,
+        **fields,
+    )
     entry_class.full_clean()
+    _require_competition_class(entry_class)
     entry_class.save()
     touch_event(event=locked)
     return entry_class
@@ -265,6 +282,7 @@ def update_entry_class(*, entry_class: EntryClass, **fields: Any) -> EntryClass:
     for name, value in fields.items():
         setattr(entry_class, name, value)
     entry_class.full_clean()
+    _require_competition_class(entry_class)
     entry_class.save()
     touch_event(event=locked)
     return entry_class

@@ -89,7 +89,7 @@ def event_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
             "organization": event.organization,
             "event": event,
             "session_form": SessionForm(),
-            "class_form": EntryClassForm(),
+            "class_form": EntryClassForm(organization=event.organization),
             "editable": event.status in services.EDITABLE_STATUSES,
         }
         return render(request, "events/manage/event_manage.html", context)
@@ -215,7 +215,9 @@ def entry_class_form(
         get_object_or_404(EntryClass, event=event, pk=pk) if pk else EntryClass(event=event)
     )
     with timezone.override(event.time_zone):
-        form = EntryClassForm(request.POST or None, instance=entry_class)
+        form = EntryClassForm(
+            request.POST or None, instance=entry_class, organization=event.organization
+        )
         if request.method == "POST" and form.is_valid():
             if pk:
                 action = lambda: services.update_entry_class(  # noqa: E731

@@ -22,7 +22,10 @@
   var RESYNC = 4000; // our own close code: "I saw a gap, give me a snapshot"
   var MAX_DELAY_MS = 30000;
   var COLUMNS = ["position", "number", "name", "class", "laps", "last", "best", "gap", "interval"];
-  var CELL_CLASS = { class: "col-class", laps: "num col-laps", best: "num col-best", interval: "num col-int", name: "" };
+  var CELL_CLASS = {
+    class: "col-class", laps: "num col-laps", last: "num col-last", best: "num col-best",
+    interval: "num col-int", name: "",
+  };
 
   var top = {}; // top-level fields of the current snapshot
   var seq = -1;
@@ -153,6 +156,9 @@
   }
 
   function paintTop() {
+    // A narrow screen keeps the lap time that orders the session: best in practice, last in a race.
+    var mode = (top.session && top.session.mode) || "race";
+    if (root.dataset.mode !== mode) root.dataset.mode = mode;
     var flag = top.flag || "none";
     if (flagEl.dataset.flag !== flag || !flagEl.textContent) {
       flagEl.dataset.flag = flag;

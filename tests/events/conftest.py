@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from events.models import EntryClass, Event, Session
-from racing.models import Organization
+from racing.models import CompetitionClass, Organization
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -63,7 +64,29 @@ def make_session() -> Callable[..., Session]:
 
 
 @pytest.fixture
+def make_competition_class() -> Callable[..., CompetitionClass]:
+    """A competition class of an organization, with no eligibility rules unless given."""
+
+    def make(
+        organization: Organization, name: str = "Rookie Cup", **fields: Any
+    ) -> CompetitionClass:
+        fields.setdefault("tier", "national")
+        fields.setdefault("discipline", "circuit")
+        competition_class, _ = CompetitionClass.objects.get_or_create(
+            organization=organization,
+            slug=slugify(name) or "class",
+            defaults={"name": name, **fields},
+        )
+        return competition_class
+
+    return make
+
+
+@pytest.fixture
 def make_entry_class() -> Callable[..., EntryClass]:
+    """An entry class. Without competition_class= it has none, so no eligibility check runs
+    (the organizer form and services always set one)."""
+
     def make(event: Event, **fields: Any) -> EntryClass:
         fields.setdefault("name", "Rookie Cup")
         fields.setdefault("capacity", 24)

@@ -39,7 +39,8 @@ def test_it_lists_public_upcoming_events_with_the_same_filters_as_the_page(clien
     assert [e["title"] for e in may["items"]] == ["Kart sprint"]
 
 
-def test_one_event_comes_with_its_schedule_and_classes(client, event):
+def test_one_event_comes_with_its_schedule_and_classes(client, event, make_competition_class):
+    event.entry_classes.update(competition_class=make_competition_class(event.organization))
     data = client.get(f"/api/events/{event.slug}").json()
     assert data["title"] == "Shanghai Club Cup"
     assert data["organizer"] == {"name": "Shanghai Motor Club", "slug": "shanghai-motor-club"}
@@ -47,6 +48,7 @@ def test_one_event_comes_with_its_schedule_and_classes(client, event):
     assert [s["name"] for s in data["sessions"]] == ["Race 1"]
     [entry_class] = data["classes"]
     assert entry_class["name"] == "Rookie Cup"
+    assert entry_class["competition_class"]["slug"] == "rookie-cup"
     assert entry_class["places_left"] == 24 and entry_class["currency"] == "CNY"
     assert entry_class["fee"] == "800.00"  # money as a decimal string, never a float
     assert data["calendar_url"].endswith(f"/events/{event.slug}/calendar.ics")

@@ -43,7 +43,7 @@ def calendar(make_event, make_organization):
             "nev": make_event(
                 title="Ningbo NEV Gymkhana",
                 tier="nev",
-                discipline="gymkhana",
+                discipline="autocross",
                 province="zhejiang",
                 city="Ningbo",
                 starts_at=local(2027, 5, 20, 8),
@@ -74,7 +74,7 @@ def test_it_lists_upcoming_public_events_in_date_order(client, calendar):
 
 def test_it_filters_by_tier_and_discipline(client, calendar):
     assert titles(client, tier="karting") == ["Guangzhou Kart Sprint"]
-    assert titles(client, discipline="gymkhana") == ["Ningbo NEV Gymkhana"]
+    assert titles(client, discipline="autocross") == ["Ningbo NEV Gymkhana"]
 
 
 def test_it_filters_by_province_and_city(client, calendar):

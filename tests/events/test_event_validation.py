@@ -123,23 +123,58 @@ def test_it_refuses_new_event_dates_that_leave_a_session_outside(event):
     assert "Race 1" in messages(exc, "starts_at")[0]
 
 
-def test_it_refuses_a_negative_capacity(event):
+@pytest.fixture
+def rookie(event, make_competition_class):
+    return make_competition_class(event.organization)
+
+
+def test_it_refuses_an_entry_class_without_a_competition_class(event):
     with pytest.raises(ValidationError) as exc:
-        add_entry_class(event=event, name="Juniors", capacity=-1, fee=Decimal("100"))
+        add_entry_class(event=event, competition_class=None, name="Juniors", capacity=10, fee=1)
+    assert messages(exc, "competition_class") == ["Choose the competition class whose rules apply."]
+
+
+def test_it_refuses_another_clubs_competition_class(event, other_organization):
+    from racing.models import CompetitionClass
+
+    theirs = CompetitionClass.objects.create(
+        organization=other_organization,
+        name="Rival Cup",
+        slug="rival-cup",
+        tier="national",
+        discipline="circuit",
+    )
+    with pytest.raises(ValidationError) as exc:
+        add_entry_class(event=event, competition_class=theirs, capacity=10, fee=Decimal("100"))
+    assert messages(exc, "competition_class") == [
+        "Choose one of the organizing club's own classes."
+    ]
+
+
+def test_an_entry_class_takes_its_competition_class_name_by_default(event, rookie):
+    entry_class = add_entry_class(
+        event=event, competition_class=rookie, capacity=10, fee=Decimal("100")
+    )
+    assert entry_class.name == "Rookie Cup"
+
+
+def test_it_refuses_a_negative_capacity(event, rookie):
+    with pytest.raises(ValidationError) as exc:
+        add_entry_class(event=event, competition_class=rookie, capacity=-1, fee=Decimal("100"))
     assert "Capacity cannot be negative." in messages(exc, "capacity")
 
 
-def test_it_refuses_a_negative_fee(event):
+def test_it_refuses_a_negative_fee(event, rookie):
     with pytest.raises(ValidationError) as exc:
-        add_entry_class(event=event, name="Juniors", capacity=10, fee=Decimal("-5"))
+        add_entry_class(event=event, competition_class=rookie, capacity=10, fee=Decimal("-5"))
     assert "A fee cannot be negative." in messages(exc, "fee")
 
 
-def test_it_refuses_a_reversed_car_number_range(event):
+def test_it_refuses_a_reversed_car_number_range(event, rookie):
     with pytest.raises(ValidationError) as exc:
         add_entry_class(
             event=event,
-            name="Juniors",
+            competition_class=rookie,
             capacity=10,
             fee=Decimal("100"),
             car_number_min=50,

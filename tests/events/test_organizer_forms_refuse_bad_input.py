@@ -96,9 +96,17 @@ def test_a_session_outside_the_event_is_refused(staff_client, event, language, m
         ("fee", "zh-hans", "费用不能为负数。"),
     ],
 )
-def test_a_negative_capacity_or_fee_is_refused(staff_client, event, field, language, message):
+def test_a_negative_capacity_or_fee_is_refused(
+    staff_client, event, make_competition_class, field, language, message
+):
     staff_client.cookies["django_language"] = language
-    data = {"name": "Juniors", "capacity": "10", "fee": "100", "position": "0", field: "-1"}
+    data = {
+        "competition_class": make_competition_class(event.organization).pk,
+        "capacity": "10",
+        "fee": "100",
+        "position": "0",
+        field: "-1",
+    }
     response = staff_client.post(
         reverse(
             "events:class-create", kwargs={"org_slug": event.organization.slug, "slug": event.slug}

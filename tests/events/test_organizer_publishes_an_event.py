@@ -9,13 +9,14 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event
+from racing.models import CompetitionClass
 
 pytestmark = pytest.mark.django_db
 
 EVENT_FORM = {
     "title": "Ningbo Spring Sprint",
     "tier": "nev",
-    "discipline": "gymkhana",
+    "discipline": "autocross",
     "venue_name": "Ningbo International Circuit",
     "province": "zhejiang",
     "city": "Ningbo",
@@ -39,6 +40,9 @@ def test_an_organizer_creates_and_publishes_an_event_with_schedule_and_classes(
     client.force_login(organizer)
     client.cookies["django_language"] = language
     org = organization.slug
+    bev = CompetitionClass.objects.create(
+        organization=organization, name="BEV", slug="bev", tier="nev", discipline="autocross"
+    )
 
     response = client.post(reverse("events:event-create", kwargs={"org_slug": org}), EVENT_FORM)
     assert response.status_code == 302, response.content.decode()
@@ -61,7 +65,7 @@ def test_an_organizer_creates_and_publishes_an_event_with_schedule_and_classes(
     assert response.status_code == 302
     response = client.post(
         reverse("events:class-create", kwargs=kwargs),
-        {"name": "BEV", "capacity": "30", "fee": "600.00", "position": "0"},
+        {"competition_class": bev.pk, "capacity": "30", "fee": "600.00", "position": "0"},
     )
     assert response.status_code == 302
 
@@ -72,6 +76,7 @@ def test_an_organizer_creates_and_publishes_an_event_with_schedule_and_classes(
 
     page = client.get(event.get_absolute_url()).content.decode()
     assert "Timed runs" in page and "BEV" in page and class_heading in page
+    assert event.entry_classes.get().competition_class == bev
     assert "21:30" not in page and "13:30" in page  # shown in the event's zone, not UTC
 
 

@@ -33,6 +33,7 @@ def test_without_a_session_a_scratch_session_is_made_and_the_snapshot_written(
     )
     session = LiveSession.objects.get()
     assert session.mode == "practice" and session.source == LiveSession.Source.REPLAY
+    assert session.status == LiveSession.Status.FINISHED
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written == session.snapshot
     assert written["session"]["mode"] == "practice" and len(written["rows"]) == 6
@@ -55,6 +56,7 @@ def test_an_existing_session_is_replayed_into(shared_timing_dir: str) -> None:
     session.refresh_from_db()
     assert len(session.snapshot["rows"]) == 3
     assert LiveSession.objects.count() == 1
+    assert session.status == LiveSession.Status.LIVE
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from live.feeds import FORMATS, replay
 from live.models import LiveSession
-from live.services import DEFAULT_MIN_LAP_MS, create_live_session
+from live.services import DEFAULT_MIN_LAP_MS, create_live_session, finish_live_session
 from live.standings import MODES
 
 
@@ -37,7 +37,8 @@ class Command(BaseCommand):
             ) from exc
         if options["speed"] < 0:
             raise CommandError(_("--speed must be 0 or more."))
-        if options["session"] is not None:
+        scratch = options["session"] is None
+        if not scratch:
             session = LiveSession.objects.filter(pk=options["session"]).first()
             if session is None:
                 raise CommandError(_("No live session %(id)s.") % {"id": options["session"]})
@@ -54,6 +55,9 @@ class Command(BaseCommand):
         stats = replay(
             session_id=session.pk, data=data, format=options["format"], speed=options["speed"]
         )
+        if scratch:
+            # A replayed capture is over when the file ends; it should not linger as "live now".
+            finish_live_session(session_id=session.pk)
         session.refresh_from_db()
         if options["json_out"]:
             Path(options["json_out"]).write_text(

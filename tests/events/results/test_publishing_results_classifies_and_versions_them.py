@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from events.models import ResultRevision, Session, SessionResult
 from events.services.results import (
@@ -102,3 +104,23 @@ def test_an_empty_result_is_refused(race: Session, english: None) -> None:
     with pytest.raises(ResultsError) as error:
         publish_results(session=race, source="typed", lines=[])
     assert [e.message for e in error.value.errors] == ["There are no result lines."]
+
+
+def test_an_earlier_revision_can_be_read_on_the_public_page(
+    client: Any, finished_event: Any, race: Session
+) -> None:
+    publish_results(session=race, source="csv", official=True, lines=[line("7", 1), line("23", 2)])
+    publish_results(
+        session=race,
+        source="typed",
+        lines=[line("23", 1), line("7", status="dsq")],
+        reason="Fuel sample",
+    )
+    url = reverse("events:session-results", args=[finished_event.slug, race.pk])
+    current = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Fuel sample" in current and "?revision=1" in current
+    first = client.get(url + "?revision=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You are looking at revision 1" in first
+    assert first.index("Driver 7") < first.index("Driver 23")
+    assert "DSQ" not in first
+    assert client.get(url + "?revision=9").status_code == 404

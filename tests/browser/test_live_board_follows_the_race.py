@@ -1,0 +1,155 @@
+"""In Chromium on a phone-sized screen: the board follows the race over its WebSocket, resyncs
+after a lost frame, filters by class and speaks Chinese.
+
+The server is uvicorn with Paddock's ASGI application in a thread of this process, so it shares
+the test database and the in-memory channel layer; timing events are applied on its event loop,
+as an in-process ingest would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+from asgiref.sync import sync_to_async
+
+from live.broadcast import publish
+from live.models import LiveSession
+from live.services import apply_timing_events, create_live_session
+from live.timing import ClassInfo, Competitor, Heartbeat, LapPassing
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class AsgiServer:
+    def __init__(self) -> None:
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+        from config.asgi import application
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        config = uvicorn.Config(
+            ASGIStaticFilesHandler(application),  # like live_server: static files from finders
+            host="127.0.0.1",
+            port=self.port,
+            ws="websockets-sansio",
+            lifespan="off",
+            log_level="warning",
+        )
+        self.server = uvicorn.Server(config)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_until_complete, args=(self.server.serve(),), daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def run(self, function: Any, **kwargs: Any) -> Any:
+        """Call sync `function` from the server's loop (its on_commit publish lands there)."""
+        future = asyncio.run_coroutine_threadsafe(sync_to_async(function)(**kwargs), self.loop)
+        return future.result(timeout=10)
+
+
+@pytest.fixture
+def asgi_server() -> Iterator[AsgiServer]:
+    server = AsgiServer()
+    server.thread.start()
+    deadline = time.monotonic() + 10
+    while not server.server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield server
+    server.server.should_exit = True
+    server.thread.join(timeout=10)
+
+
+def heartbeat(elapsed_s: int, flag: str = "green") -> Heartbeat:
+    return Heartbeat(
+        laps_to_go=9999,
+        time_to_go_ms=1_800_000 - elapsed_s * 1000,
+        time_of_day_ms=None,
+        elapsed_ms=elapsed_s * 1000,
+        flag=flag,
+    )
+
+
+@pytest.fixture
+def race(asgi_server: AsgiServer) -> LiveSession:
+    # Through the server's loop: Playwright runs a loop in this thread, and publish needs one.
+    session = asgi_server.run(create_live_session, name="GT Sprint", mode="race")
+    asgi_server.run(
+        apply_timing_events,
+        session_id=session.pk,
+        events=[
+            ClassInfo(class_no=1, description="GT3"),
+            ClassInfo(class_no=2, description="GT4"),
+            Competitor(reg_no="7", number="7", first_name="Min", last_name="Zhang", class_no=1),
+            Competitor(reg_no="12", number="12", first_name="Lei", last_name="Wang", class_no=1),
+            Competitor(reg_no="44", number="44", first_name="Yu", last_name="Chen", class_no=2),
+            LapPassing(reg_no="7", lap_ms=None, total_ms=1_000),
+            LapPassing(reg_no="12", lap_ms=None, total_ms=1_500),
+            LapPassing(reg_no="44", lap_ms=None, total_ms=2_000),
+            heartbeat(3),
+        ],
+    )
+    return session
+
+
+def board_numbers(page: Any) -> list[str]:
+    return page.locator("tbody tr:not([hidden]) td:nth-child(2)").all_inner_texts()
+
+
+def test_the_board_follows_the_race_resyncs_and_filters(
+    asgi_server: AsgiServer, race: LiveSession, page_factory: Any
+) -> None:
+    page = page_factory(locale="zh-CN")
+    page.goto(f"{asgi_server.url}/live/{race.pk}/")
+
+    page.wait_for_selector(".live-conn[data-state=live]")
+    assert board_numbers(page) == ["7", "12", "44"]
+    assert page.locator(".live-flag").inner_text() == "绿旗"
+    assert "实时" in page.locator(".live-conn").inner_text()
+
+    # Car 12 completes lap 1 first and leads; car 7's lap is a session best.
+    asgi_server.run(
+        apply_timing_events,
+        session_id=race.pk,
+        events=[LapPassing(reg_no="12", lap_ms=92_100, total_ms=93_600), heartbeat(94)],
+    )
+    page.wait_for_function("document.querySelector('tbody td:nth-child(2)').textContent === '12'")
+    asgi_server.run(
+        apply_timing_events,
+        session_id=race.pk,
+        events=[LapPassing(reg_no="7", lap_ms=91_000, total_ms=92_000), heartbeat(95, "yellow")],
+    )
+    page.wait_for_function("document.querySelector('.live-flag').textContent === '黄旗'")
+    leader = page.locator("tbody tr").first
+    assert board_numbers(page) == ["7", "12", "44"]
+    assert leader.locator("td").nth(5).inner_text() == "1:31.000"
+    assert "sb" in (leader.locator("td").nth(6).get_attribute("class") or "")
+
+    # A frame is lost (its seq skips one): the board reconnects for a snapshot and carries on.
+    race.refresh_from_db()
+    with page.expect_websocket() as reconnected:
+        asgi_server.run(
+            publish,
+            session_id=race.pk,
+            message={"type": "delta", "seq": race.seq + 2, "fields": {"flag": "red"}},
+        )
+    assert "since" not in reconnected.value.url
+    page.wait_for_selector(".live-conn[data-state=live]")
+    assert page.locator(".live-flag").inner_text() == "黄旗"  # the stored truth, not the bad frame
+
+    page.select_option(".live-class-filter", "GT4")
+    assert board_numbers(page) == ["44"]
+    assert page.locator("tbody tr:not([hidden]) td").first.inner_text() == "1"  # class position
