@@ -148,9 +148,8 @@ def managed_event(organization: Organization, slug: str) -> Event:
 
 
 def events_entered_by(user: Any) -> QuerySet[Event]:
-    """The events a driver has entered, for their personal calendar feed.
+    """The events a driver has entered (or is queued for), for their personal calendar feed."""
+    from events.models import Entry
 
-    Entries belong to the registration work; until the Entry model exists a driver has
-    entered nothing. It will filter on the user's live entries (not cancelled or refused).
-    """
-    return Event.objects.none()
+    entered = Entry.objects.filter(driver_id=user.pk, status__in=Entry.ACTIVE_STATUSES)
+    return Event.objects.filter(pk__in=entered.values("event_id"))
