@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -162,6 +163,12 @@ class Entry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:entry-detail", kwargs={"pk": self.pk})
+
+    @property
+    def fee_amount(self) -> Decimal:
+        from events.payments import from_minor_units
+
+        return from_minor_units(self.fee_minor, self.currency)
 
     @property
     def receipt_number(self) -> str:
