@@ -70,7 +70,7 @@ class EventForm(forms.ModelForm):
         return zone
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         zone = cleaned.get("time_zone")
         if zone:
             for name in DATETIME_FIELDS:

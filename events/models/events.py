@@ -19,9 +19,9 @@ from racing.models.organizations import validate_time_zone
 if TYPE_CHECKING:
     from decimal import Decimal
 
-# Latitude/longitude to about 1 m, enough to find a paddock gate.
-COORDINATE = {"max_digits": 9, "decimal_places": 6, "null": True, "blank": True}
-MONEY = {"max_digits": 10, "decimal_places": 2}
+# Latitude/longitude to 6 decimals (about 0.1 m), enough to find a paddock gate.
+COORDINATE_DIGITS, COORDINATE_PLACES = 9, 6
+MONEY_DIGITS, MONEY_PLACES = 10, 2
 
 
 class Event(models.Model):
@@ -42,8 +42,20 @@ class Event(models.Model):
     province = models.CharField(_("province"), max_length=20, choices=Province.choices)
     city = models.CharField(_("city"), max_length=100)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(_("latitude"), **COORDINATE)  # type: ignore[call-overload]
-    longitude = models.DecimalField(_("longitude"), **COORDINATE)  # type: ignore[call-overload]
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=COORDINATE_DIGITS,
+        decimal_places=COORDINATE_PLACES,
+        null=True,
+        blank=True,
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=COORDINATE_DIGITS,
+        decimal_places=COORDINATE_PLACES,
+        null=True,
+        blank=True,
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
@@ -251,9 +263,19 @@ class EntryClass(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), validators=[MinValueValidator(0)], help_text=_("Number of places.")
     )
-    fee = models.DecimalField(_("entry fee"), validators=[MinValueValidator(0)], **MONEY)  # type: ignore[call-overload]
-    early_bird_fee = models.DecimalField(  # type: ignore[call-overload]
-        _("early-bird fee"), validators=[MinValueValidator(0)], null=True, blank=True, **MONEY
+    fee = models.DecimalField(
+        _("entry fee"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(0)],
+    )
+    early_bird_fee = models.DecimalField(
+        _("early-bird fee"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(0)],
+        null=True,
+        blank=True,
     )
     early_bird_deadline = models.DateTimeField(_("early-bird deadline"), null=True, blank=True)
     approval_required = models.BooleanField(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,14 +9,14 @@ from events.models import CalendarToken
 
 
 @transaction.atomic
-def revoke_calendar_tokens(*, user: AbstractBaseUser) -> int:
+def revoke_calendar_tokens(*, user: Any) -> int:
     return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
 
 
 @transaction.atomic
-def issue_calendar_token(*, user: AbstractBaseUser) -> CalendarToken:
+def issue_calendar_token(*, user: Any) -> CalendarToken:
     """A new secret feed address for the user; any previous one stops working."""
     revoke_calendar_tokens(user=user)
     return CalendarToken.objects.create(user=user)

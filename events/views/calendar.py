@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,7 +56,7 @@ def _calendar_response(
     conditional = get_conditional_response(
         request, etag=etag, last_modified=timestamp, response=response
     )
-    return conditional
+    return conditional or response
 
 
 @require_GET
@@ -104,18 +105,20 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def personal_calendar(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, AbstractBaseUser)  # login_required
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            calendar_services.revoke_calendar_tokens(user=request.user)
+            calendar_services.revoke_calendar_tokens(user=user)
             messages.success(request, _("Your calendar address no longer works."))
         else:
-            calendar_services.issue_calendar_token(user=request.user)
+            calendar_services.issue_calendar_token(user=user)
             messages.success(
                 request,
                 _("New calendar address created. The old one, if any, no longer works."),
             )
         return redirect("events:personal-calendar")
-    token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    token = CalendarToken.objects.filter(user=user, revoked_at__isnull=True).first()
     feed_url = request.build_absolute_uri(token.get_feed_url()) if token else ""
     context = {
         "token": token,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import icalendar
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from events import queries
-from events.models import CalendarToken, Event
+from events.models import CalendarToken
 
 pytestmark = pytest.mark.django_db
 
@@ -26,28 +29,39 @@ def test_a_driver_creates_an_address_and_the_feed_answers(client, driver):
     assert icalendar.Calendar.from_ical(response.content).walk("VEVENT") == []
 
 
-def test_the_feed_lists_the_events_the_driver_entered(client, driver, make_event, monkeypatch):
-    """The entries themselves belong to the registration work; the feed lists whatever
-    events.queries.events_entered_by returns for the token's owner, and only for them."""
-    entered = make_event(title="Entered round")
-    make_event(title="Other round")
-    seen_users = []
+def enter(event, user, status, place=None):
+    from events.models import Entry
 
-    def entered_by(user):
-        seen_users.append(user)
-        return Event.objects.filter(pk=entered.pk)
+    return Entry.objects.create(
+        event=event,
+        entry_class=event.entry_classes.get(),
+        driver=user,
+        status=status,
+        fee_minor=80000,
+        place_number=place,
+        expires_at=timezone.now() - timedelta(minutes=1) if status == "held" else None,
+    )
 
-    monkeypatch.setattr(queries, "events_entered_by", entered_by)
+
+def test_the_feed_lists_the_events_the_driver_entered_and_nothing_else(
+    client, driver, make_user, make_event, make_entry_class
+):
+    rounds = {}
+    for title in ["Confirmed", "Waitlisted", "Cancelled", "Lapsed hold", "Someone else"]:
+        rounds[title] = make_event(title=title)
+        make_entry_class(rounds[title])
+    enter(rounds["Confirmed"], driver, "confirmed", place=1)
+    enter(rounds["Waitlisted"], driver, "waitlisted")
+    enter(rounds["Cancelled"], driver, "cancelled")
+    enter(rounds["Lapsed hold"], driver, "held", place=1)
+    enter(rounds["Someone else"], make_user("other@x.test"), "confirmed", place=1)
     token = CalendarToken.objects.create(user=driver)
     response = client.get(token.get_feed_url())
-    summaries = [
-        str(c["SUMMARY"]) for c in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
-    ]
-    assert summaries == ["Entered round"]
-    assert seen_users == [driver]
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert sorted(str(c["SUMMARY"]) for c in calendar.walk("VEVENT")) == ["Confirmed", "Waitlisted"]
 
 
-def test_until_entries_exist_a_driver_has_entered_nothing(driver, event):
+def test_a_driver_with_no_entries_has_an_empty_feed(driver, event):
     assert list(queries.events_entered_by(driver)) == []
 
 
