@@ -148,13 +148,6 @@ def managed_event(organization: Organization, slug: str) -> Event:
 
 
 def events_entered_by(user: Any) -> QuerySet[Event]:
-<<<<<<< HEAD
-    """The events a driver has entered (or is queued for), for their personal calendar feed."""
-    from events.models import Entry
-
-    entered = Entry.objects.filter(driver_id=user.pk, status__in=Entry.ACTIVE_STATUSES)
-    return Event.objects.filter(pk__in=entered.values("event_id"))
-=======
     """The events a driver has entered, for their personal calendar feed: entries that hold a
     place (an unpaid hold only until it expires) or wait on the waiting list."""
     from events.models import Entry
@@ -162,4 +155,3 @@ def events_entered_by(user: Any) -> QuerySet[Event]:
     entered = capacity.holds_place_q() | Q(status=Entry.Status.WAITLISTED)
     event_ids = Entry.objects.filter(entered, driver=user).values("event_id")
     return Event.objects.filter(pk__in=event_ids)
->>>>>>> main
