@@ -117,3 +117,25 @@ class EntryEmailForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class RefundPolicyForm(forms.Form):
+    full_refund_days = forms.IntegerField(
+        label=_("Full refund until (days before the event)"), min_value=0, max_value=365
+    )
+    partial_refund_days = forms.IntegerField(
+        label=_("Partial refund until (days before the event)"), min_value=0, max_value=365
+    )
+    partial_refund_percent = forms.IntegerField(
+        label=_("Partial refund (%)"), min_value=0, max_value=100
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        full, partial = data.get("full_refund_days"), data.get("partial_refund_days")
+        if full is not None and partial is not None and partial > full:
+            self.add_error(
+                "partial_refund_days",
+                _("The partial refund must end on or after the full refund ends."),
+            )
+        return data

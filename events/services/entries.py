@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from events import payments
 from events.capacity import count_places_taken
 from events.exceptions import ClassFull, NotEligible, RegistrationError
-from events.models import Entry, EntryClass, Event, Payment, Refund
+from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.notifications import email_after_commit
 from events.services.audit import audit, change_status, lock_event
 from racing.models import DriverProfile, Vehicle
@@ -33,6 +33,35 @@ DEFAULT_REFUND_POLICY: list[dict[str, int]] = [
     {"days_before": 14, "percent": 100},
     {"days_before": 3, "percent": 50},
 ]
+
+
+def _refund_policy_of(event: Event) -> list[dict[str, int]]:
+    policy = RefundPolicy.objects.filter(event=event).first()
+    return policy.as_tiers() if policy is not None else DEFAULT_REFUND_POLICY
+
+
+def set_refund_policy(
+    *, event: Event, full_refund_days: int, partial_refund_days: int, partial_refund_percent: int
+) -> RefundPolicy:
+    """Set the policy for entries made from now on; existing entries keep the one they got."""
+    if partial_refund_days > full_refund_days:
+        raise RegistrationError(
+            _("The partial refund must end on or after the full refund ends."),
+            field="partial_refund_days",
+        )
+    if not 0 <= partial_refund_percent <= 100:
+        raise RegistrationError(
+            _("Give a percentage from 0 to 100."), field="partial_refund_percent"
+        )
+    policy, _created = RefundPolicy.objects.update_or_create(
+        event=event,
+        defaults={
+            "full_refund_days": full_refund_days,
+            "partial_refund_days": partial_refund_days,
+            "partial_refund_percent": partial_refund_percent,
+        },
+    )
+    return policy
 
 
 def hold_duration() -> timedelta:
@@ -233,7 +262,7 @@ def register_entry(
         fee_minor=fee_minor,
         currency=event.organization.currency,
         early_bird=fee != entry_class.fee,
-        refund_policy=DEFAULT_REFUND_POLICY,
+        refund_policy=_refund_policy_of(event),
         language=language,
         created_at=now,
     )
