@@ -1,8 +1,10 @@
-"""Paddock's own ASGI application, plus a publisher calling `live.broadcast.publish` at 10 Hz.
+"""Paddock's own ASGI application, plus a publisher calling `live.broadcast.apublish` at 10 Hz.
 
 The publisher runs inside the server process because the default (in-memory) channel layer only
-reaches sockets of its own process; it calls `publish` from a worker thread, as the ingest service
-does after commit. Spectators connect to the real /ws/live/sessions/<id>/ route.
+reaches sockets of its own process. It calls the async form of `publish` on the server's loop (as
+an ingest on that loop would); the sync form called from a worker thread costs several loop round
+trips, each queued behind thousands of socket writes (set FANOUT_SYNC_PUBLISH=1 to measure that).
+Spectators connect to the real /ws/live/sessions/<id>/ route.
 """
 
 from __future__ import annotations
@@ -17,14 +19,18 @@ from asgiref.sync import sync_to_async
 from fanout_common import run_publisher
 
 from config.asgi import application as paddock
-from live.broadcast import publish
+from live.broadcast import apublish, publish
 
 SESSION_ID = int(os.environ["FANOUT_SESSION_ID"])
-publish_after_commit = sync_to_async(publish)
+SYNC_PUBLISH = os.environ.get("FANOUT_SYNC_PUBLISH") == "1"
+publish_from_a_thread = sync_to_async(publish)
 
 
 async def send(seq: int, message: dict[str, Any]) -> None:
-    await publish_after_commit(SESSION_ID, message)
+    if SYNC_PUBLISH:
+        await publish_from_a_thread(SESSION_ID, message)
+    else:
+        await apublish(SESSION_ID, message)
 
 
 async def app(scope: dict[str, Any], receive: Any, send_event: Any) -> None:

@@ -179,8 +179,19 @@ def _gap(leader: Line, car: Line) -> tuple[int | None, int | None]:
     return max(car_total - leader_total, 0), None
 
 
-def classify(lines: Sequence[Line]) -> list[ClassifiedLine]:
-    """The official classification of a session's lines (see the module's rules)."""
+def _best_lap_gap(leader: Line, car: Line) -> tuple[int | None, int | None]:
+    if leader.best_lap_ms is None or car.best_lap_ms is None:
+        return None, None
+    return max(car.best_lap_ms - leader.best_lap_ms, 0), None
+
+
+def classify(lines: Sequence[Line], *, best_lap_gaps: bool = False) -> list[ClassifiedLine]:
+    """The official classification of a session's lines (see the module's rules).
+
+    ``best_lap_gaps`` is for practice and qualifying, where the order comes from the best lap
+    and gaps are measured between best laps rather than total times.
+    """
+    gap_of = _best_lap_gap if best_lap_gaps else _gap
     _check(lines)
     classified = sorted(
         (line for line in lines if line.status is Status.CLASSIFIED),
@@ -205,9 +216,9 @@ def classify(lines: Sequence[Line]) -> list[ClassifiedLine]:
     for index, line in enumerate(ordered):
         gap_ms = gap_laps = interval_ms = interval_laps = None
         if leader is not None and index > 0:
-            gap_ms, gap_laps = _gap(leader, line)
+            gap_ms, gap_laps = gap_of(leader, line)
         if previous is not None:
-            interval_ms, interval_laps = _gap(previous, line)
+            interval_ms, interval_laps = gap_of(previous, line)
         result.append(
             ClassifiedLine(
                 key=line.key,

@@ -106,11 +106,19 @@ def session_results(request: HttpRequest, slug: str, session_id: int) -> HttpRes
         if shown_revision is None:
             raise Http404
         rows = revision_rows(shown_revision)
+    multi_class = len({row.class_name for row in rows}) > 1
+    if multi_class:
+        in_class: dict[str, int] = {}
+        for row in rows:
+            if row.position:
+                in_class[row.class_name] = in_class.get(row.class_name, 0) + 1
+                row.class_position = in_class[row.class_name]  # type: ignore[attr-defined]
     context = {
         "event": event,
         "session": session,
         "result": result,
         "rows": rows,
+        "multi_class": multi_class,
         "revisions": revisions,
         "shown_revision": shown_revision,
         "lap_chart": lap_chart(positions),

@@ -40,6 +40,9 @@ LAGGING_CLOSE_CODE = 4429
 # that, so the subscription renews its membership well before.
 GROUP_RENEW_SECONDS = 3600.0
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+# A socket waits this long for the process to join the session's group (Redis down: it gives up
+# and the client retries with back-off).
+SUBSCRIBE_TIMEOUT_SECONDS = 10.0
 # The in-memory layer only reaches its own process; with it, the hub also looks in the database for
 # deltas another process stored (see FanoutHub._poll_database). 0 turns that off.
 DATABASE_POLL_SECONDS = 0.5
@@ -61,11 +64,16 @@ def publish(session_id: int, message: dict[str, Any]) -> None:
     Called from `transaction.on_commit`, so from synchronous code. The frame is encoded here, once;
     the layer message carries it as text next to its `seq`.
     """
+    async_to_sync(apublish)(session_id, message)
+
+
+async def apublish(session_id: int, message: dict[str, Any]) -> None:
+    """`publish` for code already running on an event loop (no thread hops)."""
     layer = get_channel_layer()
     if layer is None:
         return
     frame = {"type": FRAME_MESSAGE_TYPE, "seq": int(message["seq"]), "text": encode(message)}
-    async_to_sync(layer.group_send)(group_name(session_id), frame)
+    await layer.group_send(group_name(session_id), frame)
 
 
 @dataclass
@@ -192,7 +200,7 @@ class FanoutHub:
         subscription.members.add(outbox)
         assert subscription.ready is not None
         try:
-            await asyncio.shield(subscription.ready)
+            await asyncio.wait_for(asyncio.shield(subscription.ready), SUBSCRIBE_TIMEOUT_SECONDS)
         except BaseException:
             await self.unsubscribe(session_id, outbox)
             raise

@@ -17,6 +17,7 @@ from live.broadcast import FanoutHub, Outbox, get_hub
 from live.queries import opening_frames
 
 UNKNOWN_SESSION_CLOSE_CODE = 4404
+TRY_AGAIN_LATER_CLOSE_CODE = 1013
 MAX_ID = 2**63 - 1
 
 
@@ -57,21 +58,35 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await self.close(code=UNKNOWN_SESSION_CLOSE_CODE)
             return
         self.session_id = session_id
-        hub = get_hub()
-        outbox = Outbox(self.base_send, on_lagging=self._lagging)
-        await hub.subscribe(self.session_id, outbox)
-        self.hub, self.outbox = hub, outbox
-        opening = await database_sync_to_async(opening_frames)(
-            session_id=self.session_id, since=since
-        )
+        try:
+            opening = await self._subscribe_then_read(since)
+        except TimeoutError:
+            # The channel layer is unreachable: better no board than a silently frozen one.
+            await self._leave()
+            await self.close(code=TRY_AGAIN_LATER_CLOSE_CODE)
+            return
+        except BaseException:
+            await self._leave()
+            raise
         if opening is None:
             await self._leave()
             await self.close(code=UNKNOWN_SESSION_CLOSE_CODE)
             return
-        seq, frames = opening
-        for frame in frames:
-            await self.send(text_data=frame)
-        outbox.start(sent_seq=seq)
+
+    async def _subscribe_then_read(self, since: int | None) -> tuple[int, list[str]] | None:
+        hub = get_hub()
+        outbox = Outbox(self.base_send, on_lagging=self._lagging)
+        self.hub, self.outbox = hub, outbox
+        await hub.subscribe(self.session_id, outbox)
+        opening = await database_sync_to_async(opening_frames)(
+            session_id=self.session_id, since=since
+        )
+        if opening is not None:
+            seq, frames = opening
+            for frame in frames:
+                await self.send(text_data=frame)
+            outbox.start(sent_seq=seq)
+        return opening
 
     def _lagging(self, outbox: Outbox) -> None:
         if self.hub is not None:

@@ -60,7 +60,12 @@ def start_checkout(*, entry_id: int, driver: object, now: datetime | None = None
             )
             audit(entry=entry, payment=payment, action="payment_started", to_status="pending")
         assert entry.expires_at is not None
-        expires_at = payments.checkout_expiry(hold_expires_at=entry.expires_at, now=now)
+        # From the payment's own start, not from now: when an earlier try got no answer, Stripe
+        # may hold a session for this idempotency key, and a retry with different parameters
+        # (a later expiry) is refused instead of returning that session.
+        expires_at = payments.checkout_expiry(
+            hold_expires_at=entry.expires_at, now=payment.created_at
+        )
         if expires_at > entry.expires_at:
             # Stripe's minimum session lifetime is longer than what is left of the hold: keep the
             # place for as long as the session can be paid, so a payment never finds it gone.

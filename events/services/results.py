@@ -136,6 +136,10 @@ def _fill_from_roster(line: ResultLine, roster: dict[str, RosterEntry]) -> Resul
     )
 
 
+# Sessions ordered by best lap, where a gap is measured between best laps.
+BEST_LAP_SESSIONS = {Session.Kind.PRACTICE, Session.Kind.QUALIFYING}
+
+
 def _classified_rows(result: SessionResult, lines: Sequence[ResultLine]) -> list[ResultRow]:
     by_car = {line.car_number: line for line in lines}
     try:
@@ -153,7 +157,8 @@ def _classified_rows(result: SessionResult, lines: Sequence[ResultLine]) -> list
                     penalty_positions=line.penalty_positions,
                 )
                 for line in lines
-            ]
+            ],
+            best_lap_gaps=result.session.kind in BEST_LAP_SESSIONS,
         )
     except ClassificationError as error:  # check_lines catches these first; kept as a guard
         index = next(i for i, line in enumerate(lines) if line.car_number == error.key)

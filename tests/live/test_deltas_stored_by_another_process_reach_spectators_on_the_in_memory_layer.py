@@ -47,4 +47,5 @@ async def test_a_delta_from_another_process_arrives_once_and_in_order(
     assert [(frame["type"], frame["seq"]) for frame in polled] == [("delta", 2), ("delta", 3)]
     assert polled[0]["fields"] == {"flag": "yellow"}
     assert published["seq"] == 4
-    assert get_hub().stats.frames_polled == 2
+    # 2 and 3 came only from the database; 4 from whichever path was first, and only once.
+    assert get_hub().stats.frames_polled in (2, 3)

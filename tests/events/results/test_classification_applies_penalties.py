@@ -144,3 +144,17 @@ def test_inconsistent_lines_are_refused_naming_the_car(
     with pytest.raises(ClassificationError, match=message) as error:
         classify(lines)
     assert error.value.key == key
+
+
+def test_practice_and_qualifying_gaps_are_between_best_laps() -> None:
+    lines = [
+        Line(key="7", status=C, road_position=1, laps=6, best_lap_ms=89_100),
+        Line(key="23", status=C, road_position=2, laps=8, best_lap_ms=89_350),
+        Line(key="5", status=C, road_position=3, laps=3, best_lap_ms=90_000),
+    ]
+    result = classify(lines, best_lap_gaps=True)
+    assert [(r.key, r.gap_ms, r.gap_laps, r.interval_ms) for r in result] == [
+        ("7", None, None, None),
+        ("23", 250, None, 250),
+        ("5", 900, None, 650),
+    ]

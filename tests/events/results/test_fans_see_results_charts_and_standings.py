@@ -166,3 +166,29 @@ def test_results_of_a_draft_event_and_unknown_sessions_are_404(
         ).status_code
         == 404
     )
+
+
+def test_a_multi_class_race_shows_positions_in_class_and_qualifying_gaps_by_best_lap(
+    client: Client, finished_event: Event, race: Session, qualifying: Session
+) -> None:
+    publish_results(
+        session=race,
+        source="csv",
+        lines=[
+            line("7", 1, class_name="Pro"),
+            line("23", 2, class_name="Rookie"),
+            line("5", 3, class_name="Rookie"),
+        ],
+    )
+    page = get(client, reverse("events:session-results", args=[finished_event.slug, race.pk]), "en")
+    assert "In class" in page
+    cells = re.findall(
+        r'<td class="num">(\d*)</td>\s*<td class="num">\d*</td>\s*<td class="num">', page
+    )
+    assert cells[:3] == ["1", "1", "2"]
+    result = publish_results(
+        session=qualifying,
+        source="csv",
+        lines=[line("7", 1, best_lap_ms=89_100), line("23", 2, best_lap_ms=89_600)],
+    )
+    assert result.rows.get(car_number="23").gap_ms == 500
