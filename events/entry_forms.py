@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +55,9 @@ class EntryForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         # Only the driver's own garage: another driver's vehicle id is "not a valid choice".
-        self.fields["vehicle"].queryset = Vehicle.objects.filter(owner__user=driver)
+        cast(forms.ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.filter(
+            owner__user=driver
+        )
         self.event = event
         currency = event.organization.currency
         self.class_ids = {entry_class.pk for entry_class, _fee in classes}
@@ -110,9 +112,9 @@ class EntryEmailForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry_class"].choices = [("", _("All confirmed and pending entries"))] + [
-            (c.pk, c.name) for c in event.entry_classes.all()
-        ]
+        cast(forms.ChoiceField, self.fields["entry_class"]).choices = [
+            ("", _("All confirmed and pending entries"))
+        ] + [(c.pk, c.name) for c in event.entry_classes.all()]
 
 
 class ReasonForm(forms.Form):

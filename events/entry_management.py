@@ -80,7 +80,7 @@ def manage_refund_policy(request: HttpRequest, org_slug: str, slug: str) -> Http
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect(_entries_url(event))
 
 

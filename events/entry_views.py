@@ -98,7 +98,7 @@ def _register(
 
 
 def _after_registration(request: HttpRequest, entry: Entry) -> HttpResponse:
-    messages_by_status = {
+    messages_by_status: dict[str, str] = {
         Entry.Status.WAITLISTED: _("The class is full: you are on its waiting list."),
         Entry.Status.PENDING_APPROVAL: _("Entry received. The organizer will review it."),
         Entry.Status.CONFIRMED: _("Your entry is confirmed."),
