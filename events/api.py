@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -30,10 +30,12 @@ class EventFilterQuery(Schema):
     discipline: Discipline | None = None
     province: Province | None = None
     city: str = Field("", max_length=100)
-    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2027-05"])
+    month: str | None = Field(
+        None, pattern=r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", examples=["2027-05"]
+    )
     registration_open: bool = False
     when: Literal["upcoming", "past", "all"] | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
     def to_filters(self) -> queries.EventFilters:
         month = date(int(self.month[:4]), int(self.month[5:7]), 1) if self.month else None
@@ -124,6 +126,16 @@ class EventDetailOut(EventOut):
     classes: list[EntryClassOut]
 
 
+class ValidationErrorOut(Schema):
+    """Bad query parameters: one item per problem, with `loc` naming the parameter."""
+
+    detail: list[dict[str, Any]]
+
+
+class NotFoundOut(Schema):
+    detail: str
+
+
 class EventPageOut(Schema):
     count: int
     page: int
@@ -198,7 +210,11 @@ def _entry_class(entry_class: EntryClass, currency: str) -> dict[str, object]:
     }
 
 
-@router.get("/", response=EventPageOut, summary="Public events, filtered like the list page")
+@router.get(
+    "/",
+    response={200: EventPageOut, 422: ValidationErrorOut},
+    summary="Public events, filtered like the list page",
+)
 def list_events(request: HttpRequest, filters: Query[EventFilterQuery]) -> dict[str, object]:
     events = queries.filter_events(queries.public_events(), filters.to_filters())
     page = Paginator(events, PAGE_SIZE).get_page(filters.page)
@@ -211,7 +227,9 @@ def list_events(request: HttpRequest, filters: Query[EventFilterQuery]) -> dict[
 
 
 @router.get(
-    "/{slug}", response=EventDetailOut, summary="One public event with schedule and classes"
+    "/{slug}",
+    response={200: EventDetailOut, 404: NotFoundOut},
+    summary="One public event with schedule and classes",
 )
 def get_event(request: HttpRequest, slug: str) -> dict[str, object]:
     event = queries.public_event(slug)

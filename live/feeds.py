@@ -76,9 +76,14 @@ class Step:
     wait_s: float = 0.0
 
 
+class FeedMismatch(ValueError):
+    """A replay asked to resume found a stored feed that is not the start of its capture."""
+
+
 @dataclass
 class ReplayStats:
     steps: int = 0
+    skipped: int = 0
     changes: int = 0
     events: int = 0
     rejected: int = 0
@@ -154,9 +159,16 @@ def replay(
     format: str,
     speed: float = 0.0,
     sleep: Callable[[float], None] = time.sleep,
+    already_received: bytes = b"",
 ) -> ReplayStats:
     """Replay a capture into a live session. `speed` 1 is real time, 10 ten times faster, 0 as
-    fast as possible."""
+    fast as possible.
+
+    `already_received` is the raw feed the session stored from an earlier run of this capture
+    that was interrupted: the steps it covers are skipped, so a restarted replay goes on where
+    the last committed step left off instead of storing the feed a second time. Each step is one
+    transaction, so an interrupted run always stopped at a step boundary.
+    """
     if speed < 0:
         raise ValueError("speed must be 0 or more")
     realtime = speed > 0
@@ -166,7 +178,14 @@ def replay(
         else p3_steps(data, realtime=realtime)
     )
     stats = ReplayStats()
+    resumed_at = 0
     for step in steps:
+        if resumed_at < len(already_received):
+            if not already_received.startswith(step.raw, resumed_at):
+                raise FeedMismatch("the session's stored feed is not the start of this capture")
+            resumed_at += len(step.raw)
+            stats.skipped += 1
+            continue
         if realtime and step.wait_s > 0:
             sleep(step.wait_s / speed)
         stats.steps += 1

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from racing.models import Invitation, Membership, Organization
+from racing.models import (
+    CompetitionClass,
+    DriverProfile,
+    EmergencyContact,
+    Invitation,
+    Licence,
+    LicenceGrade,
+    LicenceIssuer,
+    Membership,
+    Organization,
+    Vehicle,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,3 +32,51 @@ class OrganizationAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organization", "role", "created_at", "accepted_at"]
     list_filter = ["role"]
+
+
+class LicenceGradeInline(admin.TabularInline):
+    model = LicenceGrade
+    extra = 1
+
+
+@admin.register(LicenceIssuer)
+class LicenceIssuerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "position"]
+    search_fields = ["code", "name_zh", "name_en"]
+    inlines = [LicenceGradeInline]
+
+
+class EmergencyContactInline(admin.TabularInline):
+    model = EmergencyContact
+    extra = 0
+
+
+@admin.register(DriverProfile)
+class DriverProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "date_of_birth", "nationality"]
+    search_fields = ["name_zh", "name_latin", "user__email"]
+    raw_id_fields = ["user"]
+    inlines = [EmergencyContactInline]
+
+
+@admin.register(Licence)
+class LicenceAdmin(admin.ModelAdmin):
+    list_display = ["number", "profile", "issuer", "discipline", "grade", "valid_to", "verified_at"]
+    list_filter = ["issuer", "discipline", "is_temporary"]
+    search_fields = ["number", "profile__name_latin", "profile__name_zh"]
+    raw_id_fields = ["profile", "verified_by"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner", "powertrain", "power_kw"]
+    list_filter = ["powertrain"]
+    search_fields = ["make", "model", "vin", "plate"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(CompetitionClass)
+class CompetitionClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "tier", "discipline", "is_archived"]
+    list_filter = ["tier", "discipline", "is_archived"]
+    search_fields = ["name", "organization__name"]

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from datetime import date
+from decimal import Decimal
+from typing import Any, TextIO
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from racing.models import Membership, Organization
+from racing.licence_data import ensure_starting_issuers
+from racing.models import (
+    CompetitionClass,
+    DriverProfile,
+    IdentityDocument,
+    Licence,
+    LicenceGrade,
+    LicenceIssuer,
+    Membership,
+    Organization,
+    Vehicle,
+)
+from racing.presets import PRESETS
 
 ORGANIZER_EMAIL = "organizer@paddock.demo"
 ORGANIZER_PASSWORD = "paddock-organizer-2026"  # noqa: S105 - printed demo credential
@@ -53,7 +68,7 @@ def demo_user(email: str, password: str, **extra: object):  # type: ignore[no-un
 
 def seed(stdout: TextIO) -> None:
     organizer = demo_user(ORGANIZER_EMAIL, ORGANIZER_PASSWORD, first_name="Li", last_name="Wei")
-    demo_user(DRIVER_EMAIL, DRIVER_PASSWORD, first_name="Zhang", last_name="Min")
+    driver = demo_user(DRIVER_EMAIL, DRIVER_PASSWORD, first_name="Zhang", last_name="Min")
     demo_user(ADMIN_EMAIL, ADMIN_PASSWORD, is_staff=True, is_superuser=True)
     for data in ORGANIZATIONS:
         slug = data["slug"]
@@ -63,7 +78,93 @@ def seed(stdout: TextIO) -> None:
         Membership.objects.update_or_create(
             organization=organization, user=organizer, defaults={"role": Membership.Role.OWNER}
         )
+    ensure_starting_issuers()
+    seed_driver(driver)
+    for data in ORGANIZATIONS:
+        seed_classes(Organization.objects.get(slug=data["slug"]))
     stdout.write("Demo accounts (e-mail / password):\n")
     stdout.write(f"  organizer  {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n")
     stdout.write(f"  driver     {DRIVER_EMAIL} / {DRIVER_PASSWORD}\n")
     stdout.write(f"  admin      {ADMIN_EMAIL} / {ADMIN_PASSWORD}  (/admin/)\n")
+
+
+DEMO_CLASSES = {
+    "shanghai-motor-club": [
+        ("national", "全国房车锦标赛 National Touring", "national-touring"),
+        ("local_heritage", "海派经典车巡游 Shanghai Heritage Rally", "heritage-rally"),
+        ("nev", "新能源绕桩赛 NEV Gymkhana", "nev-gymkhana"),
+        ("karting", "青少年卡丁车 Junior Karting", "junior-karting"),
+    ],
+    "pearl-river-karting": [
+        ("karting", "少年组 Junior (12-14)", "junior"),
+        ("national", "卡丁车公开组 Senior Open", "senior-open"),
+        ("local_heritage", "岭南经典车巡游 Lingnan Classic Tour", "lingnan-classic"),
+        ("nev", "电动卡丁车 E-Kart", "e-kart"),
+    ],
+}
+
+
+def seed_driver(user: Any) -> DriverProfile:
+    """The demo driver: a complete profile, a current CAMF licence and a car."""
+    today = timezone.localdate()
+    profile, _ = DriverProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "name_zh": "张敏",
+            "name_latin": "ZHANG Min",
+            "date_of_birth": date(1994, 8, 18),
+            "nationality": "中国 China",
+            "id_type": IdentityDocument.RESIDENT_ID,
+            "id_number": "11010519491231002X",
+            "phone": "+86 138 0000 0000",
+            "weight_kg": Decimal("68.0"),
+            "road_licence_since": date(2013, 9, 1),
+            "blood_type": "O",
+        },
+    )
+    profile.emergency_contacts.all().delete()
+    profile.emergency_contacts.create(
+        name="李华 LI Hua", relationship="配偶", phone="+86 139 0000 0000"
+    )
+    camf = LicenceIssuer.objects.get(code="CAMF")
+    Licence.objects.update_or_create(
+        profile=profile,
+        issuer=camf,
+        number=f"CAMF-{today.year}-018842",
+        defaults={
+            "discipline": "circuit",
+            "grade": LicenceGrade.objects.get(issuer=camf, code="B"),
+            "valid_from": date(today.year, 1, 1),
+            "valid_to": date(today.year, 12, 31),
+            "medical_valid_to": date(today.year, 12, 31),
+        },
+    )
+    Vehicle.objects.update_or_create(
+        owner=profile,
+        make="Honda",
+        model="Civic Type R",
+        defaults={
+            "year": 2019,
+            "powertrain": "ice",
+            "displacement_cc": 1996,
+            "power_kw": Decimal("228"),
+            "plate": "沪A·D8842",
+            "vin": "SHHFK8G70KU000042",
+        },
+    )
+    return profile
+
+
+def seed_classes(organization: Organization) -> None:
+    for tier, name, slug in DEMO_CLASSES.get(organization.slug, []):
+        preset = PRESETS[tier]
+        CompetitionClass.objects.update_or_create(
+            organization=organization,
+            slug=slug,
+            defaults={
+                "name": name,
+                "tier": tier,
+                "discipline": preset.discipline,
+                "rules": preset.rules.to_dict(),
+            },
+        )

@@ -49,6 +49,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _private_media_in_a_temp_dir(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Licence scans written by tests must not pile up in the project's private_media/.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "private_media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -114,6 +114,17 @@ def championship(world: World) -> dict[str, Any]:
     return {"org_slug": world.organization.slug, "slug": world.championship.slug}
 
 
+def competition_class(world: World) -> dict[str, Any]:
+    return {
+        "org_slug": world.organization.slug,
+        "class_slug": world.extra["competition_class"].slug,
+    }
+
+
+def entered_driver(world: World) -> dict[str, Any]:
+    return {"org_slug": world.organization.slug, "profile_id": world.extra["profile"].pk}
+
+
 RULES: dict[str, Rule] = {
     # config
     "healthz": Rule(PUBLIC),
@@ -135,6 +146,31 @@ RULES: dict[str, Rule] = {
     "racing:invitation-create": Rule(OWNER, lambda x: {"slug": x.organization.slug}, method="post"),
     "racing:invitation-accept": Rule(
         TOKEN, lambda x: {"token": x.invitation.token}, token_reveals=(w.INVITEE_EMAIL,)
+    ),
+    # racing: a driver's own profile, licences and garage (racing.views.drivers)
+    "racing:profile": Rule(SIGNED_IN),
+    "racing:profile-edit": Rule(SIGNED_IN),
+    "racing:licence-list": Rule(SIGNED_IN),
+    "racing:licence-create": Rule(SIGNED_IN),
+    "racing:licence-edit": Rule(DRIVER, lambda x: {"pk": x.extra["licence"].pk}),
+    "racing:licence-delete": Rule(DRIVER, lambda x: {"pk": x.extra["licence"].pk}, method="post"),
+    "racing:licence-document": Rule(DRIVER, lambda x: {"pk": x.extra["licence"].pk}),
+    "racing:vehicle-list": Rule(SIGNED_IN),
+    "racing:vehicle-create": Rule(SIGNED_IN),
+    "racing:vehicle-edit": Rule(DRIVER, lambda x: {"pk": x.extra["vehicle"].pk}),
+    "racing:vehicle-delete": Rule(DRIVER, lambda x: {"pk": x.extra["vehicle"].pk}, method="post"),
+    # racing: competition classes and entered drivers (racing.views.classes)
+    "racing:class-list": Rule(STAFF, org),
+    "racing:class-create": Rule(STAFF, org),
+    "racing:class-detail": Rule(STAFF, competition_class),
+    "racing:class-edit": Rule(STAFF, competition_class),
+    "racing:class-archive": Rule(STAFF, competition_class, method="post"),
+    "racing:organizer-driver": Rule(STAFF, entered_driver),
+    "racing:licence-verify": Rule(
+        STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}, method="post"
+    ),
+    "racing:organizer-licence-document": Rule(
+        STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}
     ),
     # events: public pages and feeds
     "events:home": Rule(PUBLIC),

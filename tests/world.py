@@ -235,7 +235,45 @@ def build_world(make_user: Callable[..., Any]) -> World:
     invitation = Invitation.objects.create(
         organization=organization, email=INVITEE_EMAIL, role="staff", invited_by=owner
     )
+    # racing: a class of the organization, and the driver's licence (with a scan) and car.
+    from django.core.files.base import ContentFile
+
+    from racing.models import CompetitionClass, Licence, LicenceGrade, LicenceIssuer, Vehicle
+
+    camf, _ = LicenceIssuer.objects.get_or_create(
+        code="CAMF", defaults={"name_zh": "中国汽车摩托车运动联合会", "name_en": "CAMF"}
+    )
+    grade, _ = LicenceGrade.objects.get_or_create(
+        issuer=camf, code="B", defaults={"name_zh": "国家B级", "name_en": "National B", "rank": 20}
+    )
+    licence = Licence.objects.create(
+        profile=profile,
+        issuer=camf,
+        grade=grade,
+        discipline="circuit",
+        number="CAMF-MARK-1",
+        valid_from=now.date() - timedelta(days=30),
+        valid_to=now.date() + timedelta(days=300),
+    )
+    licence.document.save("scan.pdf", ContentFile(b"%PDF-1.4 licence scan"))
+    vehicle = Vehicle.objects.create(
+        owner=profile, make="Honda", model="Civic", year=2019, powertrain="ice"
+    )
+    competition_class = CompetitionClass.objects.create(
+        organization=organization,
+        name="Touring 2000",
+        slug="touring-2000",
+        tier="national",
+        discipline="circuit",
+        rules={"max_displacement_cc": 2000},
+    )
     return World(
+        extra={
+            "profile": profile,
+            "licence": licence,
+            "vehicle": vehicle,
+            "competition_class": competition_class,
+        },
         owner=owner,
         staff=staff,
         rival=rival,

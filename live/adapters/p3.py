@@ -176,6 +176,9 @@ class P3Parser:
     oversized: int = 0
     errors: list[str] = field(default_factory=list)
     _buffer: bytearray = field(default_factory=bytearray)
+    # Garbage that reaches the end of a chunk may go on in the next one: it is one run, counted
+    # once, so the counters do not depend on how TCP happened to split the stream.
+    _in_garbage: bool = False
 
     @property
     def rejected(self) -> int:
@@ -188,12 +191,16 @@ class P3Parser:
             start = self._buffer.find(bytes((SOF,)))
             if start < 0:
                 if self._buffer:
-                    self._reject("garbage", f"{len(self._buffer)} bytes outside any frame")
+                    if not self._in_garbage:
+                        self._reject("garbage", f"{len(self._buffer)} bytes outside any frame")
+                    self._in_garbage = True
                     self._buffer.clear()
                 break
             if start > 0:
-                self._reject("garbage", f"{start} bytes outside any frame")
+                if not self._in_garbage:
+                    self._reject("garbage", f"{start} bytes outside any frame")
                 del self._buffer[:start]
+            self._in_garbage = False
             end = self._buffer.find(bytes((EOF,)), 1)
             # A new start byte before the end byte means the earlier frame lost its tail.
             restart = self._buffer.find(bytes((SOF,)), 1)
@@ -259,6 +266,7 @@ class P3Parser:
         if self._buffer:
             self._reject("truncated", f"{len(self._buffer)} bytes of a frame cut by a disconnect")
         self._buffer.clear()
+        self._in_garbage = False
 
     def _reject(self, kind: str, message: str) -> None:
         setattr(self, kind, getattr(self, kind) + 1)

@@ -197,6 +197,25 @@ def test_a_repeated_lap_passing_is_applied_once() -> None:
     assert state.cars["A"].laps == 1 and state.duplicates == 1
 
 
+def test_the_lap_number_is_right_whether_g_comes_before_or_after_j() -> None:
+    j_first = board(
+        "race",
+        *cars("A"),
+        RaceRow(1, "A", 4, 240_000),
+        LapPassing("A", 59_000, 299_000),
+        RaceRow(1, "A", 5, 299_000),
+    )["rows"][0]
+    g_first = board(
+        "race",
+        *cars("A"),
+        RaceRow(1, "A", 4, 240_000),
+        RaceRow(1, "A", 5, 299_000),
+        LapPassing("A", 59_000, 299_000),
+    )["rows"][0]
+    assert j_first["best_lap_no"] == g_first["best_lap_no"] == 5
+    assert j_first == g_first
+
+
 def test_a_correction_sets_laps_and_total() -> None:
     rows = board(
         "race",
@@ -227,6 +246,18 @@ def test_a_resent_passing_number_is_a_duplicate_and_a_jump_counts_missed_passing
     assert apply(state, TransponderPassing(passing_no=10, transponder=1, time_us=0)) is False
     apply(state, TransponderPassing(passing_no=13, transponder=1, time_us=50_000_000))
     assert (state.duplicates, state.missed_passings, state.cars["t1"].laps) == (1, 2, 1)
+
+
+def test_a_decoder_that_restarts_its_numbering_is_not_taken_for_duplicates() -> None:
+    state = State(mode="race", min_lap_ms=20_000)
+    apply(state, TransponderPassing(passing_no=900, transponder=1, time_us=0))
+    apply(state, TransponderPassing(passing_no=901, transponder=1, time_us=40_000_000))
+    # Power cycle: numbering starts again at 1, times keep going forward.
+    assert apply(state, TransponderPassing(passing_no=1, transponder=1, time_us=80_000_000)) is True
+    assert (
+        apply(state, TransponderPassing(passing_no=1, transponder=1, time_us=80_000_000)) is False
+    )
+    assert (state.cars["t1"].laps, state.duplicates) == (2, 1)
 
 
 def test_state_survives_a_round_trip_through_json() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from live.feeds import FORMATS, replay
-from live.models import LiveSession
+from live.feeds import FORMATS, FeedMismatch, replay
+from live.models import LiveFeedChunk, LiveSession
 from live.services import DEFAULT_MIN_LAP_MS, create_live_session, finish_live_session
 from live.standings import MODES
 
@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--speed", type=float, default=1.0, help="1 real time, 0 flat out")
         parser.add_argument("--min-lap-ms", type=int, default=DEFAULT_MIN_LAP_MS)
         parser.add_argument("--json-out", help="write the final snapshot to this file")
+        parser.add_argument(
+            "--resume",
+            action="store_true",
+            help="with --session: skip what an interrupted run of this capture already stored",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -52,9 +57,30 @@ class Command(BaseCommand):
                 source=LiveSession.Source.REPLAY,
                 min_lap_ms=options["min_lap_ms"],
             )
-        stats = replay(
-            session_id=session.pk, data=data, format=options["format"], speed=options["speed"]
-        )
+        already = b""
+        if options["resume"] and not scratch:
+            already = b"".join(
+                bytes(chunk)
+                for chunk in LiveFeedChunk.objects.filter(session=session, format=options["format"])
+                .order_by("id")
+                .values_list("data", flat=True)
+            )
+        try:
+            stats = replay(
+                session_id=session.pk,
+                data=data,
+                format=options["format"],
+                speed=options["speed"],
+                already_received=already,
+            )
+        except FeedMismatch as exc:
+            raise CommandError(
+                _("Cannot resume: session %(id)s received a different feed.") % {"id": session.pk}
+            ) from exc
+        if stats.skipped:
+            self.stdout.write(
+                _("Resumed: %(skipped)s steps were already applied.") % {"skipped": stats.skipped}
+            )
         if scratch:
             # A replayed capture is over when the file ends; it should not linger as "live now".
             finish_live_session(session_id=session.pk)

@@ -1,0 +1,168 @@
+"""A driver's own pages: profile, licences and garage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from racing.driver_forms import DriverProfileForm, EmergencyContactFormSet, LicenceForm, VehicleForm
+from racing.models import DriverProfile, Licence, Vehicle
+from racing.queries import licences_of, profile_for_user, vehicles_of
+from racing.services.drivers import (
+    delete_licence,
+    delete_vehicle,
+    save_driver_profile,
+    save_licence,
+    save_vehicle,
+)
+
+
+def _own_profile_or_prompt(request: HttpRequest) -> DriverProfile | HttpResponse:
+    profile = profile_for_user(request.user)
+    if profile is None:
+        # A page, not a redirect: the menu links here for every signed-in user.
+        return render(request, "racing/driver/no_profile.html")
+    return profile
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    found = _own_profile_or_prompt(request)
+    if isinstance(found, HttpResponse):
+        return found
+    context = {
+        "profile": found,
+        "contacts": found.emergency_contacts.all(),
+        "licences": licences_of(found),
+        "vehicles": vehicles_of(found),
+        "show_private": True,
+    }
+    return render(request, "racing/driver/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    existing = profile_for_user(request.user)
+    form = DriverProfileForm(request.POST or None, instance=existing)
+    initial = (
+        list(existing.emergency_contacts.values("name", "relationship", "phone"))
+        if existing
+        else []
+    )
+    contacts = EmergencyContactFormSet(request.POST or None, initial=initial, prefix="contacts")
+    if request.method == "POST":
+        if form.is_valid() and contacts.is_valid():
+            save_driver_profile(
+                user=request.user,
+                profile=form.save(commit=False),
+                contacts=[c for c in contacts.cleaned_data if c],
+            )
+            messages.success(request, _("Profile saved."))
+            return redirect("racing:profile")
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "contacts": contacts, "creating": existing is None}
+    return render(request, "racing/driver/profile_form.html", context, status=status)
+
+
+@login_required
+def licence_list(request: HttpRequest) -> HttpResponse:
+    found = _own_profile_or_prompt(request)
+    if isinstance(found, HttpResponse):
+        return found
+    return render(request, "racing/driver/licence_list.html", {"licences": licences_of(found)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is not None:
+        get_object_or_404(Licence, pk=pk, profile__user=request.user)
+    found = _own_profile_or_prompt(request)
+    if isinstance(found, HttpResponse):
+        return found
+    licence = get_object_or_404(Licence, pk=pk, profile=found) if pk else Licence(profile=found)
+    form = LicenceForm(request.POST or None, request.FILES or None, instance=licence)
+    if request.method == "POST":
+        if form.is_valid():
+            save_licence(profile=found, licence=form.save(commit=False))
+            messages.success(request, _("Licence saved."))
+            return redirect("racing:licence-list")
+        return _form_page(request, "racing/driver/licence_form.html", form, licence, 400)
+    return _form_page(request, "racing/driver/licence_form.html", form, licence, 200)
+
+
+@login_required
+@require_POST
+def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(Licence, pk=pk, profile__user=request.user)
+    with transaction.atomic():
+        delete_licence(licence=licence)
+    messages.success(request, _("Licence removed."))
+    return redirect("racing:licence-list")
+
+
+@login_required
+def licence_document(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(Licence, pk=pk, profile__user=request.user)
+    return private_document_response(licence)
+
+
+def private_document_response(licence: Licence) -> HttpResponse:
+    if not licence.document:
+        raise Http404
+    response = FileResponse(licence.document.open("rb"), as_attachment=False)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]
+
+
+@login_required
+def vehicle_list(request: HttpRequest) -> HttpResponse:
+    found = _own_profile_or_prompt(request)
+    if isinstance(found, HttpResponse):
+        return found
+    return render(request, "racing/driver/vehicle_list.html", {"vehicles": vehicles_of(found)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vehicle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is not None:
+        get_object_or_404(Vehicle, pk=pk, owner__user=request.user)
+    found = _own_profile_or_prompt(request)
+    if isinstance(found, HttpResponse):
+        return found
+    vehicle = get_object_or_404(Vehicle, pk=pk, owner=found) if pk else Vehicle(owner=found)
+    form = VehicleForm(request.POST or None, instance=vehicle)
+    if request.method == "POST":
+        if form.is_valid():
+            save_vehicle(owner=found, vehicle=form.save(commit=False))
+            messages.success(request, _("Vehicle saved."))
+            return redirect("racing:vehicle-list")
+        return _form_page(request, "racing/driver/vehicle_form.html", form, vehicle, 400)
+    return _form_page(request, "racing/driver/vehicle_form.html", form, vehicle, 200)
+
+
+@login_required
+@require_POST
+def vehicle_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    vehicle = get_object_or_404(Vehicle, pk=pk, owner__user=request.user)
+    delete_vehicle(vehicle=vehicle)
+    messages.success(request, _("Vehicle removed."))
+    return redirect("racing:vehicle-list")
+
+
+def _form_page(
+    request: HttpRequest, template: str, form: Any, instance: Any, status: int
+) -> HttpResponse:
+    return render(request, template, {"form": form, "object": instance}, status=status)
