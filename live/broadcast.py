@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 from collections import deque
@@ -40,6 +41,12 @@ LAGGING_CLOSE_CODE = 4429
 # that, so the subscription renews its membership well before.
 GROUP_RENEW_SECONDS = 3600.0
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+# A process serving thousands of sockets holds hundreds of thousands of long-lived objects, and
+# every frame allocates a little per socket: with CPython's default thresholds (700, 10, 10) the
+# collector ran about 1,100 times in one benchmark run at 2,000 spectators, full collections
+# pausing the loop for up to a second (bench/live_fanout.py on a loaded 2-core machine). Raised once
+# per process when it first serves a live session; never lowered if someone set them higher.
+GC_THRESHOLDS = (50_000, 20, 100)
 # A socket waits this long for the process to join the session's group (Redis down: it gives up
 # and the client retries with back-off).
 SUBSCRIBE_TIMEOUT_SECONDS = 10.0
@@ -226,6 +233,7 @@ class FanoutHub:
         if subscription is not None:
             subscription.members.discard(outbox)
         self.stats.lagging_sockets_closed += 1
+        logger.info("live session %s: closing a spectator socket that fell behind", session_id)
 
     async def _run(self, subscription: _Subscription) -> None:
         layer = get_channel_layer()
@@ -329,12 +337,20 @@ class FanoutHub:
 _hubs: dict[asyncio.AbstractEventLoop, FanoutHub] = {}
 
 
+def _raise_gc_thresholds() -> None:
+    current = gc.get_threshold()
+    wanted = tuple(max(a, b) for a, b in zip(current, GC_THRESHOLDS, strict=False))
+    if wanted != current:
+        gc.set_threshold(*wanted)
+
+
 def get_hub() -> FanoutHub:
     """The hub of the running event loop (one per server process in production; tests get a fresh
     one per test loop)."""
     loop = asyncio.get_running_loop()
     hub = _hubs.get(loop)
     if hub is None:
+        _raise_gc_thresholds()
         for stale in [known for known in _hubs if known.is_closed()]:
             del _hubs[stale]
         hub = _hubs[loop] = FanoutHub()

@@ -7,6 +7,7 @@ applies them in order and reconnects for a fresh snapshot when it sees a gap or 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -15,6 +16,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from live.broadcast import FanoutHub, Outbox, get_hub
 from live.queries import opening_frames
+
+logger = logging.getLogger(__name__)
 
 UNKNOWN_SESSION_CLOSE_CODE = 4404
 TRY_AGAIN_LATER_CLOSE_CODE = 1013
@@ -46,6 +49,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = "live-sockets-use-the-fanout-hub"
 
     session_id: int
+    ignored_messages = 0
     outbox: Outbox | None = None
     hub: FanoutHub | None = None
 
@@ -97,6 +101,9 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             # Spectators have nothing to say: anything they send is counted and dropped here,
             # before Channels' per-message database-connection housekeeping (a thread hop).
             get_hub().stats.ignored_client_messages += 1
+            self.ignored_messages += 1
+            if self.ignored_messages == 1:
+                logger.info("live session socket: ignoring messages from a spectator")
             return
         await super().dispatch(message)
 
