@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
-from decimal import Decimal
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -15,7 +13,7 @@ from events.exceptions import EventsError
 from events.models import Entry, Event
 from events.services.entries import mark_paid_at_track, register_entry
 from racing.demo import DRIVER_EMAIL, ORGANIZER_EMAIL
-from racing.models import DriverProfile, Vehicle
+from racing.models import Vehicle
 
 
 def seed(stdout: TextIO) -> None:
@@ -24,7 +22,8 @@ def seed(stdout: TextIO) -> None:
     organizer = User.objects.filter(email__iexact=ORGANIZER_EMAIL).first()
     if driver is None:
         return
-    vehicle = _demo_garage(driver)
+    # racing's demo gives the demo driver a profile, a licence and a garage.
+    garage = list(Vehicle.objects.filter(owner__user=driver))
     now = timezone.now()
     open_events = [
         event
@@ -41,7 +40,7 @@ def seed(stdout: TextIO) -> None:
         if Entry.objects.filter(event=event, driver=driver).exists():
             made += 1  # already seeded on an earlier run
             continue
-        attempts = [(c, v) for c in event.entry_classes.all() for v in (vehicle, None)]
+        attempts = [(c, v) for c in event.entry_classes.all() for v in (*garage, None)]
         for entry_class, car in attempts:
             try:
                 entry = register_entry(
@@ -65,33 +64,3 @@ def seed(stdout: TextIO) -> None:
             made += 1
             break
     stdout.write(f"Demo entries for {DRIVER_EMAIL}: {made}.\n")
-
-
-def _demo_garage(driver: Any) -> Vehicle:
-    """The demo driver needs a profile and a car to pass the classes' eligibility rules."""
-    profile, _created = DriverProfile.objects.get_or_create(
-        user=driver,
-        defaults={
-            "name_zh": "张敏",
-            "name_latin": "ZHANG Min",
-            "date_of_birth": date(1994, 5, 20),
-            "nationality": "中国",
-            "id_type": "resident_id",
-            "id_number": "11010519491231002X",
-            "phone": "+86 138 0000 0000",
-            "weight_kg": Decimal("68"),
-            "road_licence_since": date(2014, 7, 1),
-        },
-    )
-    vehicle, _created = Vehicle.objects.get_or_create(
-        owner=profile,
-        make="BYD",
-        model="Seal",
-        defaults={
-            "year": 2023,
-            "powertrain": "bev",
-            "power_kw": Decimal("230"),
-            "battery_kwh": Decimal("82.5"),
-        },
-    )
-    return vehicle
