@@ -190,9 +190,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer requests and sizes")
     parser.add_argument("--only", help="comma-separated script names, e.g. pages.py")
     args = parser.parse_args()
-    chosen = [
-        b for b in BENCHMARKS if not args.only or b.script in args.only.split(",")
-    ]
+    chosen = [b for b in BENCHMARKS if not args.only or b.script in args.only.split(",")]
     results = [(b, *run(b, args.quick)) for b in chosen]
     write_report(results, args.quick)
 
