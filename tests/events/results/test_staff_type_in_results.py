@@ -118,3 +118,20 @@ def test_correcting_official_results_by_hand_keeps_the_reason(
     assert client.post(edit_url(finished_event, race), data).status_code == 302
     assert ResultRow.objects.get(position=1).car_number == "23"
     assert SessionResult.objects.get().revisions.first().reason == "Timing error on the line"
+
+
+def test_without_results_the_form_starts_from_the_entered_cars(
+    client: Client,
+    staff_member: Any,
+    finished_event: Event,
+    race: Session,
+    entered_cars: dict[str, Any],
+    driver: Any,
+) -> None:
+    client.force_login(staff_member)
+    page = client.get(edit_url(finished_event, race)).content.decode()
+    assert re.search(r'name="row-0-car"[^>]*value="7"', page)
+    assert re.search(r'name="row-1-car"[^>]*value="23"', page)
+    assert re.search(r'name="row-0-driver"[^>]*value="Min Zhang"', page)
+    assert re.search(r'name="row-0-class"[^>]*value="Rookie"', page)
+    assert driver.email not in page
