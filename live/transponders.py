@@ -1,49 +1,70 @@
 """Which board row a P3 transponder belongs to.
 
-Order of lookup: a mapping already made for this live session (`LiveTransponder`), then the entry
-that registration (issue 5) gave this transponder number, then a new ad hoc row named after the
-transponder so an unknown car still shows up on the board.
-
-The entry lookup is `events.queries.entry_for_transponder(*, session, transponder)` returning
-`{"number": str, "name": str, "class_name": str}` or None. Until the events app provides it, every
-transponder becomes an ad hoc row; this module keeps working either way.
+Order of lookup, once per transponder and live session: a mapping already made for this live
+session (`LiveTransponder`), then the confirmed entry of the event whose transponder number
+(set by staff at check-in, `events.Entry.transponder`) matches, then a new ad hoc row named after
+the transponder so an unknown car still shows up on the board. The answer is stored as a
+`LiveTransponder` row, so later passings do not query entries again and staff can correct it.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+from dataclasses import dataclass
 from typing import Any
 
+from events.models import Entry
 from live.models import LiveSession, LiveTransponder
 from live.timing import Competitor
 
-ENTRY_LOOKUP = ("events.queries", "entry_for_transponder")
+
+@dataclass(frozen=True)
+class EntryIdentity:
+    number: str
+    name: str
+    class_name: str
 
 
-def entry_lookup() -> Any:
-    module_name, function_name = ENTRY_LOOKUP
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError:
+def entry_for_transponder(*, event_session: Any, transponder: int) -> EntryIdentity | None:
+    """The confirmed entry of the session's event carrying `transponder`, if any.
+
+    Entries keep the number as typed (text, maybe with leading zeros); decoders report an integer.
+    """
+    wanted = str(transponder)
+    candidates = (
+        Entry.objects.filter(
+            event_id=event_session.event_id,
+            status=Entry.Status.CONFIRMED,
+            transponder__endswith=wanted,
+        )
+        .select_related("driver", "entry_class")
+        .order_by("pk")
+    )
+    entry = next((e for e in candidates if e.transponder.lstrip("0") == wanted), None)
+    if entry is None:
         return None
-    return getattr(module, function_name, None)
+    return EntryIdentity(
+        number=str(entry.car_number) if entry.car_number is not None else wanted,
+        # Only the name the driver gave; never the e-mail or username on a public board.
+        name=entry.driver.get_full_name(),
+        class_name=entry.entry_class.name,
+    )
 
 
 def resolve_transponder(*, session: LiveSession, transponder: int) -> Competitor:
-    """A competitor record for `transponder`, creating the ad hoc mapping row when needed."""
+    """A competitor record for `transponder`, creating the session's mapping row when needed."""
     mapping = LiveTransponder.objects.filter(session=session, transponder=transponder).first()
     if mapping is None:
         found = None
-        lookup = entry_lookup()
-        if lookup is not None and session.event_session_id is not None:
-            found = lookup(session=session.event_session, transponder=transponder)
-        found = found or {}
+        if session.event_session is not None:
+            found = entry_for_transponder(
+                event_session=session.event_session, transponder=transponder
+            )
         mapping = LiveTransponder.objects.create(
             session=session,
             transponder=transponder,
-            number=str(found.get("number") or transponder),
-            name=str(found.get("name") or ""),
-            class_name=str(found.get("class_name") or ""),
+            number=found.number if found else str(transponder),
+            name=found.name if found else "",
+            class_name=found.class_name if found else "",
         )
     return Competitor(
         reg_no=f"t{transponder}",

@@ -60,6 +60,31 @@ def _fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _requests_keep_the_test_connection(request: pytest.FixtureRequest) -> Any:
+    """Requests made by calling the WSGI/ASGI app directly (schemathesis, not Django's test
+    client) must not close the test's database connection when they finish.
+
+    Django closes a connection at the end of a request when its autocommit differs from the
+    configured one, which is always the case inside a test transaction: on PostgreSQL the next
+    query would then find "the connection is closed". Django's own test client disconnects the
+    same handler; live-server tests keep it, because each server thread has its own connection.
+    """
+    if "live_server" in request.fixturenames:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Rate limits live in the cache: each test starts with none used."""
     from django.core.cache import cache

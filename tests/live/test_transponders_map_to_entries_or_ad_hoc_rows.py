@@ -4,12 +4,13 @@ that staff can name."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from events.models import Event, Session
+from events.models import Entry, EntryClass, Event, Session
 from live import transponders
 from live.services import apply_timing_events, create_live_session, map_transponder
 from live.timing import TransponderPassing
@@ -69,32 +70,57 @@ def scheduled_race(organization: Organization) -> Session:
     )
 
 
+def confirmed_entry(
+    race: Session, driver: Any, *, transponder: str, car_number: int, place: int
+) -> Entry:
+    entry_class = EntryClass.objects.get_or_create(
+        event=race.event, name="GT4", defaults={"capacity": 10, "fee": Decimal("800.00")}
+    )[0]
+    return Entry.objects.create(
+        event=race.event,
+        entry_class=entry_class,
+        driver=driver,
+        status=Entry.Status.CONFIRMED,
+        place_number=place,
+        car_number=car_number,
+        transponder=transponder,
+        fee_minor=80000,
+        currency="CNY",
+    )
+
+
 @pytest.mark.django_db
-def test_the_events_entry_lookup_is_used_when_the_session_is_scheduled(
-    monkeypatch: pytest.MonkeyPatch, organization: Organization
+def test_a_transponder_on_a_confirmed_entry_shows_that_entry(
+    organization: Organization, driver: Any, make_user: Any
 ) -> None:
-    calls: list[tuple[Any, int]] = []
-
-    def entry_for_transponder(*, session: Any, transponder: int) -> dict[str, str] | None:
-        calls.append((session, transponder))
-        return (
-            {"number": "42", "name": "Wang Qiang", "class_name": "GT4"}
-            if transponder == 7
-            else None
-        )
-
-    # Stands in for the lookup registration (issue 5) adds to events.queries.
-    monkeypatch.setattr(transponders, "entry_lookup", lambda: entry_for_transponder)
     race = scheduled_race(organization)
+    confirmed_entry(race, driver, transponder="05691251", car_number=42, place=1)
+    cancelled = confirmed_entry(
+        race, make_user("other@example.test"), transponder="3292480", car_number=7, place=2
+    )
+    cancelled.status = Entry.Status.CANCELLED
+    cancelled.place_number = None
+    cancelled.save()
     session = create_live_session(name="Race 1", event_session=race)
-    first = transponders.resolve_transponder(session=session, transponder=7)
-    unknown = transponders.resolve_transponder(session=session, transponder=8)
-    assert (first.number, first.first_name, first.class_name) == ("42", "Wang Qiang", "GT4")
-    assert unknown.number == "8"
-    assert calls == [(race, 7), (race, 8)]
-    # Asked once per transponder: afterwards the session's own mapping answers.
-    transponders.resolve_transponder(session=session, transponder=7)
-    assert len(calls) == 2
+    apply_timing_events(session_id=session.pk, events=[passing(1), passing(2), passing(3, 3292480)])
+    session.refresh_from_db()
+    rows = {row["number"]: row for row in session.snapshot["rows"]}
+    assert (rows["42"]["name"], rows["42"]["class"], rows["42"]["laps"]) == ("Min Zhang", "GT4", 1)
+    # A cancelled entry's transponder is not trusted: that car is an ad hoc row.
+    assert rows["3292480"]["name"] == ""
+
+
+@pytest.mark.django_db
+def test_the_entry_is_looked_up_once_per_transponder(
+    organization: Organization, driver: Any, django_assert_num_queries: Any
+) -> None:
+    race = scheduled_race(organization)
+    confirmed_entry(race, driver, transponder="5691251", car_number=42, place=1)
+    session = create_live_session(name="Race 1", event_session=race)
+    first = transponders.resolve_transponder(session=session, transponder=5691251)
+    with django_assert_num_queries(1):  # the session's own mapping row answers
+        again = transponders.resolve_transponder(session=session, transponder=5691251)
+    assert first == again and first.number == "42"
 
 
 @pytest.mark.django_db
