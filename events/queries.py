@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -126,11 +126,20 @@ def public_event(slug: str) -> Event:
     return get_object_or_404(_with_schedule_and_classes(public_events()), slug=slug)
 
 
-def events_for_feed(queryset: QuerySet[Event]) -> QuerySet[Event]:
+# How far back a subscribed feed reaches: calendar apps keep what they already have, and an
+# organizer's whole history would make every poll slower.
+FEED_HISTORY = timedelta(days=365)
+
+
+def events_for_feed(
+    queryset: QuerySet[Event], *, now: datetime | None = None, whole_history: bool = False
+) -> QuerySet[Event]:
     # A feed keeps cancelled events so that subscribed calendars learn of the cancellation.
+    queryset = queryset.filter(status__in=PUBLIC_STATUSES)
+    if not whole_history:
+        queryset = queryset.filter(ends_at__gte=(now or timezone.now()) - FEED_HISTORY)
     return (
-        queryset.filter(status__in=PUBLIC_STATUSES)
-        .select_related("organization")
+        queryset.select_related("organization")
         .prefetch_related("sessions")
         .order_by("starts_at", "pk")
     )

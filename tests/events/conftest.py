@@ -116,3 +116,14 @@ def english() -> Any:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_feed_cache() -> Any:
+    """Built calendar feeds are cached by their rows' fingerprint; rows of one test must not
+    meet the cached feed of another that happened to have the same ids and times."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

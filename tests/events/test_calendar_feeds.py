@@ -82,3 +82,45 @@ def test_the_single_event_download_revalidates_too(client, event):
     url = reverse("events:event-ics", kwargs={"slug": event.slug})
     etag = client.get(url)["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_poll_of_an_unchanged_feed_is_answered_without_building_it(
+    client, make_event, monkeypatch
+):
+    from events.views import calendar as views
+
+    make_event(title="National round")
+    url = reverse("events:tier-feed", kwargs={"tier": "national"})
+    etag = client.get(url)["ETag"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the feed was built again")
+
+    monkeypatch.setattr(views, "build_calendar", refuse)
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(url).status_code == 200  # served from the cache of built feeds
+
+
+def test_the_feed_reaches_back_a_year_and_the_event_file_always_works(client, make_event):
+    old = make_event(
+        title="Two years ago", starts_at=timezone.now() - timedelta(days=730), status="completed"
+    )
+    make_event(
+        title="Last month", starts_at=timezone.now() - timedelta(days=30), status="completed"
+    )
+    response = client.get(reverse("events:tier-feed", kwargs={"tier": "national"}))
+    assert summaries(response) == {"Last month"}
+    assert summaries(client.get(reverse("events:event-ics", kwargs={"slug": old.slug}))) == {
+        "Two years ago"
+    }
+
+
+def test_the_feed_follows_the_language_of_the_request(client, make_event):
+    event = make_event(title="National round")
+    cancel_event(event=event, reason="Typhoon")
+    url = reverse("events:tier-feed", kwargs={"tier": "national"})
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert summaries(english) == {"Cancelled: National round"}
+    assert summaries(chinese) == {"已取消：National round"}
+    assert english["ETag"] != chinese["ETag"]
