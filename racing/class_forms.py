@@ -53,13 +53,13 @@ class CompetitionClassForm(forms.ModelForm):
         return slug
 
 
-def non_negative_decimal(label: str, *, max_value: int) -> forms.DecimalField:
+def non_negative_decimal(label: Any, *, max_value: int) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, required=False, min_value=0, max_value=max_value, decimal_places=1
     )
 
 
-def optional_int(label: str, *, min_value: int = 0, max_value: int = 9999) -> forms.IntegerField:
+def optional_int(label: Any, *, min_value: int = 0, max_value: int = 9999) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=min_value, max_value=max_value)
 
 
@@ -109,7 +109,7 @@ class RulesForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         pairs = [
             ("min_age", "max_age", _("The minimum age is above the maximum age.")),
             (
@@ -184,7 +184,7 @@ class LicenceRequirementForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         issuer, grade = cleaned.get("issuer"), cleaned.get("min_grade")
         if issuer and grade and grade.issuer_id != issuer.pk:
             self.add_error("min_grade", _("This grade belongs to another issuer."))

@@ -59,7 +59,7 @@ class DriverProfileForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         born, since = cleaned.get("date_of_birth"), cleaned.get("road_licence_since")
         if born and since and since <= born:
             self.add_error(
@@ -120,7 +120,7 @@ class LicenceForm(forms.ModelForm):
 
     def clean_document(self) -> Any:
         document = self.cleaned_data.get("document")
-        if isinstance(document, UploadedFile) and document.size > MAX_DOCUMENT_BYTES:
+        if isinstance(document, UploadedFile) and (document.size or 0) > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."), code="too_large")
         return document
 

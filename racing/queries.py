@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -27,7 +28,7 @@ def vehicles_of(profile: DriverProfile) -> QuerySet[Vehicle]:
     return Vehicle.objects.filter(owner=profile)
 
 
-def profile_for_user(user: object) -> DriverProfile | None:
+def profile_for_user(user: Any) -> DriverProfile | None:
     return DriverProfile.objects.filter(user=user).prefetch_related("emergency_contacts").first()
 
 

@@ -25,7 +25,7 @@ class PrivateMediaStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     @property  # type: ignore[override]
-    def base_url(self) -> None:
+    def base_url(self) -> None:  # type: ignore[override]
         return None
 
 

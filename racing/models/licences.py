@@ -161,7 +161,7 @@ class Licence(models.Model):
             errors["valid_to"] = ValidationError(
                 _("The end of validity must not be before its start."), code="before_start"
             )
-        if self.grade_id and self.issuer_id and self.grade.issuer_id != self.issuer_id:
+        if self.grade is not None and self.issuer_id and self.grade.issuer_id != self.issuer_id:
             errors["grade"] = ValidationError(
                 _("This grade belongs to another issuer."), code="grade_issuer"
             )

@@ -16,7 +16,7 @@ def unique_class_slug(
     base = slugify(name)[:70] or "class"
     taken = set(
         CompetitionClass.objects.filter(organization=organization)
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk or 0)
         .values_list("slug", flat=True)
     )
     slug, n = base, 2

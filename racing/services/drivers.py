@@ -74,7 +74,8 @@ def save_licence(*, profile: DriverProfile, licence: Licence) -> Licence:
 
 def _delete_file_after_commit(document: Any) -> None:
     # After commit: a rolled-back change must not lose the file it still points to.
-    name, storage = document.name, document.storage
+    name: str = document.name or ""
+    storage = document.storage
     transaction.on_commit(lambda: storage.delete(name))
 
 

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from racing.class_forms import (
+    BaseLicenceRequirementFormSet,
     CompetitionClassForm,
     LicenceRequirementFormSet,
     RulesForm,
     build_rules,
 )
 from racing.eligibility import ClassRules
-from racing.models import CompetitionClass, DriverProfile, Licence, Tier
+from racing.models import CompetitionClass, DriverProfile, Licence, Organization, Tier
 from racing.permissions import get_membership
 from racing.presets import PRESETS
 from racing.privacy import can_view_private_data, has_entered
@@ -63,11 +64,11 @@ def class_edit(request: HttpRequest, org_slug: str, class_slug: str | None = Non
     form = CompetitionClassForm(data, instance=competition_class, organization=organization)
     rules_form = RulesForm(data, initial=RulesForm.initial_from(rules), prefix="rules")
     licence_formset = LicenceRequirementFormSet(
-        data, initial=LicenceRequirementFormSet.initial_from(rules), prefix="licences"
+        data, initial=BaseLicenceRequirementFormSet.initial_from(rules), prefix="licences"
     )
     if request.method == "POST":
         valid = form.is_valid() & rules_form.is_valid() & licence_formset.is_valid()
-        built = build_rules(rules_form, licence_formset) if valid else None
+        built = build_rules(rules_form, licence_formset) if valid else None  # type: ignore[arg-type]
         if built is not None:
             saved = save_competition_class(
                 organization=organization,
@@ -116,7 +117,9 @@ def class_archive(request: HttpRequest, org_slug: str, class_slug: str) -> HttpR
     return redirect(competition_class.get_absolute_url())
 
 
-def _entered_driver(request: HttpRequest, org_slug: str, profile_id: int) -> tuple:  # type: ignore[type-arg]
+def _entered_driver(
+    request: HttpRequest, org_slug: str, profile_id: int
+) -> tuple[Organization, DriverProfile]:
     organization = get_membership(request.user, org_slug).organization
     profile = get_object_or_404(DriverProfile.objects.select_related("user"), pk=profile_id)
     # Staff only ever see drivers who entered one of their events; others are 404, not 403,
@@ -147,7 +150,7 @@ def licence_verify(
 ) -> HttpResponse:
     organization, profile = _entered_driver(request, org_slug, profile_id)
     licence = get_object_or_404(Licence, pk=licence_id, profile=profile)
-    verify_licence(licence=licence, verified_by=request.user)
+    verify_licence(licence=licence, verified_by=request.user)  # type: ignore[arg-type]
     messages.success(
         request, _("Licence %(number)s marked as verified.") % {"number": licence.number}
     )

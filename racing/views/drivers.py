@@ -61,7 +61,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid() and contacts.is_valid():
             save_driver_profile(
-                user=request.user,
+                user=request.user,  # type: ignore[arg-type]
                 profile=form.save(commit=False),
                 contacts=[c for c in contacts.cleaned_data if c],
             )
