@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 
 from live.adapters.p3 import P3Parser, looks_like_hex_lines
 from live.adapters.rmonitor import RMonitorParser
+from live.exceptions import SessionFinished
 from live.services import apply_timing_events
 from live.timing import TimingEvent, TransponderPassing
 
@@ -217,6 +218,7 @@ class IngestStats:
     bytes: int = 0
     changes: int = 0
     rejected: int = 0
+    finished: bool = False
     delays: list[float] = field(default_factory=list)
 
 
@@ -299,11 +301,17 @@ async def ingest(
             except OSError as exc:
                 stats.failures += 1
                 logger.warning("timing feed %s:%s dropped: %s", host, port, exc)
+            except SessionFinished:
+                # Staff closed the session: its standings are final, the feed is no longer wanted.
+                logger.info("live session %s finished; stopping ingest", session_id)
+                stats.finished = True
+                stop.set()
             finally:
                 lost = decoder.drop_partial()
-                if lost:
+                if lost and not stats.finished:
                     stats.rejected += lost
-                    await apply_batch(session_id=session_id, events=[], rejected=lost)
+                    with contextlib.suppress(SessionFinished):
+                        await apply_batch(session_id=session_id, events=[], rejected=lost)
                 writer.close()
                 with contextlib.suppress(OSError):
                     await writer.wait_closed()

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from live.adapters.p3 import PASSING, encode_frame
 from live.feeds import backoff_delays, ingest
 from live.models import LiveSession
-from live.services import create_live_session
+from live.services import create_live_session, finish_live_session
 
 FIRST = b'$A,"7","7",1,"Li","Na","",1\r\n$C,1,"GT3"\r\n$J,"7","00:01:00.000","00:01:00.0'
 SECOND = b'$J,"7","00:01:01.000","00:02:01.000"\r\nnot a record\r\n$F,9,"00:10:00","10:00:00","00:02:01","Green "\r\n'
@@ -120,6 +120,23 @@ async def test_p3_over_tcp_maps_a_transponder_to_an_ad_hoc_row() -> None:
         lambda: list(session.transponders.values_list("transponder", "number"))
     )()
     assert mapped == [(4242, "4242")]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_ingest_stops_cleanly_when_staff_finish_the_session() -> None:
+    session = await sync_to_async(create_live_session)(name="Live 1")
+    await sync_to_async(finish_live_session)(session_id=session.pk)
+    port = free_port()
+    server, connections = await serve(port, [FIRST + SECOND])
+    async with server:
+        stats = await ingest(
+            session_id=session.pk,
+            host="127.0.0.1",
+            port=port,
+            format="rmonitor",
+            initial_backoff_s=0.001,
+        )
+    assert stats.finished and len(connections) == 1 and stats.delays == []
 
 
 @pytest.fixture
