@@ -134,6 +134,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
+# PostgreSQL connection pool per server process (psycopg_pool, Django's "pool" option): under a
+# burst, requests wait up to DATABASE_POOL_TIMEOUT seconds for a connection instead of failing
+# on the server's max_connections. Off by default; size it as max_connections / processes.
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0)
+if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django requires it with a pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 30),
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -230,6 +242,11 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # only for tests against a local fake Stripe
 PADDOCK_HOLD_MINUTES = env_int("PADDOCK_HOLD_MINUTES", 30)
+PADDOCK_WAITLIST_OFFER_HOURS = env_int("PADDOCK_WAITLIST_OFFER_HOURS", 24)
+# Row-lock waits (PostgreSQL): a webhook gives up sooner (503, Stripe retries) than a driver
+# queueing for a place in a registration rush.
+PADDOCK_LOCK_TIMEOUT_MS = env_int("PADDOCK_LOCK_TIMEOUT_MS", 5000)
+PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS = env_int("PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS", 30000)
 PADDOCK_SITE_URL = env_str("PADDOCK_SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_SECURE = not DEBUG

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +55,9 @@ class EntryForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         # Only the driver's own garage: another driver's vehicle id is "not a valid choice".
-        self.fields["vehicle"].queryset = Vehicle.objects.filter(owner__user=driver)
+        cast(forms.ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.filter(
+            owner__user=driver
+        )
         self.event = event
         currency = event.organization.currency
         self.class_ids = {entry_class.pk for entry_class, _fee in classes}
@@ -110,10 +112,32 @@ class EntryEmailForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry_class"].choices = [("", _("All confirmed and pending entries"))] + [
-            (c.pk, c.name) for c in event.entry_classes.all()
-        ]
+        cast(forms.ChoiceField, self.fields["entry_class"]).choices = [
+            ("", _("All confirmed and pending entries"))
+        ] + [(c.pk, c.name) for c in event.entry_classes.all()]
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class RefundPolicyForm(forms.Form):
+    full_refund_days = forms.IntegerField(
+        label=_("Full refund until (days before the event)"), min_value=0, max_value=365
+    )
+    partial_refund_days = forms.IntegerField(
+        label=_("Partial refund until (days before the event)"), min_value=0, max_value=365
+    )
+    partial_refund_percent = forms.IntegerField(
+        label=_("Partial refund (%)"), min_value=0, max_value=100
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        full, partial = data.get("full_refund_days"), data.get("partial_refund_days")
+        if full is not None and partial is not None and partial > full:
+            self.add_error(
+                "partial_refund_days",
+                _("The partial refund must end on or after the full refund ends."),
+            )
+        return data

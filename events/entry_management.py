@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import payments
-from events.entry_forms import EntryEmailForm, ReasonForm, StaffEntryForm
+from events.entry_forms import EntryEmailForm, ReasonForm, RefundPolicyForm, StaffEntryForm
 from events.entry_queries import entry_for_staff, event_entries, event_for_staff
 from events.exceptions import EventsError
-from events.models import Entry, Event
+from events.models import Entry, Event, RefundPolicy
 from events.services import entries as entry_services
 from events.services.billing import refund_cancelled_event
 
@@ -51,8 +51,37 @@ def manage_entries(request: HttpRequest, org_slug: str, slug: str) -> HttpRespon
         "selected_class": class_id,
         "selected_status": status,
         "email_form": EntryEmailForm(event=event),
+        "policy_form": RefundPolicyForm(initial=_policy_initial(event)),
     }
     return render(request, "events/manage/entries.html", context)
+
+
+def _policy_initial(event: Event) -> dict[str, int]:
+    policy = RefundPolicy.objects.filter(event=event).first() or RefundPolicy()
+    return {
+        "full_refund_days": policy.full_refund_days,
+        "partial_refund_days": policy.partial_refund_days,
+        "partial_refund_percent": policy.partial_refund_percent,
+    }
+
+
+@login_required
+@require_POST
+def manage_refund_policy(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    event = event_for_staff(request.user, org_slug, slug)
+    form = RefundPolicyForm(request.POST)
+    if form.is_valid():
+        try:
+            entry_services.set_refund_policy(event=event, **form.cleaned_data)
+        except EventsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Refund policy saved. It applies to new entries."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(_entries_url(event))
 
 
 @login_required

@@ -57,6 +57,10 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         except NotEligible as exc:
             for reason in exc.reasons:
                 form.add_error(None, reason)
+        except OperationalError:
+            form.add_error(
+                None, _("Too many drivers are entering at this moment. Please try again.")
+            )
         except RegistrationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
@@ -94,7 +98,7 @@ def _register(
 
 
 def _after_registration(request: HttpRequest, entry: Entry) -> HttpResponse:
-    messages_by_status = {
+    messages_by_status: dict[str, str] = {
         Entry.Status.WAITLISTED: _("The class is full: you are on its waiting list."),
         Entry.Status.PENDING_APPROVAL: _("Entry received. The organizer will review it."),
         Entry.Status.CONFIRMED: _("Your entry is confirmed."),

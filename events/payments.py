@@ -149,7 +149,7 @@ def checkout_expiry(*, hold_expires_at: datetime, now: datetime) -> datetime:
 
 @functools.lru_cache(maxsize=4)
 def _client_for(api_key: str, api_base: str) -> stripe.StripeClient:
-    base_addresses = {"api": api_base} if api_base else None
+    base_addresses: Any = {"api": api_base} if api_base else None
     # Our own idempotency keys make the SDK's retries safe.
     return stripe.StripeClient(api_key, base_addresses=base_addresses, max_network_retries=2)
 

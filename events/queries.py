@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events import capacity
-from events.models import EntryClass, Event
+from events.models import EntryClass, Event, Session
 
 if TYPE_CHECKING:
     from racing.models import Organization
@@ -164,3 +164,29 @@ def events_entered_by(user: Any) -> QuerySet[Event]:
     entered = capacity.holds_place_q() | Q(status=Entry.Status.WAITLISTED)
     event_ids = Entry.objects.filter(entered, driver=user).values("event_id")
     return Event.objects.filter(pk__in=event_ids)
+
+
+def entry_for_transponder(*, session: Session, transponder: int) -> dict[str, str] | None:
+    """The confirmed entry of the session's event that carries this transponder, for live
+    timing's board: its car number, the driver's public name and the class."""
+    from events.models import Entry
+
+    entry = (
+        Entry.objects.filter(
+            event_id=session.event_id,
+            status=Entry.Status.CONFIRMED,
+            transponder=str(transponder),
+        )
+        .select_related("driver", "driver__driver_profile", "entry_class")
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    profile = getattr(entry.driver, "driver_profile", None)
+    name = (profile.display_name if profile is not None else "") or entry.driver.get_full_name()
+    return {
+        "number": str(entry.car_number or ""),
+        "name": name,
+        "class_name": str(entry.entry_class),
+    }

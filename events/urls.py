@@ -64,6 +64,11 @@ urlpatterns += [
         name="manage-entries-email",
     ),
     path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/refund-policy/",
+        entry_management.manage_refund_policy,
+        name="manage-refund-policy",
+    ),
+    path(
         "organizer/<slug:org_slug>/events/<slug:slug>/entries/refund-all/",
         entry_management.manage_refund_cancelled_event,
         name="manage-refund-cancelled-event",

@@ -219,6 +219,7 @@ RULES: dict[str, Rule] = {
     "events:manage-entries-csv": Rule(STAFF, managed),
     "events:manage-entries-email": Rule(STAFF, managed, method="post"),
     "events:manage-refund-cancelled-event": Rule(STAFF, managed, method="post"),
+    "events:manage-refund-policy": Rule(STAFF, managed, method="post"),
     "events:manage-entry": Rule(STAFF, lambda x: {**managed(x), "pk": x.entry.pk}),
     "events:manage-entry-action": Rule(
         STAFF, lambda x: {**managed(x), "pk": x.entry.pk, "action": "cancel"}, method="post"

@@ -6,7 +6,7 @@ from events.models.championships import (
     ChampionshipStanding,
 )
 from events.models.choices import Discipline, Province, Tier
-from events.models.entries import AuditLog, Entry, Payment, Refund, StripeEvent
+from events.models.entries import AuditLog, Entry, Payment, Refund, RefundPolicy, StripeEvent
 from events.models.events import EntryClass, Event, Session
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
@@ -25,6 +25,7 @@ __all__ = [
     "Payment",
     "Province",
     "Refund",
+    "RefundPolicy",
     "ResultRevision",
     "ResultRow",
     "ResultStatus",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -162,6 +164,12 @@ class Entry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:entry-detail", kwargs={"pk": self.pk})
+
+    @property
+    def fee_amount(self) -> Decimal:
+        from events.payments import from_minor_units
+
+        return from_minor_units(self.fee_minor, self.currency)
 
     @property
     def receipt_number(self) -> str:
@@ -358,3 +366,42 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.from_status}→{self.to_status}"
+
+
+class RefundPolicy(models.Model):
+    """What a driver gets back on cancelling; copied onto each entry when it is made."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="refund_policy", verbose_name=_("event")
+    )
+    full_refund_days = models.PositiveIntegerField(
+        _("full refund until (days before the event)"), default=14
+    )
+    partial_refund_days = models.PositiveIntegerField(
+        _("partial refund until (days before the event)"), default=3
+    )
+    partial_refund_percent = models.PositiveIntegerField(
+        _("partial refund (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("refund policy")
+        verbose_name_plural = _("refund policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partial_refund_percent__lte=100), name="refund_policy_percent_max_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(partial_refund_days__lte=models.F("full_refund_days")),
+                name="refund_policy_partial_after_full",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.as_tiers()}"
+
+    def as_tiers(self) -> list[dict[str, int]]:
+        return [
+            {"days_before": self.full_refund_days, "percent": 100},
+            {"days_before": self.partial_refund_days, "percent": self.partial_refund_percent},
+        ]

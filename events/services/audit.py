@@ -15,19 +15,20 @@ from django.db import connection
 from events.models import AuditLog, Entry, Event, Payment
 
 
-def set_lock_timeout() -> None:
+def set_lock_timeout(milliseconds: int | None = None) -> None:
     """Give up waiting for a row lock after a while (PostgreSQL), so a webhook can answer 503.
 
     SQLite has its own busy timeout (settings: OPTIONS.timeout); it raises OperationalError too.
     """
     if connection.vendor == "postgresql":
-        milliseconds = int(getattr(settings, "PADDOCK_LOCK_TIMEOUT_MS", 5000))
+        if milliseconds is None:
+            milliseconds = settings.PADDOCK_LOCK_TIMEOUT_MS
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+            cursor.execute(f"SET LOCAL lock_timeout = {int(milliseconds)}")
 
 
-def lock_event(event_id: int) -> Event:
-    set_lock_timeout()
+def lock_event(event_id: int, *, timeout_ms: int | None = None) -> Event:
+    set_lock_timeout(timeout_ms)
     return Event.objects.select_for_update().select_related("organization").get(pk=event_id)
 
 

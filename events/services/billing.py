@@ -497,3 +497,22 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
             refund_id
         )
     return summary
+
+
+def refund_cancelled_event_after_commit(*, event_id: int) -> None:
+    def run() -> None:
+        try:
+            summary = refund_cancelled_event(event_id=event_id)
+        except Exception:
+            logger.exception(
+                "refunding cancelled event %s failed; run refund_cancelled_event", event_id
+            )
+            return
+        if summary.failed:
+            logger.warning(
+                "cancelled event %s: %s refunds failed; run refund_cancelled_event to retry",
+                event_id,
+                len(summary.failed),
+            )
+
+    transaction.on_commit(run)

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import payments
+from events.capacity import count_places_taken
 from events.exceptions import ClassFull, NotEligible, RegistrationError
-from events.models import Entry, EntryClass, Event, Payment, Refund
+from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.notifications import email_after_commit
 from events.services.audit import audit, change_status, lock_event
 from racing.models import DriverProfile, Vehicle
@@ -34,12 +35,41 @@ DEFAULT_REFUND_POLICY: list[dict[str, int]] = [
 ]
 
 
+def _refund_policy_of(event: Event) -> list[dict[str, int]]:
+    policy = RefundPolicy.objects.filter(event=event).first()
+    return policy.as_tiers() if policy is not None else DEFAULT_REFUND_POLICY
+
+
+def set_refund_policy(
+    *, event: Event, full_refund_days: int, partial_refund_days: int, partial_refund_percent: int
+) -> RefundPolicy:
+    """Set the policy for entries made from now on; existing entries keep the one they got."""
+    if partial_refund_days > full_refund_days:
+        raise RegistrationError(
+            _("The partial refund must end on or after the full refund ends."),
+            field="partial_refund_days",
+        )
+    if not 0 <= partial_refund_percent <= 100:
+        raise RegistrationError(
+            _("Give a percentage from 0 to 100."), field="partial_refund_percent"
+        )
+    policy, _created = RefundPolicy.objects.update_or_create(
+        event=event,
+        defaults={
+            "full_refund_days": full_refund_days,
+            "partial_refund_days": partial_refund_days,
+            "partial_refund_percent": partial_refund_percent,
+        },
+    )
+    return policy
+
+
 def hold_duration() -> timedelta:
     return timedelta(minutes=settings.PADDOCK_HOLD_MINUTES)
 
 
 def offer_duration() -> timedelta:
-    return timedelta(hours=getattr(settings, "PADDOCK_WAITLIST_OFFER_HOURS", 24))
+    return timedelta(hours=settings.PADDOCK_WAITLIST_OFFER_HOURS)
 
 
 # --- places -------------------------------------------------------------------------------------
@@ -53,12 +83,15 @@ def release_lapsed(*, event: Event, now: datetime) -> None:
     lapsed = Entry.objects.select_for_update().filter(
         event=event, status__in=Entry.EXPIRING_STATUSES, expires_at__lte=now
     )
+    freed = False
     for entry in lapsed:
         action = "offer_expired" if entry.status == Entry.Status.OFFERED else "hold_expired"
         entry.place_number = None
         entry.car_number = None
         change_status(entry, Entry.Status.EXPIRED, action=action)
-    offer_free_places(event=event, now=now)
+        freed = True
+    if freed:
+        offer_free_places(event=event, now=now)
 
 
 def free_place_numbers(*, entry_class: EntryClass) -> list[int]:
@@ -185,13 +218,19 @@ def register_entry(
     or the fee is not what the driver saw, nothing is taken and the driver is asked to look again.
     """
     now = now or timezone.now()
-    event = lock_event(event_id)
-    _check_window(event, now)
-    entry_class = EntryClass.objects.filter(pk=entry_class_id, event=event).first()
+    entry_class = EntryClass.objects.filter(pk=entry_class_id, event_id=event_id).first()
     if entry_class is None:
         raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
     if vehicle is not None and vehicle.owner.user_id != driver.pk:
         raise RegistrationError(_("Choose a vehicle from your own garage."), field="vehicle")
+    # Most of an opening rush meets a full class: refuse it without queueing for the lock. A stale
+    # "full" can only refuse someone a moment early, never oversell: places are taken below.
+    if not join_waitlist and count_places_taken(entry_class) >= entry_class.capacity:
+        raise ClassFull(_("This class is full. You can join its waiting list."))
+
+    event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
+    entry_class.event = event
+    _check_window(event, now)
     check_eligibility(entry_class=entry_class, driver=driver, vehicle=vehicle, event=event)
     if event_sequence is not None and event_sequence != event.sequence:
         raise RegistrationError(
@@ -204,7 +243,8 @@ def register_entry(
             _(
                 "The fee is now %(fee)s %(currency)s, not what the form showed. Please confirm again."
             )
-            % {"fee": fee, "currency": event.organization.currency}
+            % {"fee": fee, "currency": event.organization.currency},
+            field="entry_class",
         )
 
     release_lapsed(event=event, now=now)
@@ -222,13 +262,17 @@ def register_entry(
         fee_minor=fee_minor,
         currency=event.organization.currency,
         early_bird=fee != entry_class.fee,
-        refund_policy=DEFAULT_REFUND_POLICY,
+        refund_policy=_refund_policy_of(event),
         language=language,
         created_at=now,
     )
     free = free_place_numbers(entry_class=entry_class)
     waiting = Entry.objects.filter(entry_class=entry_class, status=Entry.Status.WAITLISTED)
-    if not free or waiting.exists():
+    if free and waiting.exists():
+        # Places appeared without a lapse (the organizer raised the capacity): the queue first.
+        offer_free_places(event=event, now=now)
+        free = free_place_numbers(entry_class=entry_class)
+    if not free:
         if not join_waitlist:
             raise ClassFull(_("This class is full. You can join its waiting list."))
         entry.status = Entry.Status.WAITLISTED

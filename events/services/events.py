@@ -121,6 +121,11 @@ def cancel_event(*, event: Event, reason: str) -> Event:
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancellation_reason", "cancelled_at"])
     touch_event(event=locked)
+    # Entries are cancelled and refunded after commit (Stripe calls do not belong under the
+    # event lock); whatever fails is resumed by `manage.py refund_cancelled_event`.
+    from events.services.billing import refund_cancelled_event_after_commit
+
+    refund_cancelled_event_after_commit(event_id=locked.pk)
     return locked
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.fakes.stripe_server import FakeStripe, FakeStripeServer
 
@@ -42,6 +42,8 @@ def register(db: None) -> Any:
             "event_id": event.pk,
             "event_sequence": event.sequence,
             "shown_fee_minor": fee,
+            # As the entry form does: the driver's language is the one they browse in.
+            "language": translation.get_language() or "zh-hans",
         }
         fields.update(overrides)
         return register_entry(**fields)
@@ -66,12 +68,14 @@ def post_webhook(client: Any) -> Any:
 
     def post(event: dict[str, Any], *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None):
         body, signature = signed_event(event, secret, timestamp=timestamp)
-        return client.post(
-            "/payments/stripe/webhook/",
-            data=body,
-            content_type="application/json",
-            HTTP_STRIPE_SIGNATURE=signature,
-        )
+        # LocaleMiddleware leaves the request's language active; keep the test's own.
+        with translation.override(translation.get_language()):
+            return client.post(
+                "/payments/stripe/webhook/",
+                data=body,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=signature,
+            )
 
     return post
 

@@ -129,3 +129,17 @@ def test_unknown_event_is_404(client: Any, driver: Any) -> None:
     client.force_login(driver)
 
     assert client.get("/events/no-such-event/enter/").status_code == 404
+
+
+def test_the_refusal_is_explained_in_chinese_too(entering: Any, event: Any, client: Any) -> None:
+    event.refresh_from_db()
+    entry_class = event.entry_classes.get()
+
+    response = client.post(
+        f"/events/{event.slug}/enter/",
+        {"entry_class": f"{entry_class.pk}:80000", "event_sequence": event.sequence - 1},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 400
+    assert "您填写表单期间赛事信息已更改，请重新核对。" in response.content.decode()

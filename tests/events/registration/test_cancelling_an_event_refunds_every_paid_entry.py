@@ -63,3 +63,18 @@ def test_an_event_that_is_not_cancelled_is_not_refunded(event: Any, paid_entry: 
 
     with pytest.raises(Exception, match="cancelled event"):
         refund_cancelled_event(event_id=event.pk)
+
+
+def test_the_organizer_cancelling_the_event_starts_the_refunds(
+    event: Any, paid_entry: Any, fake_stripe: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from events.services.events import cancel_event
+
+    entry, payment = paid_entry()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_event(event=event, reason="Typhoon warning")
+
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.CANCELLED
+    assert fake_stripe.refunded_total(payment.stripe_payment_intent_id) == 80000

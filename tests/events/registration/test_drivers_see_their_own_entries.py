@@ -32,3 +32,21 @@ def test_another_drivers_entry_is_404(client: Any, paid_entry: Any, outsider: An
 
 def test_my_entries_needs_a_login(client: Any) -> None:
     assert client.get("/entries/").status_code == 302
+
+
+def test_the_event_page_links_to_the_entry_form_while_registration_is_open(
+    client: Any, event: Any
+) -> None:
+    page = client.get(f"/events/{event.slug}/").content.decode()
+
+    assert f"/events/{event.slug}/enter/" in page
+
+
+def test_the_organizers_event_page_links_to_its_entries(
+    client: Any, event: Any, staff_member: Any
+) -> None:
+    client.force_login(staff_member)
+
+    page = client.get(event.get_manage_url()).content.decode()
+
+    assert f"/organizer/{event.organization.slug}/events/{event.slug}/entries/" in page

@@ -151,3 +151,23 @@ def test_the_checkout_session_carries_our_payment_and_expires_with_the_hold(
     assert fake_stripe.calls("POST", "/v1/checkout/sessions")[0].idempotency_key == (
         f"paddock-payment-{payment.pk}-checkout"
     )
+
+
+def test_the_confirmation_is_written_in_the_drivers_language(
+    event: Any,
+    driver: Any,
+    register: Any,
+    fake_stripe: Any,
+    post_webhook: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from events.services.billing import start_checkout
+
+    entry = register(driver, event.entry_classes.get(), language="zh-hans")
+    payment = start_checkout(entry_id=entry.pk, driver=driver)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(fake_stripe.pay(payment.stripe_session_id))
+
+    assert mail.outbox[0].subject == f"报名已确认：{event.title}"
+    assert "收据编号" in mail.outbox[0].body

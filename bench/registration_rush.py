@@ -1,0 +1,320 @@
+"""Registration rush: N concurrent drivers enter one class the moment it opens.
+
+Creates a scratch PostgreSQL database, migrates it, seeds one event with one class of CAPACITY
+places and N drivers (each with a logged-in session), starts uvicorn on it, and then:
+
+1. measures a trivial view (/healthz, one SELECT 1) with the same N concurrent clients;
+2. lets the N clients each GET the entry form (for its CSRF token) and POST an entry at once.
+
+It prints requests per second, p50/p99 latency, places held versus capacity and any 5xx, then
+stops the server and drops the database. Never part of the test run.
+
+    .venv/bin/python bench/registration_rush.py --clients 200 --capacity 20 [--workers 2] [--stripe]
+
+With --stripe the entries are paid online: the fake Stripe server of the tests is started and every
+successful entry also creates a Checkout Session through the real SDK.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class Scratch:
+    """A throwaway database: created on entry, dropped on exit."""
+
+    def __init__(self) -> None:
+        self.name = f"paddock_bench_{os.getpid()}_{secrets.token_hex(3)}"
+        base = ADMIN_URL.rsplit("/", 1)[0]
+        self.url = f"{base}/{self.name}"
+
+    def __enter__(self) -> Scratch:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def seed(env: dict[str, str], clients: int, capacity: int) -> dict[str, Any]:
+    """Runs in a child process with the scratch DATABASE_URL: returns the seeded facts."""
+    code = f"""
+import json, django
+django.setup()
+from datetime import timedelta
+from decimal import Decimal
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from events.models import EntryClass, Event
+from racing.models import Organization
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+
+org = Organization.objects.create(name="Bench Club", slug="bench-club", contact_email="b@b.test")
+now = timezone.now()
+event = Event.objects.create(
+    organization=org, title="Rush Cup", slug="rush-cup", tier="national", discipline="circuit",
+    venue_name="Bench Ring", province="shanghai", city="Shanghai",
+    starts_at=now + timedelta(days=30), ends_at=now + timedelta(days=30, hours=8),
+    status="published", registration_opens_at=now - timedelta(minutes=1),
+    registration_closes_at=now + timedelta(days=20),
+)
+entry_class = EntryClass.objects.create(event=event, name="Sprint", capacity={capacity}, fee=Decimal("880"))
+User = get_user_model()
+users = User.objects.bulk_create(
+    [User(username=f"rush{{i}}", email=f"rush{{i}}@bench.test", password="!") for i in range({clients})]
+)
+cookies = []
+for user in User.objects.filter(username__startswith="rush").order_by("pk"):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    cookies.append(session.session_key)
+print(json.dumps({{"slug": event.slug, "class_id": entry_class.pk, "fee_minor": 88000,
+                  "sequence": event.sequence, "sessions": cookies}}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    import json
+
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def count_places(env: dict[str, str]) -> dict[str, int]:
+    code = """
+import json, django
+django.setup()
+from django.db.models import Count
+from events.models import Entry
+print(json.dumps(dict(Entry.objects.values_list("status").annotate(n=Count("pk")))))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    import json
+
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+async def wait_until_up(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(f"{base}/healthz")).status_code < 500:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+class Run:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.latencies: list[float] = []
+        self.statuses: list[int] = []
+        self.elapsed = 0.0
+
+    def report(self) -> str:
+        fivexx = sum(1 for s in self.statuses if s >= 500)
+        dropped = self.statuses.count(0)
+        rps = len(self.statuses) / self.elapsed if self.elapsed else 0
+        return (
+            f"{self.name:<26} {len(self.statuses):>5} req  {rps:8.1f} req/s  "
+            f"p50 {percentile(self.latencies, 50) * 1000:7.1f} ms  "
+            f"p99 {percentile(self.latencies, 99) * 1000:7.1f} ms  5xx {fivexx}  "
+            f"dropped connections {dropped}"
+        )
+
+
+async def timed(run: Run, call: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response | None:
+    started = time.perf_counter()
+    try:
+        response = await call()
+    except httpx.TransportError:
+        # Counted, not fatal: a dropped connection is a result worth reporting.
+        run.latencies.append(time.perf_counter() - started)
+        run.statuses.append(0)
+        return None
+    run.latencies.append(time.perf_counter() - started)
+    run.statuses.append(response.status_code)
+    return response
+
+
+async def trivial(base: str, clients: int, rounds: int) -> Run:
+    run = Run("trivial view /healthz")
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        started = time.perf_counter()
+
+        async def one() -> None:
+            for _ in range(rounds):
+                await timed(run, lambda: client.get("/healthz"))
+
+        await asyncio.gather(*(one() for _ in range(clients)))
+        run.elapsed = time.perf_counter() - started
+    return run
+
+
+async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, int]]:
+    form_run, entry_run = Run("GET entry form"), Run("POST entry (place taking)")
+    outcomes: dict[str, int] = {}
+    url = f"/events/{facts['slug']}/enter/"
+    go = asyncio.Event()
+
+    async def driver(session_key: str) -> None:
+        async with httpx.AsyncClient(
+            base_url=base, timeout=120, cookies={"sessionid": session_key, "django_language": "en"}
+        ) as client:
+            form = None
+            while form is None or form.status_code != 200:  # the form is not what is measured
+                form = await timed(form_run, lambda: client.get(url))
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+            data = {
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "entry_class": f"{facts['class_id']}:{facts['fee_minor']}",
+                "event_sequence": str(facts["sequence"]),
+            }
+            await go.wait()  # everyone posts at the same moment, like an opening rush
+            response = await timed(
+                entry_run, lambda: client.post(url, data=data, headers={"Referer": base + url})
+            )
+            if response is None:
+                outcome = "dropped connection"
+            elif response.status_code == 302:
+                outcome = "entered"
+            elif "This class is full" in response.text:
+                outcome = "refused: full"
+            else:
+                outcome = f"HTTP {response.status_code}"
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+    tasks = [asyncio.create_task(driver(key)) for key in facts["sessions"]]
+    while sum(1 for s in form_run.statuses if s == 200) < len(tasks):
+        await asyncio.sleep(0.05)
+    form_run.elapsed = 1.0  # not meaningful as throughput: forms are fetched before the rush
+    started = time.perf_counter()
+    go.set()
+    await asyncio.gather(*tasks)
+    entry_run.elapsed = time.perf_counter() - started
+    return form_run, entry_run, outcomes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--capacity", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--trivial-rounds", type=int, default=5)
+    parser.add_argument("--pool", type=int, default=10, help="DB connections per worker (0: none)")
+    parser.add_argument("--stripe", action="store_true", help="pay online via the fake Stripe")
+    args = parser.parse_args()
+
+    with Scratch() as db:
+        env = {
+            **os.environ,
+            "DATABASE_URL": db.url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "1",
+            "LOG_LEVEL": "WARNING",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "STRIPE_SECRET_KEY": "",
+            # Each worker shares a few connections instead of one per concurrent request.
+            "DATABASE_POOL_MAX_SIZE": str(args.pool),
+        }
+        stripe_server = None
+        if args.stripe:
+            sys.path.insert(0, str(ROOT))
+            from tests.fakes.stripe_server import FakeStripeServer
+
+            stripe_server = FakeStripeServer()
+            state = stripe_server.__enter__()
+            env.update(
+                STRIPE_SECRET_KEY=state.api_key,
+                STRIPE_API_BASE=state.url,
+                STRIPE_WEBHOOK_SECRET="whsec_bench",
+            )
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        facts = seed(env, args.clients, args.capacity)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "config.asgi:application",
+                "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(args.workers), "--log-level", "warning", "--no-access-log",
+                "--timeout-keep-alive", "60", "--backlog", "4096",
+            ],
+            env=env,
+            cwd=ROOT,
+        )  # fmt: skip
+        try:
+            asyncio.run(wait_until_up(base))
+            trivial_run = asyncio.run(trivial(base, args.clients, args.trivial_rounds))
+            _form_run, entry_run, outcomes = asyncio.run(rush(base, facts))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            if stripe_server is not None:
+                stripe_server.__exit__(None, None, None)
+        statuses = count_places(env)
+
+    held = sum(statuses.get(s, 0) for s in ("held", "confirmed", "pending_approval", "offered"))
+    print(
+        f"\nregistration rush: {args.clients} concurrent clients, capacity {args.capacity}, "
+        f"{args.workers} uvicorn workers, PostgreSQL (pool {args.pool or 'off'}/worker), "
+        f"{'Stripe Checkout (fake server)' if args.stripe else 'pay at track'}"
+    )
+    print(trivial_run.report())
+    print(entry_run.report())
+    print(f"outcomes: {dict(sorted(outcomes.items()))}")
+    print(f"entries by status: {statuses}")
+    verdict = "OK" if held == args.capacity else "OVERSOLD" if held > args.capacity else "UNDER"
+    print(f"places held {held} / capacity {args.capacity}: {verdict}")
+    if any(s >= 500 for s in entry_run.statuses + trivial_run.statuses):
+        print("5xx responses were seen")
+
+
+if __name__ == "__main__":
+    main()

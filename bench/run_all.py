@@ -1,0 +1,199 @@
+"""Run every benchmark and write docs/PERFORMANCE.md with their figures and the machine.
+
+    make bench        (or: .venv/bin/python bench/run_all.py [--quick])
+
+Each benchmark is its own script that prints figures; this runs them one after another (never
+in parallel: they would measure each other), echoes their output, and writes it verbatim into
+docs/PERFORMANCE.md under a description of the machine it came from. A benchmark that is missing
+or fails is reported as such in the document. Figures only, never a verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+REPORT = ROOT / "docs" / "PERFORMANCE.md"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    title: str
+    script: str
+    args: tuple[str, ...]
+    quick_args: tuple[str, ...]
+    what: str
+    timeout_s: int
+
+
+BENCHMARKS = (
+    Benchmark(
+        "Page times with 1,000 events",
+        "pages.py",
+        ("--events", "1000", "--requests", "60"),
+        ("--events", "1000", "--requests", "10"),
+        "The event list, an event page, the iCalendar feeds, the API and the home page, each "
+        "timed round-robin with a trivial view in the same process: `× trivial` is the ratio of "
+        "medians measured side by side.",
+        30 * 60,
+    ),
+    Benchmark(
+        "Live fan-out",
+        "live_fanout.py",
+        ("--sizes", "250,1000,2000", "--window", "6"),
+        ("--sizes", "250,1000", "--window", "4"),
+        "Spectator sockets at 10 updates per second on Paddock's per-process hub, compared in the "
+        "same run with one Channels group copy per consumer and with a plain `websockets` "
+        "broadcast.",
+        25 * 60,
+    ),
+    Benchmark(
+        "Registration rush",
+        "registration_rush.py",
+        (),
+        (),
+        "Many drivers entering one class with few places at the same moment.",
+        15 * 60,
+    ),
+    Benchmark(
+        "Championship points",
+        "results_points.py",
+        (),
+        ("--repeat", "2"),
+        "The pure classification and standings computation for a large season.",
+        10 * 60,
+    ),
+)
+
+
+def read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    memory = next(
+        (
+            f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+            for line in read("/proc/meminfo").splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "unknown",
+    )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return [
+        ("CPUs (nproc)", str(os.cpu_count())),
+        ("CPU model", cpu),
+        ("memory", memory),
+        ("OS", f"{platform.system()} {platform.release()} ({platform.machine()})"),
+        ("Python", platform.python_version()),
+        ("database (page times)", f"SQLite {sqlite3.sqlite_version}, a fresh file per run"),
+        ("channel layer (fan-out)", "in-memory, one server process"),
+        ("load average at start", " ".join(f"{x:.1f}" for x in os.getloadavg())),
+        ("commit", commit or "unknown"),
+    ]
+
+
+def run(benchmark: Benchmark, quick: bool) -> tuple[str, str, float]:
+    script = BENCH / benchmark.script
+    if not script.exists():
+        return "missing", f"bench/{benchmark.script} does not exist yet.", 0.0
+    args = benchmark.quick_args if quick else benchmark.args
+    command = [sys.executable, str(script), *args]
+    print(f"\n=== {benchmark.title}: {' '.join(command[1:])}", flush=True)
+    started = time.monotonic()
+    lines: list[str] = []
+    with subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    ) as process:
+        assert process.stdout is not None
+        deadline = started + benchmark.timeout_s
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            lines.append(line.rstrip("\n"))
+            if time.monotonic() > deadline:
+                process.kill()
+                lines.append(f"(stopped after {benchmark.timeout_s} s)")
+                break
+        code = process.wait()
+    elapsed = time.monotonic() - started
+    status = "ok" if code == 0 else f"exit {code}"
+    return status, "\n".join(lines), elapsed
+
+
+def write_report(results: list[tuple[Benchmark, str, str, float]], quick: bool) -> None:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    out = [
+        "# Performance",
+        "",
+        f"Generated by `make bench` (`bench/run_all.py{' --quick' if quick else ''}`) on {now}.",
+        "Every figure below comes from that one run on the machine described here; ratios "
+        "compare things measured side by side in the same run. Benchmarks print figures and "
+        "are never pass/fail tests. The machine was shared with other work while it ran, so "
+        "compare within a table rather than across runs.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {name} | {value} |" for name, value in machine()),
+        "",
+    ]
+    for benchmark, status, output, elapsed in results:
+        out += [f"## {benchmark.title}", "", benchmark.what, ""]
+        if status == "missing":
+            out += [f"Not measured: {output}", ""]
+            continue
+        args = benchmark.quick_args if quick else benchmark.args
+        out += [
+            f"`bench/{benchmark.script} {' '.join(args)}`: {status}, {elapsed:.0f} s.",
+            "",
+            "```text",
+            output,
+            "```",
+            "",
+        ]
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text("\n".join(out), encoding="utf-8")
+    print(f"\nwrote {REPORT.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer requests and sizes")
+    parser.add_argument("--only", help="comma-separated script names, e.g. pages.py")
+    args = parser.parse_args()
+    chosen = [b for b in BENCHMARKS if not args.only or b.script in args.only.split(",")]
+    results = [(b, *run(b, args.quick)) for b in chosen]
+    write_report(results, args.quick)
+
+
+if __name__ == "__main__":
+    main()
