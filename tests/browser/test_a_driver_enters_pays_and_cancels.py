@@ -127,3 +127,56 @@ def test_a_driver_pays_through_stripe_checkout_then_cancels_and_is_refunded(
         paid = Payment.objects.get(entry=entry, status__in=["succeeded"])
         assert stripe.refunded_total(paid.stripe_payment_intent_id) > 0
         assert len(stripe.sessions) == 1
+
+
+def test_a_driver_fills_a_profile_adds_a_licence_and_a_vehicle_and_enters_with_it(
+    live_server: Any, page_factory: Any, driver: Any, organization: Any
+) -> None:
+    event = open_event(organization, "garage-cup")
+    page = page_factory(locale="en-US")
+    log_in(page, live_server.url, driver)
+
+    page.goto(f"{live_server.url}/driver/profile/edit/")
+    page.get_by_label("Legal name in Latin letters").fill("ZHANG Min")
+    page.get_by_label("Date of birth").fill("1994-05-17")
+    page.get_by_label("Nationality").fill("China")
+    page.get_by_label("Identity document", exact=True).select_option("passport")
+    page.get_by_role("textbox", name=re.compile("^Identity document number")).fill("E12345678")
+    page.get_by_label("Mobile phone").fill("+86 139 0000 0000")
+    contact = page.get_by_role("group", name="Contact 1")
+    contact.get_by_label("Name").fill("Zhang Wei")
+    contact.get_by_label("Relationship").fill("father")
+    contact.get_by_label("Phone").fill("+86 137 0000 0000")
+    page.locator("main form").get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert driver.driver_profile.name_latin == "ZHANG Min"
+
+    page.goto(f"{live_server.url}/driver/licences/new/")
+    page.get_by_label("Issuer").select_option(index=1)
+    page.get_by_label("Discipline").select_option(index=1)
+    page.get_by_label("Number").fill("CAMF-2026-0042")
+    today = timezone.localdate()
+    page.get_by_label("Valid from").fill(f"{today.year}-01-01")
+    page.get_by_label("Valid to", exact=True).fill(f"{today.year}-12-31")
+    page.get_by_label("Temporary").check()
+    page.locator("main form").get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert driver.driver_profile.licences.filter(number="CAMF-2026-0042").exists()
+
+    page.goto(f"{live_server.url}/driver/garage/new/")
+    page.get_by_label("Make").fill("Mazda")
+    page.get_by_label("Model", exact=True).fill("MX-5")
+    page.get_by_label("Year").fill("2019")
+    page.get_by_label("Powertrain").select_option(index=1)
+    page.locator("main form").get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    vehicle = driver.driver_profile.vehicles.get()
+
+    page.goto(f"{live_server.url}/events/{event.slug}/enter/")
+    page.get_by_label(re.compile("Rookie Cup")).check()
+    page.get_by_label("Vehicle").select_option(str(vehicle.pk))
+    page.get_by_role("button", name="Enter").click()
+    page.wait_for_load_state()
+    entry = Entry.objects.get(driver=driver, event=event)
+    assert entry.vehicle_id == vehicle.pk
+    assert "MX-5" in page.locator("main").inner_text()
