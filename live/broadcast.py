@@ -80,7 +80,18 @@ async def apublish(session_id: int, message: dict[str, Any]) -> None:
     if layer is None:
         return
     frame = {"type": FRAME_MESSAGE_TYPE, "seq": int(message["seq"]), "text": encode(message)}
-    await layer.group_send(group_name(session_id), frame)
+    try:
+        await layer.group_send(group_name(session_id), frame)
+    except Exception:
+        # Redis restarting, say. The change is committed and the layer is at-most-once anyway:
+        # spectators see the gap in seq on the next frame and resync from the stored snapshot.
+        # Raising here would stop the ingest, which must keep applying the timing feed.
+        logger.warning(
+            "live session %s: frame %s not published, channel layer unavailable",
+            session_id,
+            frame["seq"],
+            exc_info=True,
+        )
 
 
 @dataclass
