@@ -81,3 +81,23 @@ def test_someone_else_cannot_accept_an_offer(full_class_with_queue: Any) -> None
 
     with pytest.raises(Exception, match="not your entry"):
         accept_offer(entry_id=first.pk, driver=second.driver)
+
+
+def test_the_cron_command_offers_a_lapsed_hold_to_the_waiting_list(
+    full_class_with_queue: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.management import call_command
+
+    _entry_class, held, (first, _second) = full_class_with_queue
+
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=31), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("release_lapsed_holds")
+
+    held.refresh_from_db()
+    first.refresh_from_db()
+    assert held.status == Entry.Status.EXPIRED
+    assert first.status == Entry.Status.OFFERED
+    assert [m.to for m in mail.outbox] == [[first.driver.email]]
