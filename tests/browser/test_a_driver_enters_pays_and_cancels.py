@@ -132,6 +132,12 @@ def test_a_driver_pays_through_stripe_checkout_then_cancels_and_is_refunded(
 def test_a_driver_fills_a_profile_adds_a_licence_and_a_vehicle_and_enters_with_it(
     live_server: Any, page_factory: Any, driver: Any, organization: Any
 ) -> None:
+    from racing.models import LicenceIssuer
+
+    # Seeded by a data migration, which a transactional test before this one may have flushed.
+    LicenceIssuer.objects.get_or_create(
+        code="CAMF", defaults={"name_zh": "中国汽车摩托车运动联合会", "name_en": "CAMF"}
+    )
     event = open_event(organization, "garage-cup")
     page = page_factory(locale="en-US")
     log_in(page, live_server.url, driver)
