@@ -17,6 +17,7 @@ import platform
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,14 +149,19 @@ def run(benchmark: Benchmark, quick: bool) -> tuple[str, str, float]:
     print(f"\n=== {benchmark.title}: {' '.join(command[1:])}", flush=True)
     started = time.monotonic()
     lines: list[str] = []
-    with subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    ) as process:
+    # Figures come on stdout; servers started by a benchmark log to stderr (one warning per
+    # refused entry in a rush), which is kept out of the report unless the benchmark fails.
+    with (
+        tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors,
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        ) as process,
+    ):
         assert process.stdout is not None
         deadline = started + benchmark.timeout_s
         for line in process.stdout:
@@ -166,6 +172,9 @@ def run(benchmark: Benchmark, quick: bool) -> tuple[str, str, float]:
                 lines.append(f"(stopped after {benchmark.timeout_s} s)")
                 break
         code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            lines += ["(stderr, last lines)", *errors.read().splitlines()[-20:]]
     elapsed = time.monotonic() - started
     status = "ok" if code == 0 else f"exit {code}"
     return status, "\n".join(lines), elapsed
@@ -196,7 +205,7 @@ def write_report(results: list[tuple[Benchmark, str, str, float]], quick: bool) 
             continue
         args = benchmark.quick_args if quick else benchmark.args
         out += [
-            f"`bench/{benchmark.script} {' '.join(args)}`: {status}, {elapsed:.0f} s.",
+            f"`bench/{benchmark.script}{''.join(' ' + a for a in args)}`: {status}, {elapsed:.0f} s.",
             "",
             "```text",
             output,
