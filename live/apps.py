@@ -10,8 +10,12 @@ class LiveConfig(AppConfig):
         from events import hooks
         from live.queries import live_now
         from live.views_results import result_sources
+        from live.views_timing import organizer_links
+        from racing import hooks as racing_hooks
 
         if result_sources not in hooks.result_sources:
             hooks.result_sources.append(result_sources)
         if live_now not in hooks.live_now:
             hooks.live_now.append(live_now)
+        if organizer_links not in racing_hooks.organizer_links:
+            racing_hooks.organizer_links.append(organizer_links)

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from live import views, views_results
+from live import views, views_results, views_timing
 
 app_name = "live"
 
 urlpatterns = [
     path("live/<int:session_id>/", views.board, name="board"),
+    path("organizer/<slug:org_slug>/live/", views_timing.timing_home, name="timing"),
+    path(
+        "organizer/<slug:org_slug>/live/sessions/<int:session_id>/start/",
+        views_timing.timing_start,
+        name="timing-start",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/finish/",
+        views_timing.timing_finish,
+        name="timing-finish",
+    ),
     path(
         "organizer/<slug:org_slug>/live/<int:live_id>/publish-results/",
         views_results.publish_results_view,

@@ -254,6 +254,11 @@ RULES: dict[str, Rule] = {
     # live
     "live:board": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     "live:publish-results": Rule(STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}),
+    "live:timing": Rule(STAFF, org),
+    "live:timing-start": Rule(STAFF, lambda x: {**org(x), "session_id": x.race.pk}, method="post"),
+    "live:timing-finish": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
 }
 
 # Reviewed exemptions: URL prefixes served by third-party code with its own, tested access rules.
