@@ -97,6 +97,7 @@ class EntryClassForm(forms.ModelForm):
             "early_bird_fee",
             "early_bird_deadline",
             "approval_required",
+            "allows_additional_entry",
             "car_number_min",
             "car_number_max",
             "position",

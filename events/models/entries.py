@@ -64,6 +64,12 @@ class Entry(models.Model):
     entry_class = models.ForeignKey(
         EntryClass, on_delete=models.PROTECT, related_name="entries", verbose_name=_("class")
     )
+    exclusive = models.BooleanField(
+        _("counts as the driver's entry to the event"),
+        default=True,
+        editable=False,
+        help_text=_("False for entries in classes open to drivers already entered."),
+    )
     driver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -152,10 +158,17 @@ class Entry(models.Model):
             models.UniqueConstraint(
                 fields=["event", "car_number"], name="entry_car_number_unique_per_event"
             ),
+            # One entry per driver per event, except in classes that allow more (`exclusive`
+            # is copied from the class when the entry is made); never twice in one class.
             models.UniqueConstraint(
                 fields=["event", "driver"],
-                condition=Q(status__in=ACTIVE_STATUSES),
+                condition=Q(status__in=ACTIVE_STATUSES, exclusive=True),
                 name="entry_one_active_per_driver_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["entry_class", "driver"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="entry_one_active_per_driver_per_class",
             ),
         ]
 

@@ -283,6 +283,14 @@ class EntryClass(models.Model):
         default=False,
         help_text=_("Entries wait for the organizer's approval before they are confirmed."),
     )
+    allows_additional_entry = models.BooleanField(
+        _("open to drivers already entered"),
+        default=False,
+        help_text=_(
+            "Drivers entered in another class of this event may enter this one too (for example a "
+            "support race or a second car). A driver still enters each class once."
+        ),
+    )
     car_number_min = models.PositiveIntegerField(_("lowest car number"), null=True, blank=True)
     car_number_max = models.PositiveIntegerField(_("highest car number"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)

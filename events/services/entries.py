@@ -248,12 +248,17 @@ def register_entry(
         )
 
     release_lapsed(event=event, now=now)
-    if Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES).exists():
+    active = Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES)
+    if active.filter(entry_class=entry_class).exists():
+        raise RegistrationError(_("You have already entered this class."))
+    exclusive = not entry_class.allows_additional_entry
+    if exclusive and active.filter(exclusive=True).exists():
         raise RegistrationError(_("You have already entered this event."))
 
     entry = Entry(
         event=event,
         entry_class=entry_class,
+        exclusive=exclusive,
         driver=driver,
         vehicle=vehicle,
         vehicle_description=str(vehicle) if vehicle is not None else "",
