@@ -51,7 +51,7 @@ BENCHMARKS = (
     Benchmark(
         "Live fan-out",
         "live_fanout.py",
-        ("--sizes", "250,1000", "--window", "5"),
+        ("--sizes", "500,1000,2000", "--window", "5"),
         ("--sizes", "250,1000", "--window", "4"),
         "Spectator sockets at 10 updates per second on Paddock's per-process hub, compared in the "
         "same run with one Channels group copy per consumer and with a plain `websockets` "
