@@ -5,7 +5,8 @@ encodes the frame to JSON text once and sends it to the channel-layer group `liv
 
 Every server process keeps at most one channel-layer subscription per live session (`FanoutHub`),
 however many spectators it serves. The subscription hands the same already-encoded ASGI event to
-each local socket's `Outbox`, a small bounded queue with its own writer, so one slow phone cannot
+each local socket's `Outbox`, which writes it at once while the socket keeps up and queues it
+(bounded, with a writer task) only while the socket's send has to wait, so one slow phone cannot
 stall the others. The naive Channels pattern (each consumer in the group, each getting its own copy
 through the layer) collapses at a few hundred spectators: see docs in TIMING.md section 4.
 
@@ -22,7 +23,7 @@ import gc
 import json
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,76 +107,149 @@ class HubStats:
     frames_polled: int = 0
 
 
-class Outbox:
-    """One spectator socket's bounded queue of encoded events and the task that writes them.
+class _Resume:
+    """`await _Resume(coro, yielded)` finishes a coroutine that was started by hand (`coro.send`)
+    and suspended on `yielded`: what a Task would have done had it started the coroutine.
 
-    Frames with `seq` at or below `sent_seq` are skipped: they are already contained in what the
-    socket received first (its snapshot), or duplicates.
+    Lets `Outbox` call a socket's `send` synchronously inside the hub's fan-out loop, and pay for a
+    task only for the rare socket whose send has to wait (a client reading slowly). Python 3.12's
+    eager tasks do the same; this works on 3.11 too.
     """
+
+    __slots__ = ("_coro", "_yielded")
+
+    def __init__(self, coro: Coroutine[Any, Any, None], yielded: Any) -> None:
+        self._coro = coro
+        self._yielded = yielded
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        coro, value = self._coro, self._yielded
+        while True:
+            try:
+                sent = yield value
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:
+                try:
+                    value = coro.throw(exc)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    value = coro.send(sent)
+                except StopIteration:
+                    return
+
+
+class Outbox:
+    """One spectator socket's way out: written to at once while it keeps up, queued while it waits.
+
+    The hub calls `deliver` for every local socket in one loop. A socket whose `send` completes
+    without waiting (the server's transport took the bytes, the usual case) gets the frame right
+    there, with no task switch: at 2,000 spectators a task wake-up per socket per frame cost more
+    than the write itself (bench/live_fanout.py). When a send has to wait, the rest of it and every
+    frame arriving meanwhile go through a writer task and a bounded queue; past `MAX_BACKLOG`
+    frames the socket is dropped and told to resync, so one slow phone cannot stall the others.
+
+    Until `start`, frames queue: the consumer is still sending the snapshot. Frames with `seq` at or
+    below `sent_seq` are skipped: they are already contained in what the socket received first (its
+    snapshot), or duplicates.
+    """
+
+    __slots__ = (
+        "_on_lagging",
+        "_pending",
+        "_send",
+        "_started",
+        "_writer",
+        "closed",
+        "lagging",
+        "sent_seq",
+    )
 
     def __init__(self, send: Send, *, on_lagging: Callable[[Outbox], None]) -> None:
         self._send = send
         self._on_lagging = on_lagging
         self._pending: deque[tuple[int, dict[str, Any]]] = deque()
-        self._wakeup: asyncio.Future[None] | None = None
+        # Exists only while a send waits or the queue drains; None when the socket keeps up.
         self._writer: asyncio.Task[None] | None = None
+        self._started = False
         self.sent_seq = -1
         self.lagging = False
         self.closed = False
 
     def deliver(self, seq: int, event: dict[str, Any]) -> None:
-        """Queue an event without waiting; called by the hub for every local socket."""
+        """Send or queue an event without waiting; called by the hub for every local socket."""
         if self.lagging or self.closed:
+            return
+        if self._writer is None and self._started:
+            if seq > self.sent_seq:
+                self.sent_seq = seq
+                self._send_now(event)
             return
         if len(self._pending) >= MAX_BACKLOG:
             self.lagging = True
             self._pending.clear()
             self._on_lagging(self)
-            self._wake()
+            if self._writer is None and self._started:
+                self._writer = asyncio.get_running_loop().create_task(self._drain(None))
             return
         self._pending.append((seq, event))
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
 
     def start(self, *, sent_seq: int) -> None:
-        """Begin writing queued frames newer than `sent_seq` (what the socket already has)."""
+        """Begin writing frames newer than `sent_seq` (what the socket already has)."""
         self.sent_seq = sent_seq
-        self._writer = asyncio.get_running_loop().create_task(self._write())
+        self._started = True
+        if self._pending or self.lagging:
+            self._writer = asyncio.get_running_loop().create_task(self._drain(None))
 
-    async def _write(self) -> None:
-        loop = asyncio.get_running_loop()
+    def _send_now(self, event: dict[str, Any]) -> None:
+        coro = self._send(event)
+        if not isinstance(coro, Coroutine):
+            # A server whose send returns some other awaitable: no shortcut, a writer awaits it.
+            self._writer = asyncio.get_running_loop().create_task(self._drain(coro))
+            return
         try:
-            while True:
-                while self._pending:
-                    seq, event = self._pending.popleft()
-                    if seq <= self.sent_seq:
-                        continue
-                    self.sent_seq = seq
-                    await self._send(event)
-                if self.lagging:
-                    await self._send({"type": "websocket.close", "code": LAGGING_CLOSE_CODE})
-                    return
-                self._wakeup = loop.create_future()
-                await self._wakeup
-                self._wakeup = None
+            yielded = coro.send(None)
+        except StopIteration:
+            return
+        except Exception:
+            # The client went away; its disconnect event ends the consumer.
+            logger.debug("live socket write failed", exc_info=True)
+            self.closed = True
+            return
+        self._writer = asyncio.get_running_loop().create_task(self._drain(_Resume(coro, yielded)))
+
+    async def _drain(self, waiting: Awaitable[None] | None) -> None:
+        try:
+            if waiting is not None:
+                await waiting
+            while self._pending:
+                seq, event = self._pending.popleft()
+                if seq <= self.sent_seq:
+                    continue
+                self.sent_seq = seq
+                await self._send(event)
+            if self.lagging:
+                self.closed = True
+                await self._send({"type": "websocket.close", "code": LAGGING_CLOSE_CODE})
         except asyncio.CancelledError:
             raise
         except Exception:
-            # The client went away mid-send; its disconnect event ends the consumer.
             logger.debug("live socket write failed", exc_info=True)
-        finally:
             self.closed = True
+        finally:
+            self._writer = None
 
     async def aclose(self) -> None:
         self.closed = True
         self._pending.clear()
-        if self._writer is not None:
-            self._writer.cancel()
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
+                await writer
 
 
 @dataclass
