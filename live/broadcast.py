@@ -22,6 +22,8 @@ import contextlib
 import gc
 import json
 import logging
+import os
+import threading
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
@@ -54,6 +56,8 @@ SUBSCRIBE_TIMEOUT_SECONDS = 10.0
 # The in-memory layer only reaches its own process; with it, the hub also looks in the database for
 # deltas another process stored (see FanoutHub._poll_database). 0 turns that off.
 DATABASE_POLL_SECONDS = 0.5
+# `publish` waits this long for the channel layer before giving the frame up as lost.
+PUBLISH_TIMEOUT_SECONDS = 5.0
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -71,8 +75,48 @@ def publish(session_id: int, message: dict[str, Any]) -> None:
 
     Called from `transaction.on_commit`, so from synchronous code. The frame is encoded here, once;
     the layer message carries it as text next to its `seq`.
+
+    With a layer that crosses processes (Redis) the send runs on this process's publishing loop,
+    which keeps the layer's connection open between frames: through `async_to_sync`, an ingest
+    command (no event loop of its own) got a fresh loop, so a fresh Redis connection, for every
+    frame, about 11 ms each. The in-memory layer only reaches the loop of this process's sockets,
+    so there the send runs as before, on the caller's outer loop if it has one.
     """
-    async_to_sync(apublish)(session_id, message)
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    if isinstance(layer, InMemoryChannelLayer):
+        async_to_sync(apublish)(session_id, message)
+        return
+    sent = asyncio.run_coroutine_threadsafe(apublish(session_id, message), _publishing_loop())
+    try:
+        sent.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+    except TimeoutError:
+        # A hung layer must not stop the ingest; spectators resync on the gap in seq.
+        sent.cancel()
+        logger.warning(
+            "live session %s: frame %s not published within %s s",
+            session_id,
+            message.get("seq"),
+            PUBLISH_TIMEOUT_SECONDS,
+        )
+
+
+_publisher_lock = threading.Lock()
+_publisher: tuple[int, asyncio.AbstractEventLoop, threading.Thread] | None = None
+
+
+def _publishing_loop() -> asyncio.AbstractEventLoop:
+    """This process's event loop for `publish`, on a daemon thread started on first use (again in
+    a forked child, which inherits the loop but not the thread)."""
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher[0] != os.getpid() or not _publisher[2].is_alive():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="live-publish", daemon=True)
+            thread.start()
+            _publisher = (os.getpid(), loop, thread)
+        return _publisher[1]
 
 
 async def apublish(session_id: int, message: dict[str, Any]) -> None:
