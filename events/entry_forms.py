@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import payments
 from events.models import Entry, EntryClass, Event
+from events.models.events import MONEY_DIGITS, MONEY_PLACES
 from racing.models import Vehicle
 
 
@@ -115,6 +117,29 @@ class EntryEmailForm(forms.Form):
         cast(forms.ChoiceField, self.fields["entry_class"]).choices = [
             ("", _("All confirmed and pending entries"))
         ] + [(c.pk, c.name) for c in event.entry_classes.all()]
+
+
+class DepositCaptureForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount kept for damage"),
+        min_value=Decimal("0.01"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        error_messages={
+            "min_value": _("Enter an amount above zero; to give everything back, release it."),
+            "invalid": _("Enter the amount as a number, for example 500 or 500.50."),
+            "max_decimal_places": _("Enter at most two decimals."),
+            "max_digits": _("That amount is too large."),
+            "max_whole_digits": _("That amount is too large."),
+        },
+    )
+    note = forms.CharField(
+        label=_("What was damaged"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the driver with the amount."),
+        error_messages={"required": _("Say what the damage is: the driver receives this note.")},
+    )
 
 
 class ReasonForm(forms.Form):

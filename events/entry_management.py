@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mass_mail
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import payments
-from events.entry_forms import EntryEmailForm, ReasonForm, RefundPolicyForm, StaffEntryForm
+from events.entry_forms import (
+    DepositCaptureForm,
+    EntryEmailForm,
+    ReasonForm,
+    RefundPolicyForm,
+    StaffEntryForm,
+)
 from events.entry_queries import entry_for_staff, event_entries, event_for_staff
-from events.exceptions import EventsError
+from events.exceptions import EventsError, PaymentFlowError
 from events.models import Entry, Event, RefundPolicy
+from events.services import deposits as deposit_services
 from events.services import entries as entry_services
 from events.services.billing import refund_cancelled_event
 
@@ -123,8 +131,70 @@ def manage_entry(request: HttpRequest, org_slug: str, slug: str, pk: int) -> Htt
         "form": form,
         "reason_form": ReasonForm(),
         "fee": payments.from_minor_units(entry.fee_minor, entry.currency),
+        "deposit_form": DepositCaptureForm(),
+        "stripe_enabled": payments.stripe_enabled(),
     }
     return render(request, "events/manage/entry.html", context, status=status)
+
+
+@login_required
+@require_POST
+def manage_deposit(
+    request: HttpRequest, org_slug: str, slug: str, pk: int, action: str
+) -> HttpResponse:
+    """Take, capture, release or retry the entry's damage deposit (any staff member)."""
+    event = event_for_staff(request.user, org_slug, slug)
+    entry = entry_for_staff(event, pk)
+    if action not in ("hold", "card", "capture", "release", "retry"):
+        return HttpResponse(status=404)
+    try:
+        done = _deposit_action(request, entry, action)
+    except EventsError as exc:
+        messages.error(request, str(exc))
+    except OperationalError:
+        messages.error(request, _("Someone else is changing this entry. Please try again."))
+    else:
+        messages.success(request, done)
+    return redirect(
+        "events:manage-entry", org_slug=event.organization.slug, slug=event.slug, pk=entry.pk
+    )
+
+
+def _deposit_action(request: HttpRequest, entry: Entry, action: str) -> str:
+    if action == "hold":
+        deposit_services.hold_deposit_at_track(entry_id=entry.pk, actor=request.user)
+        return _("Deposit recorded as held at the track.")
+    if action == "card":
+        deposit_services.request_card_deposit(entry_id=entry.pk, actor=request.user)
+        return _("The card authorisation link is ready and was e-mailed to the driver.")
+    deposit = entry.deposit
+    if deposit is None:
+        raise PaymentFlowError(_("This entry has no deposit."))
+    if action == "retry":
+        deposit_services.retry_settlement(deposit_id=deposit.pk, actor=request.user)
+        return _("Deposit settled.")
+    if action == "release":
+        reason = ReasonForm(request.POST)
+        note = reason.cleaned_data["reason"] if reason.is_valid() else ""
+        deposit_services.release_deposit(deposit_id=deposit.pk, actor=request.user, note=note)
+        return _("Deposit released. The driver was told by e-mail.")
+    form = DepositCaptureForm(request.POST)
+    if not form.is_valid():
+        raise PaymentFlowError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    amount = form.cleaned_data["amount"]
+    amount_minor = payments.to_minor_units(amount, deposit.currency)
+    if payments.from_minor_units(amount_minor, deposit.currency) != amount:
+        raise PaymentFlowError(
+            _("%(currency)s has no such small unit: round the amount.")
+            % {"currency": deposit.currency}
+        )
+    deposit_services.capture_deposit(
+        deposit_id=deposit.pk,
+        amount_minor=amount_minor,
+        note=form.cleaned_data["note"],
+        actor=request.user,
+    )
+    return _("Deposit kept for damage. The driver was told by e-mail.")
 
 
 @login_required
@@ -213,11 +283,14 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
             _("Fee"),
             _("Currency"),
             _("Paid"),
+            _("Deposit"),
+            _("Deposit kept"),
             _("Entered at"),
         ]
     )
     for entry in entries:
         name = entry.driver.get_full_name() or entry.driver.email
+        deposit = entry.deposit
         writer.writerow(
             [
                 entry.entry_class.name,
@@ -233,6 +306,8 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
                 payments.from_minor_units(entry.fee_minor, entry.currency),
                 entry.currency,
                 _("yes") if entry.is_paid else _("no"),
+                deposit.get_status_display() if deposit else "",
+                deposit.captured if deposit and deposit.captured_minor else "",
                 timezone.localtime(entry.created_at, event.zone).strftime("%Y-%m-%d %H:%M"),
             ]
         )

@@ -7,14 +7,17 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from events.models import AuditLog, Entry, Event, Payment
+from events.models import AuditLog, Deposit, Entry, Event, Payment
 from racing.permissions import get_organization_for_staff
 
 
 def _with_joins(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     return queryset.select_related(
         "event", "event__organization", "entry_class", "driver", "co_driver"
-    ).prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("created_at")))
+    ).prefetch_related(
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at")),
+        Prefetch("deposits", queryset=Deposit.objects.order_by("created_at", "pk")),
+    )
 
 
 def driver_entries(user: Any) -> QuerySet[Entry]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -98,6 +99,7 @@ class EntryClassForm(forms.ModelForm):
             "early_bird_deadline",
             "approval_required",
             "allows_additional_entry",
+            "damage_deposit",
             "car_number_min",
             "car_number_max",
             "position",
@@ -107,6 +109,7 @@ class EntryClassForm(forms.ModelForm):
             "capacity": {"min_value": _("Capacity cannot be negative.")},
             "fee": {"min_value": _("A fee cannot be negative.")},
             "early_bird_fee": {"min_value": _("A fee cannot be negative.")},
+            "damage_deposit": {"min_value": _("A deposit cannot be negative.")},
             "car_number_min": {"min_value": _("Car numbers cannot be negative.")},
             "car_number_max": {"min_value": _("Car numbers cannot be negative.")},
         }
@@ -122,6 +125,12 @@ class EntryClassForm(forms.ModelForm):
             "Its eligibility rules decide who may enter. Classes are managed on your "
             "organization's pages."
         )
+        # Most classes take no deposit: an empty field means none.
+        self.fields["damage_deposit"].required = False
+
+    def clean_damage_deposit(self) -> Decimal:
+        value = self.cleaned_data.get("damage_deposit")
+        return Decimal(0) if value is None else value
 
 
 class CancelEventForm(forms.Form):

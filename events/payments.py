@@ -78,6 +78,7 @@ class CheckoutSession:
     amount_total: int
     currency: str
     payment_id: int | None
+    deposit_id: int | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -97,6 +98,32 @@ class PaymentIntentInfo:
     status: str
     amount_received: int
     currency: str
+
+
+@dataclass(frozen=True)
+class DepositCheckoutRequest:
+    deposit_id: int
+    entry_id: int
+    amount_minor: int
+    currency: str
+    description: str
+    customer_email: str
+    language: str
+    success_url: str
+    cancel_url: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class Authorisation:
+    """A card authorisation (a PaymentIntent with manual capture), as Paddock needs to see it."""
+
+    id: str
+    status: str  # requires_capture, succeeded (captured), canceled, ...
+    amount_capturable: int
+    amount_received: int
+    currency: str
+    deposit_id: int | None
 
 
 @dataclass(frozen=True)
@@ -164,9 +191,12 @@ def _stripe_locale(language: str) -> str:
     return "zh" if language.lower().startswith("zh") else "en"
 
 
+def _metadata_id(obj: Any, key: str) -> int | None:
+    raw = (obj.get("metadata") or {}).get(key)
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+
+
 def _session(obj: Any) -> CheckoutSession:
-    metadata = obj.get("metadata") or {}
-    raw_payment_id = metadata.get("paddock_payment_id")
     intent = obj.get("payment_intent")
     if intent is not None and not isinstance(intent, str):
         intent = intent.get("id")
@@ -178,7 +208,8 @@ def _session(obj: Any) -> CheckoutSession:
         payment_intent_id=intent,
         amount_total=int(obj.get("amount_total") or 0),
         currency=(obj.get("currency") or "").upper(),
-        payment_id=int(raw_payment_id) if raw_payment_id and raw_payment_id.isdigit() else None,
+        payment_id=_metadata_id(obj, "paddock_payment_id"),
+        deposit_id=_metadata_id(obj, "paddock_deposit_id"),
     )
 
 
@@ -238,6 +269,97 @@ def create_checkout_session(request: CheckoutRequest) -> CheckoutSession:
     except stripe.StripeError as exc:
         raise _provider_error(exc) from exc
     return _session(session)
+
+
+def create_deposit_checkout_session(request: DepositCheckoutRequest) -> CheckoutSession:
+    """A Checkout Session that only authorises the deposit on the driver's card.
+
+    Manual capture exists for cards only (Alipay and WeChat Pay take the money at once), and
+    Stripe lets an authorisation lapse after about 7 days. The session keeps Stripe's default
+    lifetime (24 hours): the driver authorises at check-in.
+    """
+    params: dict[str, Any] = {
+        "mode": "payment",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": request.currency.lower(),
+                    "unit_amount": request.amount_minor,
+                    "product_data": {"name": request.description[:250]},
+                },
+            }
+        ],
+        "payment_method_types": ["card"],
+        "client_reference_id": str(request.entry_id),
+        "customer_email": request.customer_email,
+        "locale": _stripe_locale(request.language),
+        "success_url": request.success_url,
+        "cancel_url": request.cancel_url,
+        "metadata": {
+            "paddock_deposit_id": str(request.deposit_id),
+            "paddock_entry_id": str(request.entry_id),
+        },
+        "payment_intent_data": {
+            "capture_method": "manual",
+            "metadata": {"paddock_deposit_id": str(request.deposit_id)},
+        },
+    }
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params=params,  # type: ignore[arg-type]
+            options={"idempotency_key": request.idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return _session(session)
+
+
+def _authorisation(obj: Any) -> Authorisation:
+    return Authorisation(
+        id=obj["id"],
+        status=obj.get("status") or "",
+        amount_capturable=int(obj.get("amount_capturable") or 0),
+        amount_received=int(obj.get("amount_received") or 0),
+        currency=(obj.get("currency") or "").upper(),
+        deposit_id=_metadata_id(obj, "paddock_deposit_id"),
+    )
+
+
+def authorisation_from_event(event: WebhookEvent) -> Authorisation:
+    return _authorisation(event.object)
+
+
+def capture_authorisation(
+    *, payment_intent_id: str, amount_minor: int, idempotency_key: str
+) -> Authorisation:
+    """Take `amount_minor` of an authorisation; Stripe releases the rest at once."""
+    try:
+        intent = _client().v1.payment_intents.capture(
+            payment_intent_id,
+            params={"amount_to_capture": amount_minor},
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return _authorisation(intent)
+
+
+def cancel_authorisation(*, payment_intent_id: str, idempotency_key: str) -> Authorisation:
+    try:
+        intent = _client().v1.payment_intents.cancel(
+            payment_intent_id, options={"idempotency_key": idempotency_key}
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return _authorisation(intent)
+
+
+def retrieve_authorisation(payment_intent_id: str) -> Authorisation:
+    try:
+        return _authorisation(_client().v1.payment_intents.retrieve(payment_intent_id))
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
 
 
 def retrieve_checkout_session(session_id: str) -> CheckoutSession:

@@ -79,6 +79,11 @@ urlpatterns += [
         name="manage-entry",
     ),
     path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/<int:pk>/deposit/<slug:action>/",
+        entry_management.manage_deposit,
+        name="manage-deposit",
+    ),
+    path(
         "organizer/<slug:org_slug>/events/<slug:slug>/entries/<int:pk>/<slug:action>/",
         entry_management.manage_entry_action,
         name="manage-entry-action",

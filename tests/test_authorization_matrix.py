@@ -221,6 +221,10 @@ RULES: dict[str, Rule] = {
     "events:manage-refund-cancelled-event": Rule(STAFF, managed, method="post"),
     "events:manage-refund-policy": Rule(STAFF, managed, method="post"),
     "events:manage-entry": Rule(STAFF, lambda x: {**managed(x), "pk": x.entry.pk}),
+    # Damage deposits: any staff member (they are taken and settled at the track).
+    "events:manage-deposit": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.entry.pk, "action": "release"}, method="post"
+    ),
     "events:manage-entry-action": Rule(
         STAFF, lambda x: {**managed(x), "pk": x.entry.pk, "action": "cancel"}, method="post"
     ),

@@ -6,7 +6,15 @@ from events.models.championships import (
     ChampionshipStanding,
 )
 from events.models.choices import Discipline, Province, Tier
-from events.models.entries import AuditLog, Entry, Payment, Refund, RefundPolicy, StripeEvent
+from events.models.entries import (
+    AuditLog,
+    Deposit,
+    Entry,
+    Payment,
+    Refund,
+    RefundPolicy,
+    StripeEvent,
+)
 from events.models.events import EntryClass, Event, Session
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
@@ -17,6 +25,7 @@ __all__ = [
     "ChampionshipClass",
     "ChampionshipRound",
     "ChampionshipStanding",
+    "Deposit",
     "Discipline",
     "Entry",
     "EntryClass",

@@ -202,6 +202,12 @@ class Entry(models.Model):
     def is_paid(self) -> bool:
         return any(p.status == Payment.Status.SUCCEEDED for p in self.payments.all())
 
+    @property
+    def deposit(self) -> Deposit | None:
+        """The entry's deposit (open or settled), from prefetched rows when there are any."""
+        current = [d for d in self.deposits.all() if d.status in Deposit.CURRENT_STATUSES]
+        return current[-1] if current else None
+
 
 class Payment(models.Model):
     class Method(models.TextChoices):
@@ -318,6 +324,115 @@ class Refund(models.Model):
     @property
     def idempotency_key(self) -> str:
         return f"paddock-refund-{self.pk}-{self.attempts}"
+
+
+class Deposit(models.Model):
+    """A damage deposit taken at check-in: held in cash or authorised on the driver's card.
+
+    It is settled once, after the event: released in full, or captured in part or in full for
+    damage (the rest is released). A card authorisation is a Stripe PaymentIntent with manual
+    capture; Stripe lets it lapse after about 7 days, which is why it is taken at the track.
+    """
+
+    class Method(models.TextChoices):
+        CARD = "card", _("Card authorisation (online)")
+        AT_TRACK = "at_track", _("Held at the track (cash or terminal)")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the driver's card authorisation")
+        HELD = "held", _("Held")
+        SETTLING = "settling", _("Being settled")
+        CAPTURED = "captured", _("Kept for damage")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Authorisation link expired")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    # A deposit in one of these statuses is the entry's deposit; the others are finished tries.
+    OPEN_STATUSES = (Status.REQUESTED, Status.HELD, Status.SETTLING)
+    CURRENT_STATUSES = (*OPEN_STATUSES, Status.CAPTURED, Status.RELEASED)
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="deposits", verbose_name=_("entry")
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    amount_minor = models.PositiveIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    captured_minor = models.PositiveIntegerField(_("kept (minor units)"), default=0)
+    # What a SETTLING deposit is being settled as: kept so that a retry after Stripe could not be
+    # reached repeats the same request (and idempotency key), never a different one.
+    settle_capture_minor = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(_("damage note"), blank=True)
+    stripe_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    # Stripe stores failed answers too: a new attempt after a refusal needs a new key.
+    attempts = models.PositiveIntegerField(default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    held_at = models.DateTimeField(_("held since"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settled by"),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("damage deposit")
+        verbose_name_plural = _("damage deposits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status__in=["requested", "held", "settling", "captured", "released"]),
+                name="deposit_one_current_per_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(captured_minor__lte=models.F("amount_minor")),
+                name="deposit_capture_not_above_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(settle_capture_minor__isnull=True)
+                | Q(settle_capture_minor__lte=models.F("amount_minor")),
+                name="deposit_settling_not_above_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount_minor} {self.currency} ({self.status})"
+
+    @property
+    def amount(self) -> Decimal:
+        from events.payments import from_minor_units
+
+        return from_minor_units(self.amount_minor, self.currency)
+
+    @property
+    def captured(self) -> Decimal:
+        from events.payments import from_minor_units
+
+        return from_minor_units(self.captured_minor, self.currency)
+
+    @property
+    def checkout_idempotency_key(self) -> str:
+        return f"paddock-deposit-{self.pk}-checkout"
+
+    @property
+    def settle_idempotency_key(self) -> str:
+        return f"paddock-deposit-{self.pk}-settle-{self.attempts}"
 
 
 class StripeEvent(models.Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -15,9 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from events.models.choices import Discipline, Province, Tier
 from racing.models import CompetitionClass, Organization
 from racing.models.organizations import validate_time_zone
-
-if TYPE_CHECKING:
-    from decimal import Decimal
 
 # Latitude/longitude to 6 decimals (about 0.1 m), enough to find a paddock gate.
 COORDINATE_DIGITS, COORDINATE_PLACES = 9, 6
@@ -291,6 +288,17 @@ class EntryClass(models.Model):
             "support race or a second car). A driver still enters each class once."
         ),
     )
+    damage_deposit = models.DecimalField(
+        _("damage deposit"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(0)],
+        default=Decimal(0),
+        help_text=_(
+            "Taken at check-in (held in cash or authorised on the driver's card) and kept only "
+            "for damage. 0 for none."
+        ),
+    )
     car_number_min = models.PositiveIntegerField(_("lowest car number"), null=True, blank=True)
     car_number_max = models.PositiveIntegerField(_("highest car number"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -309,6 +317,10 @@ class EntryClass(models.Model):
             models.CheckConstraint(
                 condition=models.Q(early_bird_fee__isnull=True) | models.Q(early_bird_fee__gte=0),
                 name="entry_class_early_bird_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(damage_deposit__gte=0),
+                name="entry_class_damage_deposit_not_negative",
             ),
             models.CheckConstraint(
                 condition=models.Q(car_number_min__isnull=True)
@@ -377,6 +389,10 @@ class EntryClass(models.Model):
                 errors.setdefault(field, []).append(
                     ValidationError(_("A fee cannot be negative."), code="negative_fee")
                 )
+        if self.damage_deposit is not None and self.damage_deposit < 0:
+            errors.setdefault("damage_deposit", []).append(
+                ValidationError(_("A deposit cannot be negative."), code="negative_deposit")
+            )
         if (self.early_bird_fee is None) != (self.early_bird_deadline is None):
             errors.setdefault("early_bird_deadline", []).append(
                 ValidationError(

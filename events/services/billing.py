@@ -273,15 +273,23 @@ def handle_stripe_event(event: payments.WebhookEvent) -> bool:
                 StripeEvent.objects.create(event_id=event.id, type=event.type, payload=event.object)
         except IntegrityError:
             return False
+        # Imported here: the deposits service builds on this module's helpers.
+        from events.services import deposits
+
         if event.type in (
             "checkout.session.completed",
             "checkout.session.async_payment_succeeded",
         ):
             confirm_checkout_session(session=payments.session_from_event(event))
+        elif event.type == "payment_intent.amount_capturable_updated":
+            # A damage deposit authorised on a card (manual capture).
+            deposits.record_authorisation(payments.authorisation_from_event(event))
         elif event.type in ("checkout.session.expired", "checkout.session.async_payment_failed"):
             session = payments.session_from_event(event)
             payment = Payment.objects.filter(stripe_session_id=session.id).first()
-            if payment is not None:
+            if payment is None:
+                deposits.expire_request(session)
+            else:
                 status = (
                     Payment.Status.EXPIRED
                     if event.type.endswith("expired")

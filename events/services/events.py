@@ -195,6 +195,7 @@ def duplicate_event(*, event: Event, starts_at: datetime, title: str = "") -> Ev
             early_bird_deadline=_shift(c.early_bird_deadline, delta),
             approval_required=c.approval_required,
             allows_additional_entry=c.allows_additional_entry,
+            damage_deposit=c.damage_deposit,
             car_number_min=c.car_number_min,
             car_number_max=c.car_number_max,
             position=c.position,

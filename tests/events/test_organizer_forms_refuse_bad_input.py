@@ -94,9 +94,11 @@ def test_a_session_outside_the_event_is_refused(staff_client, event, language, m
         ("capacity", "zh-hans", "名额不能为负数。"),
         ("fee", "en", "A fee cannot be negative."),
         ("fee", "zh-hans", "费用不能为负数。"),
+        ("damage_deposit", "en", "A deposit cannot be negative."),
+        ("damage_deposit", "zh-hans", "押金不能为负数。"),
     ],
 )
-def test_a_negative_capacity_or_fee_is_refused(
+def test_a_negative_capacity_fee_or_deposit_is_refused(
     staff_client, event, make_competition_class, field, language, message
 ):
     staff_client.cookies["django_language"] = language

@@ -1,7 +1,7 @@
 """A small fake of the Stripe HTTP API, for tests: the real `stripe` SDK talks to it over HTTP.
 
 It implements only what Paddock calls (Checkout Sessions create/retrieve/expire, Refunds create,
-PaymentIntents retrieve), validates parameters the way Stripe documents them where Paddock could get
+PaymentIntents retrieve, capture and cancel for manual-capture deposits), validates parameters the way Stripe documents them where Paddock could get
 them wrong (currencies per payment method, the 30-minute..24-hour window of `expires_at`, refunds
 beyond the amount paid), honours `Idempotency-Key` (same key + same body replays the first answer;
 same key + another body is an `idempotency_error`), and records every request so that a test can
@@ -86,6 +86,8 @@ class FakeStripe:
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     payment_intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Per session, what its PaymentIntent will be made with (not part of the session object).
+    intent_data: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
     _idempotency: dict[str, tuple[str, int, dict[str, Any]]] = field(default_factory=dict)
     _failures: list[tuple[str, str, int, str]] = field(default_factory=list)
@@ -130,6 +132,23 @@ class FakeStripe:
             intent = self._new_payment_intent(session, method=method, status="succeeded")
             session.update(status="complete", payment_status="paid", payment_intent=intent["id"])
             return self.event("checkout.session.completed", session)
+
+    def authorise(self, session_id: str) -> dict[str, Any]:
+        """The customer authorises a manual-capture session on their card: returns the
+        `payment_intent.amount_capturable_updated` event (the session completes unpaid)."""
+        with self._lock:
+            session = self.sessions[session_id]
+            if session["status"] != "open" or self._capture_method(session) != "manual":
+                raise AssertionError(f"session {session_id} cannot be authorised")
+            intent = self._new_payment_intent(session, method="card", status="requires_capture")
+            session.update(status="complete", payment_status="unpaid", payment_intent=intent["id"])
+            return self.event("payment_intent.amount_capturable_updated", intent)
+
+    def lapse(self, payment_intent_id: str) -> None:
+        """Stripe cancels an authorisation nobody captured in time (about 7 days)."""
+        with self._lock:
+            intent = self.payment_intents[payment_intent_id]
+            intent.update(status="canceled", amount_capturable=0, cancellation_reason="automatic")
 
     def expire(self, session_id: str) -> dict[str, Any]:
         """Stripe expires the session: returns the `checkout.session.expired` event."""
@@ -219,11 +238,22 @@ class FakeStripe:
                     )  # fmt: skip
                 session["status"] = "expired"
                 return session
-        if parts[:2] == ["v1", "payment_intents"] and method == "GET" and len(parts) == 3:
+        if parts[:2] == ["v1", "payment_intents"] and len(parts) in (3, 4):
             intent = self.payment_intents.get(parts[2])
             if intent is None:
                 raise StripeFakeError(404, "No such payment_intent", code="resource_missing")
-            return intent
+            if method == "GET" and len(parts) == 3:
+                return intent
+            if method == "POST" and parts[3:] == ["capture"]:
+                return self._capture(intent, params)
+            if method == "POST" and parts[3:] == ["cancel"]:
+                if intent["status"] in ("succeeded", "canceled"):
+                    raise StripeFakeError(
+                        400, "You cannot cancel this PaymentIntent because it has a status of "
+                        f"{intent['status']}.", code="payment_intent_unexpected_state",
+                    )  # fmt: skip
+                intent.update(status="canceled", amount_capturable=0)
+                return intent
         if parts == ["v1", "refunds"] and method == "POST":
             return self._create_refund(params)
         raise StripeFakeError(404, f"Unrecognized request URL ({method}: {path}).")
@@ -241,6 +271,12 @@ class FakeStripe:
         if amount <= 0:
             raise StripeFakeError(400, "unit_amount must be positive", param="unit_amount")
         methods = params.get("payment_method_types") or []
+        intent_data = params.get("payment_intent_data") or {}
+        if intent_data.get("capture_method") == "manual" and set(methods) != {"card"}:
+            raise StripeFakeError(
+                400, "Only card payments support manual capture.",
+                param="payment_intent_data[capture_method]",
+            )  # fmt: skip
         if "alipay" in methods and currency not in ALIPAY_CURRENCIES:
             raise StripeFakeError(400, f"alipay does not support {currency}")
         if "wechat_pay" in methods:
@@ -285,6 +321,7 @@ class FakeStripe:
             "success_url": params.get("success_url"),
             "url": f"{self.url}/pay/{session_id}",
         }
+        self.intent_data[session_id] = intent_data
         self.sessions[session_id] = session
         return session
 
@@ -297,14 +334,42 @@ class FakeStripe:
             "id": intent_id,
             "object": "payment_intent",
             "amount": session["amount_total"],
+            "amount_capturable": session["amount_total"] if status == "requires_capture" else 0,
             "amount_received": received,
+            "capture_method": self._capture_method(session),
             "currency": session["currency"],
             "latest_charge": "ch_" + secrets.token_hex(12) if received else None,
-            "metadata": dict(session["metadata"]),
+            "metadata": dict(
+                self.intent_data.get(session["id"], {}).get("metadata") or session["metadata"]
+            ),
             "payment_method_types": [method],
             "status": status,
         }
         self.payment_intents[intent_id] = intent
+        return intent
+
+    def _capture_method(self, session: dict[str, Any]) -> str:
+        return self.intent_data.get(session["id"], {}).get("capture_method") or "automatic"
+
+    def _capture(self, intent: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if intent["status"] != "requires_capture":
+            raise StripeFakeError(
+                400, "This PaymentIntent could not be captured because it has a status of "
+                f"{intent['status']}.", code="payment_intent_unexpected_state",
+            )  # fmt: skip
+        amount = int(params.get("amount_to_capture") or intent["amount_capturable"])
+        if amount <= 0 or amount > intent["amount_capturable"]:
+            raise StripeFakeError(
+                400, "amount_to_capture must be at most the amount capturable.",
+                param="amount_to_capture",
+            )  # fmt: skip
+        # One capture only (no multicapture): the rest of the authorisation is released.
+        intent.update(
+            status="succeeded",
+            amount_received=amount,
+            amount_capturable=0,
+            latest_charge="ch_" + secrets.token_hex(12),
+        )
         return intent
 
     def _create_refund(self, params: dict[str, Any]) -> dict[str, Any]:

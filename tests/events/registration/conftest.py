@@ -105,3 +105,54 @@ def paid_entry(event: Any, driver: Any, register: Any, fake_stripe: Any, post_we
         return entry, payment
 
     return make
+
+
+@pytest.fixture
+def deposit_entry(event: Any, driver: Any, register: Any, settings: Any) -> Any:
+    """A confirmed entry (paid at the track) in a class with a 2,000.00 CNY damage deposit.
+
+    Registered without Stripe keys, whatever fixtures came before, so it needs no checkout;
+    the keys are put back afterwards for tests that authorise the deposit by card.
+    """
+    from decimal import Decimal
+
+    entry_class = event.entry_classes.get()
+    entry_class.damage_deposit = Decimal("2000.00")
+    entry_class.save()
+    key = settings.STRIPE_SECRET_KEY
+    settings.STRIPE_SECRET_KEY = ""
+    entry = register(driver, entry_class)
+    settings.STRIPE_SECRET_KEY = key
+    return entry
+
+
+@pytest.fixture
+def deposit_url() -> Any:
+    """deposit_url(entry, action): the staff URL that takes or settles an entry's deposit."""
+
+    def url(entry: Any, action: str) -> str:
+        event = entry.event
+        return (
+            f"/organizer/{event.organization.slug}/events/{event.slug}/entries/{entry.pk}/"
+            f"deposit/{action}/"
+        )
+
+    return url
+
+
+@pytest.fixture
+def authorised_deposit(
+    deposit_entry: Any,
+    staff_member: Any,
+    fake_stripe: Any,
+    post_webhook: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> Any:
+    """A card deposit the driver authorised at check-in (through the webhook)."""
+    from events.services.deposits import request_card_deposit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deposit = request_card_deposit(entry_id=deposit_entry.pk, actor=staff_member)
+    assert post_webhook(fake_stripe.authorise(deposit.stripe_session_id)).status_code == 200
+    deposit.refresh_from_db()
+    return deposit

@@ -1,0 +1,439 @@
+"""Damage deposits: taken at check-in, settled once after the event.
+
+A deposit is held in cash (or on the organizer's own terminal) and recorded by staff, or
+authorised on the driver's card through a Stripe Checkout Session with manual capture. Settling it
+means releasing it all, or keeping part or all of it for damage with a note.
+
+A card settlement calls Stripe outside any lock. So that a double click or two staff members at
+once can never capture twice, the deposit row is first moved to SETTLING under its lock (the
+second request finds it SETTLING and is refused), then Stripe is called with an idempotency key,
+then the outcome is written under the lock again. When Stripe cannot be reached the deposit stays
+SETTLING with the same request and key, and "retry" repeats exactly that request.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import payments
+from events.exceptions import PaymentFlowError
+from events.models import Deposit, Entry
+from events.notifications import email_after_commit
+from events.services.audit import audit, lock_event
+from events.services.billing import _absolute, expire_sessions_after_commit
+
+logger = logging.getLogger(__name__)
+
+
+def deposit_minor(entry: Entry) -> int:
+    return payments.to_minor_units(entry.entry_class.damage_deposit, entry.currency)
+
+
+def _lock_deposit_entry(entry_id: int) -> Entry:
+    event_id = Entry.objects.values_list("event_id", flat=True).get(pk=entry_id)
+    event = lock_event(event_id)
+    entry = (
+        Entry.objects.select_for_update().select_related("entry_class", "driver").get(pk=entry_id)
+    )
+    entry.event = event
+    return entry
+
+
+def _current(entry: Entry) -> Deposit | None:
+    return (
+        Deposit.objects.select_for_update()
+        .filter(entry=entry, status__in=Deposit.CURRENT_STATUSES)
+        .first()
+    )
+
+
+def _check_can_take(entry: Entry) -> int:
+    if entry.status != Entry.Status.CONFIRMED:
+        raise PaymentFlowError(_("A deposit is taken only for a confirmed entry."))
+    amount = deposit_minor(entry)
+    if amount <= 0:
+        raise PaymentFlowError(_("This entry's class takes no damage deposit."))
+    return amount
+
+
+def _withdraw_request(deposit: Deposit, *, actor: Any) -> None:
+    deposit.status = Deposit.Status.CANCELLED
+    deposit.save(update_fields=["status"])
+    audit(
+        entry=deposit.entry,
+        action="deposit_withdrawn",
+        from_status=Deposit.Status.REQUESTED,
+        to_status=deposit.status,
+        actor=actor,
+    )
+    if deposit.stripe_session_id:
+        expire_sessions_after_commit([deposit.stripe_session_id])
+
+
+@transaction.atomic
+def hold_deposit_at_track(*, entry_id: int, actor: Any, now: datetime | None = None) -> Deposit:
+    """Staff took the deposit in cash or on their own terminal."""
+    now = now or timezone.now()
+    entry = _lock_deposit_entry(entry_id)
+    amount = _check_can_take(entry)
+    current = _current(entry)
+    if current is not None and current.status != Deposit.Status.REQUESTED:
+        raise PaymentFlowError(_("This entry already has a deposit."))
+    if current is not None:
+        # The driver paid at the desk after all: the card link must no longer be usable.
+        _withdraw_request(current, actor=actor)
+    deposit = Deposit.objects.create(
+        entry=entry,
+        method=Deposit.Method.AT_TRACK,
+        status=Deposit.Status.HELD,
+        amount_minor=amount,
+        currency=entry.currency,
+        created_at=now,
+        held_at=now,
+        taken_by=actor,
+    )
+    audit(
+        entry=entry,
+        action="deposit_held",
+        to_status=deposit.status,
+        actor=actor,
+        detail=f"{deposit.get_method_display()}: {deposit.amount} {deposit.currency}",
+    )
+    return deposit
+
+
+def request_card_deposit(*, entry_id: int, actor: Any, now: datetime | None = None) -> Deposit:
+    """Create (or return) the Checkout Session in which the driver authorises the deposit."""
+    if not payments.stripe_enabled():
+        raise PaymentFlowError(
+            _("Online payment is not configured: take the deposit at the track instead.")
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = _lock_deposit_entry(entry_id)
+        amount = _check_can_take(entry)
+        deposit = _current(entry)
+        if deposit is not None and deposit.status != Deposit.Status.REQUESTED:
+            raise PaymentFlowError(_("This entry already has a deposit."))
+        if deposit is not None and deposit.checkout_url:
+            return deposit
+        if deposit is None:
+            deposit = Deposit.objects.create(
+                entry=entry,
+                method=Deposit.Method.CARD,
+                status=Deposit.Status.REQUESTED,
+                amount_minor=amount,
+                currency=entry.currency,
+                created_at=now,
+                taken_by=actor,
+            )
+            audit(
+                entry=entry,
+                action="deposit_requested",
+                to_status=deposit.status,
+                actor=actor,
+                detail=f"{deposit.amount} {deposit.currency}",
+            )
+        request = payments.DepositCheckoutRequest(
+            deposit_id=deposit.pk,
+            entry_id=entry.pk,
+            amount_minor=deposit.amount_minor,
+            currency=deposit.currency,
+            description=_("Damage deposit: %(title)s") % {"title": entry.event.title},
+            customer_email=entry.driver.email,
+            language=entry.language,
+            success_url=_absolute(entry.get_absolute_url()),
+            cancel_url=_absolute(entry.get_absolute_url()),
+            idempotency_key=deposit.checkout_idempotency_key,
+        )
+    try:
+        session = payments.create_deposit_checkout_session(request)
+    except payments.PaymentProviderError as exc:
+        if exc.definitive:
+            # Stripe keeps its answer for this key: the next try needs a new deposit row.
+            _fail_request(deposit.pk, detail=exc.detail)
+        raise PaymentFlowError(str(exc)) from exc
+    with transaction.atomic():
+        stored = Deposit.objects.filter(pk=deposit.pk, stripe_session_id__isnull=True).update(
+            stripe_session_id=session.id, checkout_url=session.url
+        )
+        if stored:
+            email_after_commit(entry, "deposit_request", url=session.url, amount=deposit.amount)
+    deposit.refresh_from_db()
+    return deposit
+
+
+def _fail_request(deposit_id: int, *, detail: str, status: str = Deposit.Status.FAILED) -> None:
+    with transaction.atomic():
+        entry_id = Deposit.objects.values_list("entry_id", flat=True).get(pk=deposit_id)
+        _lock_deposit_entry(entry_id)
+        deposit = Deposit.objects.select_for_update().select_related("entry").get(pk=deposit_id)
+        if deposit.status != Deposit.Status.REQUESTED:
+            return
+        deposit.status = status
+        deposit.failure = detail[:2000]
+        deposit.save(update_fields=["status", "failure"])
+        audit(
+            entry=deposit.entry,
+            action=f"deposit_{status}",
+            from_status=Deposit.Status.REQUESTED,
+            to_status=status,
+            detail=detail[:500],
+        )
+
+
+# --- from Stripe's webhook ----------------------------------------------------------------------
+
+
+def record_authorisation(authorisation: payments.Authorisation) -> Deposit | None:
+    """The driver authorised the deposit (`payment_intent.amount_capturable_updated`).
+
+    Called inside the webhook's transaction. An authorisation nobody will settle (the request was
+    withdrawn, or the amount is not ours) is cancelled at Stripe after commit, so the driver's
+    funds are not blocked until it lapses.
+    """
+    if authorisation.deposit_id is None:
+        return None
+    entry_id = (
+        Deposit.objects.filter(pk=authorisation.deposit_id)
+        .values_list("entry_id", flat=True)
+        .first()
+    )
+    if entry_id is None:
+        return None
+    entry = _lock_deposit_entry(entry_id)
+    deposit = Deposit.objects.select_for_update().get(pk=authorisation.deposit_id)
+    if deposit.stripe_payment_intent_id == authorisation.id:
+        return deposit
+    if deposit.status != Deposit.Status.REQUESTED or (
+        authorisation.status != "requires_capture"
+        or authorisation.amount_capturable != deposit.amount_minor
+        or authorisation.currency != deposit.currency
+    ):
+        audit(
+            entry=entry,
+            action="deposit_authorisation_refused",
+            from_status=deposit.status,
+            detail=f"{authorisation.id} {authorisation.status} "
+            f"{authorisation.amount_capturable} {authorisation.currency}",
+        )
+        _cancel_after_commit(authorisation.id, deposit)
+        return deposit
+    deposit.status = Deposit.Status.HELD
+    deposit.stripe_payment_intent_id = authorisation.id
+    deposit.held_at = timezone.now()
+    deposit.save(update_fields=["status", "stripe_payment_intent_id", "held_at"])
+    audit(
+        entry=entry,
+        action="deposit_authorised",
+        from_status=Deposit.Status.REQUESTED,
+        to_status=deposit.status,
+        detail=authorisation.id,
+    )
+    return deposit
+
+
+def _cancel_after_commit(payment_intent_id: str, deposit: Deposit) -> None:
+    def cancel() -> None:
+        try:
+            payments.cancel_authorisation(
+                payment_intent_id=payment_intent_id,
+                idempotency_key=f"paddock-deposit-{deposit.pk}-unwanted-{payment_intent_id}",
+            )
+        except payments.PaymentProviderError:
+            logger.warning("could not cancel unwanted authorisation %s", payment_intent_id)
+
+    transaction.on_commit(cancel)
+
+
+def expire_request(session: payments.CheckoutSession) -> None:
+    """`checkout.session.expired` for a deposit link: staff may send a new one."""
+    deposit = Deposit.objects.filter(stripe_session_id=session.id).first()
+    if deposit is not None:
+        _fail_request(deposit.pk, detail="checkout.session.expired", status=Deposit.Status.EXPIRED)
+
+
+# --- settling after the event -------------------------------------------------------------------
+
+
+def capture_deposit(*, deposit_id: int, amount_minor: int, note: str, actor: Any) -> Deposit:
+    """Keep `amount_minor` of a held deposit for damage; the rest goes back to the driver."""
+    note = note.strip()
+    if not note:
+        raise PaymentFlowError(_("Say what the damage is: the driver receives this note."))
+    return _settle(deposit_id=deposit_id, capture_minor=amount_minor, note=note, actor=actor)
+
+
+def release_deposit(*, deposit_id: int, actor: Any, note: str = "") -> Deposit:
+    """Give the whole deposit back (cancel the card authorisation, or cash returned)."""
+    return _settle(deposit_id=deposit_id, capture_minor=0, note=note.strip(), actor=actor)
+
+
+def retry_settlement(*, deposit_id: int, actor: Any) -> Deposit:
+    """Send again the settlement that Stripe could not be reached for, unchanged."""
+    with transaction.atomic():
+        deposit = _lock_deposit(deposit_id)
+        if deposit.status != Deposit.Status.SETTLING:
+            raise PaymentFlowError(_("This deposit is not waiting for Stripe."))
+    return _settle_with_stripe(deposit_id)
+
+
+def _lock_deposit(deposit_id: int) -> Deposit:
+    entry_id = Deposit.objects.values_list("entry_id", flat=True).get(pk=deposit_id)
+    entry = _lock_deposit_entry(entry_id)
+    deposit = Deposit.objects.select_for_update().get(pk=deposit_id)
+    deposit.entry = entry
+    return deposit
+
+
+def _settle(*, deposit_id: int, capture_minor: int, note: str, actor: Any) -> Deposit:
+    with transaction.atomic():
+        deposit = _lock_deposit(deposit_id)
+        if deposit.status == Deposit.Status.SETTLING:
+            raise PaymentFlowError(
+                _("This deposit is already being settled. Reload the page to see the outcome.")
+            )
+        if deposit.status in (Deposit.Status.CAPTURED, Deposit.Status.RELEASED):
+            raise PaymentFlowError(_("This deposit was already settled."))
+        if deposit.status != Deposit.Status.HELD:
+            raise PaymentFlowError(_("This deposit is not held, so there is nothing to settle."))
+        if capture_minor < 0 or capture_minor > deposit.amount_minor:
+            raise PaymentFlowError(
+                _("You can keep at most %(amount)s %(currency)s, the amount held.")
+                % {"amount": deposit.amount, "currency": deposit.currency}
+            )
+        deposit.note = note
+        deposit.settled_by = actor
+        if deposit.method == Deposit.Method.AT_TRACK:
+            deposit.save(update_fields=["note", "settled_by"])
+            _finish(deposit, captured_minor=capture_minor, from_status=deposit.status)
+            return deposit
+        deposit.status = Deposit.Status.SETTLING
+        deposit.settle_capture_minor = capture_minor
+        deposit.save(update_fields=["status", "settle_capture_minor", "note", "settled_by"])
+        audit(
+            entry=deposit.entry,
+            action="deposit_settling",
+            from_status=Deposit.Status.HELD,
+            to_status=deposit.status,
+            actor=actor,
+            detail=_settlement_detail(deposit, capture_minor),
+        )
+    return _settle_with_stripe(deposit_id)
+
+
+def _settlement_detail(deposit: Deposit, capture_minor: int) -> str:
+    kept = payments.from_minor_units(capture_minor, deposit.currency)
+    return f"{kept} / {deposit.amount} {deposit.currency}" + (
+        f" · {deposit.note}" if deposit.note else ""
+    )
+
+
+def _settle_with_stripe(deposit_id: int) -> Deposit:
+    deposit = Deposit.objects.get(pk=deposit_id)
+    capture_minor = deposit.settle_capture_minor or 0
+    try:
+        if capture_minor:
+            result = payments.capture_authorisation(
+                payment_intent_id=deposit.stripe_payment_intent_id,
+                amount_minor=capture_minor,
+                idempotency_key=deposit.settle_idempotency_key,
+            )
+        else:
+            result = payments.cancel_authorisation(
+                payment_intent_id=deposit.stripe_payment_intent_id,
+                idempotency_key=deposit.settle_idempotency_key,
+            )
+    except payments.PaymentProviderError as exc:
+        return _settlement_refused(deposit_id, exc)
+    captured = result.amount_received if result.status == "succeeded" else 0
+    with transaction.atomic():
+        deposit = _lock_deposit(deposit_id)
+        if deposit.status == Deposit.Status.SETTLING:
+            _finish(deposit, captured_minor=captured, from_status=Deposit.Status.SETTLING)
+    return deposit
+
+
+def _settlement_refused(deposit_id: int, exc: payments.PaymentProviderError) -> Deposit:
+    """Stripe said no, or could not be reached. Nothing is lost: the request is kept or undone."""
+    found = None
+    if exc.definitive:
+        deposit = Deposit.objects.get(pk=deposit_id)
+        try:
+            found = payments.retrieve_authorisation(deposit.stripe_payment_intent_id)
+        except payments.PaymentProviderError:
+            found = None
+    with transaction.atomic():
+        deposit = _lock_deposit(deposit_id)
+        if deposit.status != Deposit.Status.SETTLING:
+            return deposit
+        if found is not None and found.status in ("canceled", "succeeded"):
+            # Settled at Stripe already: the authorisation lapsed (about 7 days) or was captured
+            # or cancelled in Stripe's dashboard. Record what Stripe holds, no more.
+            captured = found.amount_received if found.status == "succeeded" else 0
+            wanted = deposit.settle_capture_minor or 0
+            _finish(deposit, captured_minor=captured, from_status=Deposit.Status.SETTLING)
+            if captured == wanted:
+                return deposit
+            surprise = _(
+                "Stripe had already settled this authorisation: %(kept)s %(currency)s was kept. "
+                "The deposit is recorded as Stripe holds it."
+            ) % {"kept": deposit.captured, "currency": deposit.currency}
+        else:
+            surprise = ""
+            audit(
+                entry=deposit.entry,
+                action="deposit_settle_failed",
+                from_status=Deposit.Status.SETTLING,
+                to_status=Deposit.Status.HELD if exc.definitive else Deposit.Status.SETTLING,
+                detail=exc.detail[:500],
+            )
+            deposit.failure = exc.detail[:2000]
+            if exc.definitive:
+                # Stripe stored this refusal under the key: a new try needs a new key.
+                deposit.status = Deposit.Status.HELD
+                deposit.settle_capture_minor = None
+                deposit.attempts += 1
+            deposit.save(update_fields=["status", "settle_capture_minor", "attempts", "failure"])
+    # Raised after the block: the outcome above is committed, not rolled back with the error.
+    raise PaymentFlowError(surprise or str(exc))
+
+
+def _finish(deposit: Deposit, *, captured_minor: int, from_status: str) -> None:
+    deposit.status = Deposit.Status.CAPTURED if captured_minor else Deposit.Status.RELEASED
+    deposit.captured_minor = captured_minor
+    deposit.settle_capture_minor = None
+    deposit.settled_at = timezone.now()
+    deposit.failure = ""
+    deposit.save(
+        update_fields=[
+            "status",
+            "captured_minor",
+            "settle_capture_minor",
+            "settled_at",
+            "failure",
+        ]
+    )
+    audit(
+        entry=deposit.entry,
+        action="deposit_captured" if captured_minor else "deposit_released",
+        from_status=from_status,
+        to_status=deposit.status,
+        actor=deposit.settled_by,
+        detail=_settlement_detail(deposit, captured_minor),
+    )
+    returned = payments.from_minor_units(deposit.amount_minor - captured_minor, deposit.currency)
+    email_after_commit(
+        deposit.entry,
+        "deposit_captured" if captured_minor else "deposit_released",
+        deposit=deposit,
+        kept=deposit.captured,
+        returned=returned,
+        card=deposit.method == Deposit.Method.CARD,
+    )
