@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import translation
 
 from events.exceptions import PaymentFlowError
 from events.models import AuditLog, Deposit
@@ -30,7 +31,9 @@ def race(calls: list[Any]) -> list[object]:
     def run(call: Any) -> None:
         start.wait()
         try:
-            results.append(call())
+            # The active language is per thread: messages in English, as the test reads them.
+            with translation.override("en"):
+                results.append(call())
         except PaymentFlowError as exc:
             results.append(str(exc))
         finally:
