@@ -10,12 +10,15 @@ from importlib import import_module
 
 from ninja import NinjaAPI
 
+from config import api_errors
+
 api = NinjaAPI(
     title="Paddock API",
     version="1",
     description="Public, read-only data of Paddock: events, schedules, classes and live timing.",
     urls_namespace="api",
 )
+api_errors.install(api)
 
 for app in ("racing", "events", "live"):
     try:
