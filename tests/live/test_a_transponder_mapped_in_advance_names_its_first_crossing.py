@@ -64,8 +64,10 @@ def test_the_first_crossing_of_a_mapped_transponder_shows_the_mapping(
         "Wei Li",
         "GT4",
     )
-    page = client.get(reverse("live:transponders", args=[slug(p3_live), p3_live.pk])).content
-    assert "On the board" in page.decode()
+    page = client.get(
+        reverse("live:transponders", args=[slug(p3_live), p3_live.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "On the board" in page and "Not crossed yet" not in page
 
 
 def test_only_a_mapping_no_crossing_used_can_be_removed(
