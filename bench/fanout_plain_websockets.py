@@ -1,4 +1,7 @@
-"""The floor to compare with: a bare `websockets` server that broadcasts each update to all."""
+"""The floor to compare with: a bare `websockets` server that broadcasts each update to all.
+
+fanout_plain_websockets.py PORT [--deflate]   (--deflate: accept permessage-deflate)
+"""
 
 from __future__ import annotations
 
@@ -24,10 +27,11 @@ async def send(seq: int, message: dict[str, Any]) -> None:
     broadcast(connections, encode(message))
 
 
-async def main(port: int) -> None:
-    async with serve(handler, "127.0.0.1", port, backlog=4096, compression=None):
+async def main(port: int, deflate: bool) -> None:
+    compression = "deflate" if deflate else None
+    async with serve(handler, "127.0.0.1", port, backlog=4096, compression=compression):
         await run_publisher(send)
 
 
 if __name__ == "__main__":
-    uvloop.run(main(int(sys.argv[1])))
+    uvloop.run(main(int(sys.argv[1]), "--deflate" in sys.argv[2:]))

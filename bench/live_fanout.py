@@ -1,6 +1,7 @@
 """Live fan-out benchmark: spectators at 10 updates per second, three servers, one run.
 
     .venv/bin/python bench/live_fanout.py [--sizes 500,1000,2000] [--window 8] [--ws websockets-sansio]
+                                          [--deflate]
 
 For each server (started here as a subprocess on 127.0.0.1, stopped at the end):
 - paddock:  uvicorn config.asgi (Paddock's /ws/live/sessions/<id>/ with the per-process fan-out hub),
@@ -11,8 +12,10 @@ the spectators ramp up to each size in turn (sockets stay open between sizes), t
 published during a measuring window is looked for at every spectator. Prints delivered frames,
 p50/p99 latency (publish to client receive, same clock) and server memory; figures only, never a
 verdict. Clients run in worker processes on the same machine: on a small machine they share the
-CPU with the server, which is part of what the figures show. Clients do not offer
-permessage-deflate, so no server compresses: the figures compare fan-out, not zlib.
+CPU with the server, which is part of what the figures show. By default clients do not offer
+permessage-deflate, so no server compresses: the figures compare fan-out, not zlib. With
+`--deflate` every client offers it as browsers do (and inflates what it gets), uvicorn accepts it as
+it does by default, and the plain server is started with compression on too.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
@@ -61,6 +65,8 @@ class Tally:
     failed: int = 0
     closed: int = 0
     last_t: float = 0.0
+    deflate: int = 0  # sockets on which the server accepted permessage-deflate
+    wire_bytes: int = 0  # frame bytes received in the window, header included
 
 
 class Spectator(asyncio.Protocol):
@@ -69,13 +75,25 @@ class Spectator(asyncio.Protocol):
     small machine they would share, and skew, the CPU; this one reads `seq` and `t` straight from
     the frame's bytes (every server sends them first, in that order)."""
 
-    def __init__(self, host: str, path: str, origin: str, tally: Tally, opened: asyncio.Event):
+    def __init__(
+        self,
+        host: str,
+        path: str,
+        origin: str,
+        tally: Tally,
+        opened: asyncio.Event,
+        deflate: bool = False,
+    ):
+        offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if deflate else ""
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
             "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
             f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
-            f"Origin: {origin}\r\n\r\n"
+            f"Origin: {origin}\r\n{offer}\r\n"
         ).encode()
+        # Set when the server accepted permessage-deflate; None: frames arrive uncompressed.
+        self.inflater: Any = None
+        self.fresh_inflater_per_message = False
         self.tally = tally
         self.opened = opened
         self.buffer = bytearray()
@@ -105,6 +123,11 @@ class Spectator(asyncio.Protocol):
                 assert self.transport is not None
                 self.transport.close()
                 return
+            headers = bytes(buf[:end]).lower()
+            if b"permessage-deflate" in headers:
+                self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                self.fresh_inflater_per_message = b"server_no_context_takeover" in headers
+                self.tally.deflate += 1
             del buf[: end + 4]
             self.upgraded = True
             self.tally.open += 1
@@ -123,9 +146,13 @@ class Spectator(asyncio.Protocol):
                 length, head = int.from_bytes(buf[pos + 2 : pos + 10], "big"), 10
             if size - pos < head + length:
                 break
-            opcode = buf[pos] & 0x0F
+            opcode, compressed = buf[pos] & 0x0F, buf[pos] & 0x40
             payload = bytes(buf[pos + head : pos + head + length])
             pos += head + length
+            if compressed and self.inflater is not None:
+                if self.fresh_inflater_per_message:
+                    self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                payload = self.inflater.decompress(payload + b"\x00\x00\xff\xff")
             if opcode == 1:
                 t_at = payload.find(b'"t":')
                 if t_at < 0:
@@ -134,6 +161,7 @@ class Spectator(asyncio.Protocol):
                 if tally.t0 <= t <= tally.t1:
                     seq_at = payload.index(b'"seq":') + 6
                     tally.latencies.append((now - t) * 1000.0)
+                    tally.wire_bytes += head + length
                     tally.seqs.add(int(payload[seq_at : payload.index(b",", seq_at)]))
                 if t > tally.last_t:
                     tally.last_t = t
@@ -164,7 +192,7 @@ async def worker_main(pipe: Connection) -> None:
     while True:
         command, *args = await loop.run_in_executor(None, pipe.recv)
         if command == "connect":
-            uri, origin, count = args
+            uri, origin, count, deflate = args
             host_port, path = uri.removeprefix("ws://").split("/", 1)
             host, port = host_port.split(":")
             for start in range(0, count, 50):
@@ -172,7 +200,9 @@ async def worker_main(pipe: Connection) -> None:
                 for event in batch:
                     task = loop.create_task(
                         loop.create_connection(
-                            partial(Spectator, host_port, "/" + path, origin, tally, event),
+                            partial(
+                                Spectator, host_port, "/" + path, origin, tally, event, deflate
+                            ),
                             host,
                             int(port),
                         )
@@ -185,7 +215,7 @@ async def worker_main(pipe: Connection) -> None:
                     )
                 except TimeoutError:
                     break
-            pipe.send((tally.open - tally.closed, tally.failed))
+            pipe.send((tally.open - tally.closed, tally.failed, tally.deflate))
         elif command == "measure":
             tally.t0, tally.t1 = args
             tally.latencies, tally.seqs = [], set()
@@ -193,7 +223,10 @@ async def worker_main(pipe: Connection) -> None:
         elif command == "caught_up":
             pipe.send(tally.last_t)
         elif command == "report":
-            pipe.send((tally.latencies, sorted(tally.seqs), tally.open - tally.closed))
+            pipe.send(
+                (tally.latencies, sorted(tally.seqs), tally.open - tally.closed, tally.wire_bytes)
+            )
+            tally.wire_bytes = 0
             tally.t0, tally.t1 = float("inf"), float("-inf")
             tally.latencies, tally.seqs = [], set()
         elif command == "stop":
@@ -292,7 +325,7 @@ def uvicorn_argv(app: str, port: int, ws: str) -> list[str]:
     ]  # fmt: skip
 
 
-def servers(names: list[str], ws: str, workdir: Path) -> list[Server]:
+def servers(names: list[str], ws: str, workdir: Path, deflate: bool = False) -> list[Server]:
     result = []
     for name in names:
         port = free_port()
@@ -309,6 +342,8 @@ def servers(names: list[str], ws: str, workdir: Path) -> list[Server]:
         else:
             env = {**os.environ, "PYTHONPATH": str(BENCH)}
             argv = [PYTHON, str(BENCH / "fanout_plain_websockets.py"), str(port)]
+            if deflate:
+                argv.append("--deflate")
             path = "/"
         result.append(Server(name, argv, f"ws://{HOST}:{port}{path}", env))
     return result
@@ -326,7 +361,9 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-def run_server(server: Server, sizes: list[int], workers: int, window: float) -> list[str]:
+def run_server(
+    server: Server, sizes: list[int], workers: int, window: float, deflate: bool = False
+) -> list[str]:
     lines = []
     context = multiprocessing.get_context("fork")
     server.process = subprocess.Popen(server.argv, cwd=ROOT, env=server.env)
@@ -349,10 +386,11 @@ def run_server(server: Server, sizes: list[int], workers: int, window: float) ->
             add = size - connected
             shares = [add // workers + (1 if i < add % workers else 0) for i in range(workers)]
             for pipe, share in zip(pipes, shares, strict=True):
-                pipe.send(("connect", server.path, origin, share))
+                pipe.send(("connect", server.path, origin, share, deflate))
             replies = [pipe.recv() for pipe in pipes]
-            connected = sum(open_ for open_, _ in replies)
-            failed = sum(failed for _, failed in replies)
+            connected = sum(open_ for open_, _, _ in replies)
+            failed = sum(failed for _, failed, _ in replies)
+            compressed = sum(count for _, _, count in replies)
             time.sleep(WARMUP_S)
             t0 = time.time() + 0.5  # in the future: every worker knows the window before it opens
             t1 = t0 + window
@@ -368,9 +406,10 @@ def run_server(server: Server, sizes: list[int], workers: int, window: float) ->
                 time.sleep(0.2)
             time.sleep(GRACE_S)
             reports = ask(pipes, "report")
-            latencies = sorted(value for lat, _, _ in reports for value in lat)
-            seqs = {seq for _, worker_seqs, _ in reports for seq in worker_seqs}
-            alive = sum(alive for _, _, alive in reports)
+            latencies = sorted(value for lat, _, _, _ in reports for value in lat)
+            seqs = {seq for _, worker_seqs, _, _ in reports for seq in worker_seqs}
+            alive = sum(alive for _, _, alive, _ in reports)
+            wire = sum(wire for _, _, _, wire in reports)
             frames = (max(seqs) - min(seqs) + 1) if seqs else 0
             expected = frames * size
             rss = rss_mb(server.process.pid)
@@ -381,8 +420,9 @@ def run_server(server: Server, sizes: list[int], workers: int, window: float) ->
                 f"{percentile(latencies, 0.50):8.1f} {percentile(latencies, 0.99):8.1f} "
                 f"{statistics.fmean(latencies) if latencies else float('nan'):8.1f} "
                 f"{rss:7.1f} {(rss - idle_rss) * 1000 / size:8.1f} {100 * cpu_used / window:5.0f}% "
-                f"{1e6 * cpu_used / max(delivered, 1):7.1f}"
+                f"{1e6 * cpu_used / max(delivered, 1):7.1f} {wire / max(delivered, 1):8.0f}"
                 + ("" if alive == size else f"  ({alive} sockets open)")
+                + (f"  (deflate on {compressed})" if deflate else "")
             )
             print(lines[-1], flush=True)
             connected = alive
@@ -413,6 +453,11 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=8.0, help="seconds measured per size")
     parser.add_argument("--workers", type=int, default=2, help="client processes")
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn --ws implementation")
+    parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="clients offer permessage-deflate, as browsers do; servers compress",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -423,27 +468,29 @@ def main() -> None:
     rate = os.environ.get("FANOUT_RATE", "10")
     print(
         f"live fan-out: {rate} updates/s, ~350-byte delta, sizes {sizes}, window {args.window:g} s,"
-        f" uvicorn --ws {args.ws}, {args.workers} client processes, {os.cpu_count()} CPUs"
+        f" uvicorn --ws {args.ws}, {args.workers} client processes, {os.cpu_count()} CPUs,"
+        f" permessage-deflate {'offered' if args.deflate else 'not offered'} by clients"
     )
     print(f"load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(
         "server    specs   open  fail  upd/s  delivered/expected       %   p50 ms   p99 ms"
-        "  mean ms  RSS MB  MB/1k sp   CPU  CPU µs/frame"
+        "  mean ms  RSS MB  MB/1k sp   CPU  CPU µs/frame  B/frame"
     )
     workdir = Path(tempfile.mkdtemp(prefix="paddock-fanout-"))
     try:
-        for server in servers(args.servers.split(","), args.ws, workdir):
+        for server in servers(args.servers.split(","), args.ws, workdir, args.deflate):
             if time.monotonic() - started > RUN_DEADLINE_S:
                 print(f"{server.name:8} skipped: run deadline reached")
                 continue
-            run_server(server, sizes, args.workers, args.window)
+            run_server(server, sizes, args.workers, args.window, args.deflate)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(
         f"done in {time.monotonic() - started:.0f} s; load average now "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}. Latency is publish to client receive;"
         " MB/1k sp is (RSS - idle RSS) per 1,000 spectators; CPU is the server's share of one"
-        " core during the window, and CPU µs/frame its CPU time per delivered frame."
+        " core during the window, and CPU µs/frame its CPU time per delivered frame; B/frame is"
+        " what a spectator received per frame on the wire (WebSocket header included)."
     )
 
 

@@ -59,6 +59,24 @@ BENCHMARKS = (
         25 * 60,
     ),
     Benchmark(
+        "Live fan-out to browsers (permessage-deflate)",
+        "live_fanout.py",
+        ("--sizes", "2000", "--servers", "paddock,plain", "--window", "5", "--deflate"),
+        ("--sizes", "500", "--servers", "paddock,plain", "--window", "4", "--deflate"),
+        "The same at 2,000 spectators whose clients offer permessage-deflate as browsers do: "
+        "uvicorn accepts it by default, and the plain server compresses too.",
+        10 * 60,
+    ),
+    Benchmark(
+        "Live frames on the wire",
+        "live_deflate.py",
+        (),
+        (),
+        "The deltas a real RMonitor capture produces, replayed in its real-time steps: bytes per "
+        "frame with and without permessage-deflate, and zlib's CPU per frame per socket.",
+        5 * 60,
+    ),
+    Benchmark(
         "Registration rush",
         "registration_rush.py",
         (),

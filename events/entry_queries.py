@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -74,4 +76,30 @@ def entered_organization_ids(user_id: int) -> set[int]:
         Entry.objects.filter(driver_id=user_id)
         .exclude(status__in=[Entry.Status.EXPIRED, Entry.Status.REJECTED])
         .values_list("event__organization_id", flat=True)
+    )
+
+
+def count_events_started(user_id: int, before: date) -> int:
+    """Distinct events, on a local date before `before`, with a confirmed entry of this driver.
+
+    Racing's eligibility rules for licences issued on the spot ask for it (through racing.hooks).
+    Cancelled entries and cancelled events do not count; a confirmed entry counts whether or not
+    the driver was checked in, as not every organizer uses check-in.
+    """
+    # A day of margin for time zones; the exact cut is on each event's own local date.
+    rows = (
+        Entry.objects.filter(
+            driver_id=user_id,
+            status=Entry.Status.CONFIRMED,
+            event__starts_at__lt=datetime.combine(before + timedelta(days=1), time(), tzinfo=UTC),
+        )
+        .exclude(event__status=Event.Status.CANCELLED)
+        .values_list("event_id", "event__starts_at", "event__time_zone")
+    )
+    return len(
+        {
+            event_id
+            for event_id, starts_at, zone in rows
+            if starts_at.astimezone(ZoneInfo(zone)).date() < before
+        }
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
@@ -21,8 +22,16 @@ def _entered_organizations(profile: Any) -> Iterable[int]:
     return entered_organization_ids(profile.user_id)
 
 
+def _events_started(profile: Any, before: date) -> int:
+    from events.entry_queries import count_events_started
+
+    return count_events_started(profile.user_id, before)
+
+
 def connect() -> None:
     if _account_links not in hooks.account_links:
         hooks.account_links.append(_account_links)
     if _entered_organizations not in hooks.entered_organizations:
         hooks.entered_organizations.append(_entered_organizations)
+    if _events_started not in hooks.events_started:
+        hooks.events_started.append(_events_started)

@@ -62,7 +62,7 @@ class DriverProfileAdmin(admin.ModelAdmin):
 @admin.register(Licence)
 class LicenceAdmin(admin.ModelAdmin):
     list_display = ["number", "profile", "issuer", "discipline", "grade", "valid_to", "verified_at"]
-    list_filter = ["issuer", "discipline", "is_temporary"]
+    list_filter = ["kind", "issuer", "discipline", "is_temporary", "issued_on_the_spot"]
     search_fields = ["number", "profile__name_latin", "profile__name_zh"]
     raw_id_fields = ["profile", "verified_by"]
 

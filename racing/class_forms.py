@@ -59,8 +59,16 @@ def non_negative_decimal(label: Any, *, max_value: int) -> forms.DecimalField:
     )
 
 
-def optional_int(label: Any, *, min_value: int = 0, max_value: int = 9999) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=min_value, max_value=max_value)
+def optional_int(
+    label: Any, *, min_value: int = 0, max_value: int = 9999, help_text: Any = ""
+) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=min_value,
+        max_value=max_value,
+        help_text=help_text,
+    )
 
 
 class RulesForm(forms.Form):
@@ -71,6 +79,30 @@ class RulesForm(forms.Form):
     )
     medical_required = forms.BooleanField(
         label=_("A valid licence medical is required"), required=False
+    )
+    rookie_class = forms.BooleanField(
+        label=_("Rookie class"),
+        required=False,
+        help_text=_(
+            "A class for newcomers. Only rookie classes accept licences issued on the spot."
+        ),
+    )
+    on_the_spot_max_events = optional_int(
+        _("Licences issued on the spot: only in rookie classes, for the holder's first N events"),
+        min_value=1,
+        max_value=99,
+        help_text=_(
+            "N, for example 3: events the holder has started, with a confirmed entry, before "
+            "this one. In a class that is not a rookie class, any number refuses such licences. "
+            "Empty: a licence issued on the spot counts like any other."
+        ),
+    )
+    team_licence_required = forms.BooleanField(
+        label=_("A team licence is required"),
+        required=False,
+        help_text=_(
+            "The driver must have a team licence on their profile, valid on the event date."
+        ),
     )
     min_age = optional_int(_("Minimum age"), max_value=99)
     max_age = optional_int(_("Maximum age"), max_value=99)
@@ -148,6 +180,9 @@ class RulesForm(forms.Form):
             classic_certificate_required=bool(c.get("classic_certificate_required")),
             navigator_required=bool(c.get("navigator_required")),
             navigator_needs_licence=bool(c.get("navigator_needs_licence")),
+            rookie_class=bool(c.get("rookie_class")),
+            on_the_spot_max_events=c.get("on_the_spot_max_events"),
+            team_licence_required=bool(c.get("team_licence_required")),
         )
 
     @staticmethod
@@ -249,6 +284,11 @@ def build_rules(
     if rules.navigator_needs_licence and not rules.licences:
         rules_form.add_error(
             "navigator_needs_licence", _("List at least one accepted licence first.")
+        )
+        return None
+    if rules.on_the_spot_max_events is not None and not rules.licences:
+        rules_form.add_error(
+            "on_the_spot_max_events", _("List at least one accepted licence first.")
         )
         return None
     try:

@@ -9,7 +9,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from racing.models import DriverProfile, Licence, LicenceGrade, LicenceIssuer, Vehicle
+from racing.models import (
+    DriverProfile,
+    Licence,
+    LicenceGrade,
+    LicenceIssuer,
+    LicenceKind,
+    Vehicle,
+)
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
@@ -95,12 +102,16 @@ class LicenceForm(forms.ModelForm):
         label=_("Grade"),
         queryset=LicenceGrade.objects.select_related("issuer"),
         required=False,
-        help_text=_("Leave empty only for a temporary licence without a grade."),
+        help_text=_(
+            "Leave empty only for a temporary licence without a grade, or for a team licence."
+        ),
     )
 
     class Meta:
         model = Licence
         fields = [
+            "kind",
+            "team_name",
             "issuer",
             "discipline",
             "grade",
@@ -109,6 +120,7 @@ class LicenceForm(forms.ModelForm):
             "valid_to",
             "medical_valid_to",
             "is_temporary",
+            "issued_on_the_spot",
             "document",
         ]
         widgets = {
@@ -117,6 +129,14 @@ class LicenceForm(forms.ModelForm):
             "medical_valid_to": DateInput(),
             "document": PrivateFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out, a licence is the driver's own competition licence, as before team licences.
+        self.fields["kind"].required = False
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or LicenceKind.COMPETITION
 
     def clean_document(self) -> Any:
         document = self.cleaned_data.get("document")

@@ -39,6 +39,24 @@ templates live here in :data:`MESSAGES`, wrapped in a local ``gettext_noop`` tha
 argument unchanged: Django's ``makemessages`` extracts that keyword, so the templates are
 translated in ``racing/locale`` without this module importing Django.
 
+Licences issued on the spot, rookie classes, team licences
+=========================================================
+A competition licence may have been issued on the spot (at the event, by the organizer's or the
+federation's desk). When a class sets ``on_the_spot_max_events`` (N), such a licence only counts
+in a class marked ``rookie_class``, and only while the holder has started fewer than N events:
+``Driver.events_started`` is the number of *distinct earlier events* (before the event date) in
+which the person has a confirmed entry as driver, counted across all organizers and whatever
+licence they held then. Counting events rather than uses of one licence is simpler (entries do not
+record which licence was shown) and fairer to the rule's purpose: after N events the person is no
+longer a newcomer, however many desks issued them a licence. The caller computes the number; the
+engine only compares it. Without ``on_the_spot_max_events`` an on-the-spot licence is a licence
+like any other. The rule only matters where the class lists accepted licences.
+
+A team licence (``Licence.kind == "team"``) is held by the entrant, not the person: the driver
+records the team's licence on their profile. It never satisfies the class's competition licence
+list, and a class with ``team_licence_required`` needs one valid on the event date, from any
+issuer.
+
 Ages
 ====
 With ``AgeBand.by_calendar_year`` the age is the one reached during the event's calendar year
@@ -76,6 +94,11 @@ DISCIPLINES: tuple[str, ...] = (
 )
 POWERTRAINS: tuple[str, ...] = ("ice", "bev", "phev", "hev", "fcev")
 TIERS: tuple[str, ...] = ("national", "local_heritage", "karting", "nev")
+
+
+class LicenceKind(enum.StrEnum):
+    COMPETITION = "competition"
+    TEAM = "team"
 
 
 class Role(enum.StrEnum):
@@ -135,6 +158,12 @@ class ClassRules:
     classic_certificate_required: bool = False
     navigator_required: bool = False
     navigator_needs_licence: bool = False
+    # A class for newcomers; with `on_the_spot_max_events`, the only kind that accepts licences
+    # issued on the spot.
+    rookie_class: bool = False
+    # N: licences issued on the spot count only in rookie classes, for the holder's first N events.
+    on_the_spot_max_events: int | None = None
+    team_licence_required: bool = False
 
     @property
     def needs_vehicle(self) -> bool:
@@ -188,6 +217,8 @@ class Driver:
     birth_date: date | None
     weight_kg: Decimal | None = None
     road_licence_since: date | None = None
+    # Distinct earlier events in which the person has a confirmed entry as driver.
+    events_started: int = 0
 
 
 @dataclass(frozen=True)
@@ -200,6 +231,8 @@ class Licence:
     valid_to: date
     medical_valid_to: date | None = None
     temporary: bool = False
+    on_the_spot: bool = False
+    kind: str = LicenceKind.COMPETITION
 
 
 @dataclass(frozen=True)
@@ -251,6 +284,20 @@ MESSAGES: dict[str, str] = {
     "licence.medical_expired": gettext_noop(
         "The medical of licence %(number)s lapsed on %(medical_valid_to)s."
     ),
+    "licence.on_the_spot_rookie_only": gettext_noop(
+        "Licence %(number)s was issued on the spot: it allows rookie classes only."
+    ),
+    "licence.on_the_spot_events_used": gettext_noop(
+        "Licence %(number)s was issued on the spot: it allows only your first %(max_events)s "
+        "event(s); you have started %(started)s."
+    ),
+    "team_licence.missing": gettext_noop(
+        "This class requires a team licence: add your team's licence to your profile."
+    ),
+    "team_licence.not_yet_valid": gettext_noop(
+        "Team licence %(number)s is only valid from %(valid_from)s."
+    ),
+    "team_licence.expired": gettext_noop("Team licence %(number)s expired on %(valid_to)s."),
     "driver.birth_date_missing": gettext_noop(
         "Your date of birth is missing from your profile; this class has an age limit."
     ),
@@ -354,12 +401,14 @@ def check_eligibility(
 ) -> list[Failure]:
     """Every reason why ``driver`` may not start in a class with ``rules`` on ``event_date``."""
     ladder = grades or GradeLadder()
+    held = list(licences)
     if role is Role.NAVIGATOR:
         if not rules.navigator_needs_licence:
             return []
-        return _licence_failures(rules, list(licences), event_date, ladder)
+        return _licence_failures(rules, driver, held, event_date, ladder)
     return [
-        *_licence_failures(rules, list(licences), event_date, ladder),
+        *_licence_failures(rules, driver, held, event_date, ladder),
+        *_team_licence_failures(rules, held, event_date),
         *_age_failures(rules, driver, event_date),
         *_weight_failures(rules, driver),
         *_road_licence_failures(rules, driver, event_date),
@@ -382,13 +431,18 @@ def years_held(since: date, day: date) -> int:
 
 
 def _licence_failures(
-    rules: ClassRules, licences: list[Licence], event_date: date, ladder: GradeLadder
+    rules: ClassRules,
+    driver: Driver,
+    licences: list[Licence],
+    event_date: date,
+    ladder: GradeLadder,
 ) -> list[Failure]:
     if not rules.licences:
         return []
     candidates = [
         (licence, requirement)
         for licence in licences
+        if licence.kind == LicenceKind.COMPETITION
         for requirement in rules.licences
         if licence.issuer == requirement.issuer and licence.discipline == requirement.discipline
     ]
@@ -397,7 +451,10 @@ def _licence_failures(
         return [Failure("licence.missing", {"accepted": accepted})]
     found: list[Failure] = []
     for licence, requirement in candidates:
-        problems = _one_licence_failures(rules, licence, requirement, event_date, ladder)
+        problems = [
+            *_one_licence_failures(rules, licence, requirement, event_date, ladder),
+            *_on_the_spot_failures(rules, driver, licence),
+        ]
         if not problems:
             return []
         found.extend(p for p in problems if p not in found)
@@ -452,6 +509,49 @@ def _one_licence_failures(
                 )
             )
     return out
+
+
+def _on_the_spot_failures(rules: ClassRules, driver: Driver, licence: Licence) -> list[Failure]:
+    limit = rules.on_the_spot_max_events
+    if not licence.on_the_spot or limit is None:
+        return []
+    if not rules.rookie_class:
+        return [Failure("licence.on_the_spot_rookie_only", {"number": licence.number})]
+    if driver.events_started >= limit:
+        return [
+            Failure(
+                "licence.on_the_spot_events_used",
+                {"number": licence.number, "max_events": limit, "started": driver.events_started},
+            )
+        ]
+    return []
+
+
+def _team_licence_failures(
+    rules: ClassRules, licences: list[Licence], event_date: date
+) -> list[Failure]:
+    if not rules.team_licence_required:
+        return []
+    team = [licence for licence in licences if licence.kind == LicenceKind.TEAM]
+    if not team:
+        return [Failure("team_licence.missing")]
+    found: list[Failure] = []
+    for licence in team:
+        if event_date < licence.valid_from:
+            problem = Failure(
+                "team_licence.not_yet_valid",
+                {"number": licence.number, "valid_from": licence.valid_from.isoformat()},
+            )
+        elif event_date > licence.valid_to:
+            problem = Failure(
+                "team_licence.expired",
+                {"number": licence.number, "valid_to": licence.valid_to.isoformat()},
+            )
+        else:
+            return []
+        if problem not in found:
+            found.append(problem)
+    return found
 
 
 def _age_failures(rules: ClassRules, driver: Driver, event_date: date) -> list[Failure]:
@@ -599,8 +699,16 @@ _BOOL_KEYS = (
     "classic_certificate_required",
     "navigator_required",
     "navigator_needs_licence",
+    "rookie_class",
+    "team_licence_required",
 )
-_INT_KEYS = ("road_licence_years", "vehicle_year_min", "vehicle_year_max", "max_displacement_cc")
+_INT_KEYS = (
+    "road_licence_years",
+    "vehicle_year_min",
+    "vehicle_year_max",
+    "max_displacement_cc",
+    "on_the_spot_max_events",
+)
 _DECIMAL_KEYS = ("min_driver_weight_kg", "max_power_kw", "battery_kwh_min", "battery_kwh_max")
 _KNOWN_KEYS = frozenset({"licences", "age", "powertrains", *_BOOL_KEYS, *_INT_KEYS, *_DECIMAL_KEYS})
 
@@ -721,3 +829,8 @@ def _check_ranges(rules: ClassRules) -> None:
         raise RulesError("battery_kwh_min", "is above battery_kwh_max")
     if rules.navigator_needs_licence and not rules.licences:
         raise RulesError("navigator_needs_licence", "no licence is listed for the class")
+    if rules.on_the_spot_max_events is not None:
+        if rules.on_the_spot_max_events < 1:
+            raise RulesError("on_the_spot_max_events", "must be at least 1")
+        if not rules.licences:
+            raise RulesError("on_the_spot_max_events", "no licence is listed for the class")

@@ -8,6 +8,7 @@ An app appends a callable in its AppConfig.ready(); racing's views call each one
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 Link = tuple[str, str]
@@ -31,3 +32,14 @@ entered_organizations: list[Callable[[Any], Iterable[int]]] = []
 
 def collect_entered_organization_ids(profile: Any) -> set[int]:
     return {org_id for provider in entered_organizations for org_id in provider(profile)}
+
+
+# - events_started: f(driver_profile, before) -> the number of distinct events dated before the
+#   date `before` in which the person has a confirmed entry as driver. `events` fills it; the
+#   eligibility service uses it for licences issued on the spot (see racing.eligibility). Each
+#   provider counts its own events, so the counts add up. With no provider, the count is 0.
+events_started: list[Callable[[Any, date], int]] = []
+
+
+def count_events_started(profile: Any, before: date) -> int:
+    return sum(provider(profile, before) for provider in events_started)

@@ -20,6 +20,7 @@ class Preset:
 
 PRESETS: dict[str, Preset] = {
     # National championships: current-year federation licence, no temporary licences, medical.
+    # Not a rookie class, so the on-the-spot rule refuses licences issued at an event's desk.
     "national": Preset(
         tier="national",
         discipline="circuit",
@@ -32,6 +33,7 @@ PRESETS: dict[str, Preset] = {
                 LicenceRequirement("CTMSA", "circuit", "C"),
             ),
             temporary_licence_allowed=False,
+            on_the_spot_max_events=3,
             medical_required=True,
             age=AgeBand(min_age=18),
             road_licence_years=1,

@@ -27,8 +27,19 @@ def describe_rules(rules: ClassRules) -> list[str]:
             if rules.temporary_licence_allowed
             else _("Temporary licences not accepted")
         )
+    if rules.rookie_class:
+        lines.append(_("Rookie class"))
+    if rules.licences and rules.on_the_spot_max_events is not None:
+        lines.append(
+            _("Licences issued on the spot accepted for the holder's first %(events)s event(s)")
+            % {"events": rules.on_the_spot_max_events}
+            if rules.rookie_class
+            else _("Licences issued on the spot not accepted: rookie classes only")
+        )
     if rules.medical_required:
         lines.append(_("A valid licence medical is required"))
+    if rules.team_licence_required:
+        lines.append(_("A team licence valid on the event date is required"))
     if rules.age and (rules.age.min_age is not None or rules.age.max_age is not None):
         lines.append(_age_line(rules))
     if rules.min_driver_weight_kg is not None:

@@ -1,6 +1,12 @@
 from racing.models.classes import CompetitionClass, Tier
 from racing.models.drivers import DriverProfile, EmergencyContact, IdentityDocument
-from racing.models.licences import Discipline, Licence, LicenceGrade, LicenceIssuer
+from racing.models.licences import (
+    Discipline,
+    Licence,
+    LicenceGrade,
+    LicenceIssuer,
+    LicenceKind,
+)
 from racing.models.organizations import Invitation, Membership, Organization
 from racing.models.vehicles import Powertrain, Vehicle
 
@@ -14,6 +20,7 @@ __all__ = [
     "Licence",
     "LicenceGrade",
     "LicenceIssuer",
+    "LicenceKind",
     "Membership",
     "Organization",
     "Powertrain",

@@ -27,6 +27,11 @@ class Discipline(models.TextChoices):
     DRAG = "drag", _("Drag racing")
 
 
+class LicenceKind(models.TextChoices):
+    COMPETITION = eligibility.LicenceKind.COMPETITION.value, _("Competition licence")
+    TEAM = eligibility.LicenceKind.TEAM.value, _("Team licence")
+
+
 issuer_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{1,15}$",
     _("Use 2 to 16 capital letters, digits or hyphens, for example CAMF."),
@@ -92,11 +97,31 @@ def licence_document_path(instance: Licence, filename: str) -> str:
 
 
 class Licence(models.Model):
+    """A licence recorded on a driver's profile.
+
+    Most are the person's competition licence. A team licence is held by the entrant (the team):
+    the driver records the one they enter under, with the team's name; it has no grade and
+    never counts as a competition licence.
+    """
+
     profile = models.ForeignKey(
         DriverProfile,
         on_delete=models.CASCADE,
         related_name="licences",
         verbose_name=_("driver profile"),
+    )
+    kind = models.CharField(
+        _("kind of licence"),
+        max_length=12,
+        choices=LicenceKind.choices,
+        default=LicenceKind.COMPETITION,
+        help_text=_("A team licence is held by the team you enter with; some classes require one."),
+    )
+    team_name = models.CharField(
+        _("team name"),
+        max_length=120,
+        blank=True,
+        help_text=_("For a team licence: the team's name as printed on it."),
     )
     issuer = models.ForeignKey(
         LicenceIssuer, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuer")
@@ -117,7 +142,15 @@ class Licence(models.Model):
     is_temporary = models.BooleanField(
         _("temporary licence"),
         default=False,
-        help_text=_("Issued on the spot for one event or a few events."),
+        help_text=_("Valid for one event or a few events only."),
+    )
+    issued_on_the_spot = models.BooleanField(
+        _("issued on the spot"),
+        default=False,
+        help_text=_(
+            "Issued at an event by the organizer's or the federation's desk. Many classes accept "
+            "such a licence only in rookie classes, for the holder's first few events."
+        ),
     )
     document = models.FileField(
         _("scan or photo of the licence"),
@@ -165,7 +198,23 @@ class Licence(models.Model):
             errors["grade"] = ValidationError(
                 _("This grade belongs to another issuer."), code="grade_issuer"
             )
-        if self.grade_id is None and not self.is_temporary:
+        team = self.kind == LicenceKind.TEAM
+        if team:
+            if not self.team_name.strip():
+                errors["team_name"] = ValidationError(
+                    _("Give the name of the team that holds this licence."),
+                    code="team_name_required",
+                )
+            if self.grade_id is not None:
+                errors["grade"] = ValidationError(
+                    _("A team licence has no grade: leave it empty."), code="team_grade"
+                )
+            if self.issued_on_the_spot:
+                errors["issued_on_the_spot"] = ValidationError(
+                    _("Only a competition licence is marked as issued on the spot."),
+                    code="team_on_the_spot",
+                )
+        elif self.grade_id is None and not self.is_temporary:
             errors["grade"] = ValidationError(
                 _("Choose the grade printed on the licence."), code="grade_required"
             )
@@ -182,4 +231,6 @@ class Licence(models.Model):
             valid_to=self.valid_to,
             medical_valid_to=self.medical_valid_to,
             temporary=self.is_temporary,
+            on_the_spot=self.issued_on_the_spot,
+            kind=self.kind,
         )

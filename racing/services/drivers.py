@@ -13,6 +13,8 @@ from racing.models import DriverProfile, EmergencyContact, Licence, Vehicle
 
 # Changing any of these makes an organizer's earlier verification meaningless.
 VERIFIED_LICENCE_FIELDS = (
+    "kind",
+    "team_name",
     "issuer_id",
     "discipline",
     "grade_id",
@@ -21,6 +23,7 @@ VERIFIED_LICENCE_FIELDS = (
     "valid_to",
     "medical_valid_to",
     "is_temporary",
+    "issued_on_the_spot",
     "document",
 )
 

@@ -19,17 +19,18 @@ from datetime import date
 
 from django.utils.translation import gettext
 
-from racing import eligibility
+from racing import eligibility, hooks
 from racing.eligibility import Failure, Role
 from racing.models import CompetitionClass, Discipline, DriverProfile, Vehicle
 from racing.queries import grade_ladder, licences_of
 
 
-def driver_facts(profile: DriverProfile) -> eligibility.Driver:
+def driver_facts(profile: DriverProfile, *, events_started: int = 0) -> eligibility.Driver:
     return eligibility.Driver(
         birth_date=profile.date_of_birth,
         weight_kg=profile.weight_kg,
         road_licence_since=profile.road_licence_since,
+        events_started=events_started,
     )
 
 
@@ -43,10 +44,18 @@ def check_driver_for_class(
 ) -> list[Failure]:
     # The vehicle need not be the driver's own (a team or rental car): whether that is allowed
     # is the caller's decision; the class rules apply to the car either way.
+    rules = competition_class.eligibility_rules
+    held = [licence.as_eligibility() for licence in licences_of(profile)]
+    # Counted (through the apps that record entries) only when the answer can matter.
+    started = (
+        hooks.count_events_started(profile, event_date)
+        if rules.on_the_spot_max_events is not None and any(lic.on_the_spot for lic in held)
+        else 0
+    )
     return eligibility.check_eligibility(
-        competition_class.eligibility_rules,
-        driver_facts(profile),
-        [licence.as_eligibility() for licence in licences_of(profile)],
+        rules,
+        driver_facts(profile, events_started=started),
+        held,
         vehicle.as_eligibility() if vehicle is not None else None,
         event_date,
         grades=grade_ladder(),

@@ -17,6 +17,7 @@ from racing.eligibility import (
     ClassRules,
     Driver,
     Licence,
+    LicenceKind,
     LicenceRequirement,
     Vehicle,
     age_in_year,
@@ -70,11 +71,14 @@ def class_rules(draw: st.DrawFn) -> ClassRules:
         classic_certificate_required=draw(st.booleans()),
         navigator_required=draw(st.booleans()),
         navigator_needs_licence=bool(reqs) and draw(st.booleans()),
+        rookie_class=draw(st.booleans()),
+        on_the_spot_max_events=draw(st.none() | st.integers(1, 5)) if reqs else None,
+        team_licence_required=draw(st.booleans()),
     )
 
 
 @st.composite
-def licences(draw: st.DrawFn) -> Licence:
+def licences(draw: st.DrawFn, kinds: tuple[str, ...] = tuple(LicenceKind)) -> Licence:
     issuer = draw(st.sampled_from(ISSUERS))
     start = draw(dates)
     return Licence(
@@ -86,6 +90,8 @@ def licences(draw: st.DrawFn) -> Licence:
         valid_to=start + timedelta(days=draw(st.integers(0, 800))),
         medical_valid_to=draw(st.none() | dates),
         temporary=draw(st.booleans()),
+        on_the_spot=draw(st.booleans()),
+        kind=draw(st.sampled_from(kinds)),
     )
 
 
@@ -94,6 +100,7 @@ drivers = st.builds(
     birth_date=st.none() | dates,
     weight_kg=st.none() | small_decimals,
     road_licence_since=st.none() | dates,
+    events_started=st.integers(0, 8),
 )
 vehicles = st.builds(
     Vehicle,
@@ -170,6 +177,8 @@ RELAXED = {
     "max_power_kw": None,
     "homologation_required": False,
     "classic_certificate_required": False,
+    "on_the_spot_max_events": None,
+    "team_licence_required": False,
 }
 
 
@@ -223,7 +232,47 @@ def test_a_valid_licence_passes_exactly_when_its_grade_reaches_the_minimum(
 
 
 @PROPERTY
-@given(licences(), event_dates)
+@given(class_rules(), drivers, st.integers(0, 8), st.lists(licences(), max_size=3), event_dates)
+def test_having_started_more_events_never_makes_an_ineligible_driver_eligible(
+    rules, driver, more, held, day
+) -> None:  # type: ignore[no-untyped-def]
+    veteran = dataclasses.replace(driver, events_started=driver.events_started + more)
+    if verdict(rules, driver, held, None, day) != []:
+        assert verdict(rules, veteran, held, None, day) != []
+
+
+@PROPERTY
+@given(
+    st.integers(1, 5),
+    st.integers(0, 10),
+    st.booleans(),
+    licences(kinds=(LicenceKind.COMPETITION,)),
+)
+def test_an_on_the_spot_licence_passes_exactly_in_a_rookie_class_before_the_nth_event(
+    limit, started, rookie, held
+) -> None:  # type: ignore[no-untyped-def]
+    rules = ClassRules(
+        licences=(LicenceRequirement(held.issuer, held.discipline),),
+        rookie_class=rookie,
+        on_the_spot_max_events=limit,
+    )
+    spot = dataclasses.replace(held, on_the_spot=True, temporary=False, medical_valid_to=None)
+    day = spot.valid_from
+    person = Driver(birth_date=None, events_started=started)
+    eligible = verdict(rules, person, [spot], None, day) == []
+    assert eligible == (rookie and started < limit)
+
+
+@PROPERTY
+@given(licences(kinds=(LicenceKind.TEAM,)), event_dates)
+def test_a_team_licence_meets_the_rule_exactly_inside_its_validity(held, day) -> None:  # type: ignore[no-untyped-def]
+    rules = ClassRules(team_licence_required=True)
+    eligible = verdict(rules, Driver(birth_date=None), [held], None, day) == []
+    assert eligible == (held.valid_from <= day <= held.valid_to)
+
+
+@PROPERTY
+@given(licences(kinds=(LicenceKind.COMPETITION,)), event_dates)
 def test_a_licence_passes_the_date_check_exactly_inside_its_validity(held, day) -> None:  # type: ignore[no-untyped-def]
     rules = ClassRules(licences=(LicenceRequirement(held.issuer, held.discipline),))
     eligible = verdict(rules, Driver(birth_date=None), [held], None, day) == []

@@ -32,3 +32,8 @@ def test_the_karting_preset_goes_by_calendar_year() -> None:
 
 def test_the_nev_preset_refuses_combustion_only_cars() -> None:
     assert "ice" not in PRESETS["nev"].rules.powertrains
+
+
+def test_the_national_preset_refuses_licences_issued_on_the_spot() -> None:
+    rules = PRESETS["national"].rules
+    assert rules.on_the_spot_max_events is not None and not rules.rookie_class
