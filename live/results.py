@@ -31,25 +31,32 @@ def lap_lines(deltas: Iterable[dict[str, Any]]) -> list[LapLine]:
     """Each car's position and lap time as it completed each lap, for the lap charts.
 
     The stored deltas are replayed from the empty board the session started with, the way a
-    spectator's browser applies them; a lap is recorded when a car's lap count goes up.
+    spectator's browser applies them; a lap is recorded when a car's lap count goes up. Laps go
+    under the car number the row had last, so a row staff renumbered (an unknown
+    transponder given its car number) keeps all its laps under that number.
     """
     board: dict[str, Any] = {"rows": []}
     seen: dict[str, int] = {}
-    laps: dict[tuple[str, int], LapLine] = {}
+    laps: dict[tuple[str, int], tuple[int, int | None]] = {}
+    # The latest number of every row, also of rows no longer on the board at the end.
+    numbers: dict[str, str] = {}
     for delta in deltas:
         board = apply_delta(board, delta)
         for position, row in enumerate(board["rows"], start=1):
+            numbers[row["key"]] = _car_number(row)
             lap = row.get("laps") or 0
             if lap <= seen.get(row["key"], 0):
                 continue
             seen[row["key"]] = lap
-            number = _car_number(row)
-            if number:
-                laps.setdefault(
-                    (number, lap),
-                    LapLine(number, lap, row.get("position") or position, row.get("last_lap_ms")),
-                )
-    return list(laps.values())
+            laps.setdefault(
+                (row["key"], lap), (row.get("position") or position, row.get("last_lap_ms"))
+            )
+    lines: dict[tuple[str, int], LapLine] = {}
+    for (key, lap), (position, lap_ms) in laps.items():
+        number = numbers.get(key, "")
+        if number:
+            lines.setdefault((number, lap), LapLine(number, lap, position, lap_ms))
+    return list(lines.values())
 
 
 def result_lines(rows: Sequence[dict[str, Any]]) -> list[ResultLine]:

@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from events.models import AuditLog
 from live import broadcast
-from live.exceptions import SessionFinished
+from live.exceptions import MappingError, SessionFinished
 from live.models import LiveDelta, LiveFeedChunk, LiveSession, LiveTransponder
-from live.standings import MODES, State, apply, diff, snapshot
-from live.timing import Competitor, TimingEvent, TransponderPassing
-from live.transponders import resolve_transponder
+from live.standings import MODES, State, apply, carries, diff, set_identity, snapshot
+from live.timing import TimingEvent, TransponderPassing
+from live.transponders import entry_for_transponder, resolve_transponder
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +87,7 @@ def apply_timing_events(
             raise SessionFinished(session_id)
         state = _state(session)
         for event in events:
-            if isinstance(event, TransponderPassing) and not any(
-                car.transponder == event.transponder for car in state.cars.values()
-            ):
+            if isinstance(event, TransponderPassing) and not carries(state, event.transponder):
                 apply(state, resolve_transponder(session=session, transponder=event.transponder))
             apply(state, event)
         if raw:
@@ -95,43 +95,149 @@ def apply_timing_events(
         if rejected:
             session.rejected_records += rejected
             logger.warning("live session %s: %d bad timing records dropped", session_id, rejected)
-        session.engine_state = state.to_json()
-        fresh = snapshot(state, seq=session.seq + 1, session=session_info(session))
-        body = diff(session.snapshot, fresh)
-        changed_fields = ["engine_state", "rejected_records", "updated_at"]
-        if body is None:
-            session.save(update_fields=changed_fields)
-            return None
-        session.seq += 1
-        session.snapshot = fresh
-        if session.status == LiveSession.Status.PENDING:
-            session.status = LiveSession.Status.LIVE
-        session.save(update_fields=[*changed_fields, "seq", "snapshot", "status"])
-        message = {"type": "delta", "seq": session.seq, **body}
-        LiveDelta.objects.create(session=session, seq=session.seq, payload=message)
-        transaction.on_commit(lambda: broadcast.publish(session_id, message))
-        return session.seq
+        return _publish_change(session, state)
+
+
+def _publish_change(session: LiveSession, state: State) -> int | None:
+    """Store `state` on the locked session row; when the board changed, seq += 1, the delta is
+    stored and published after commit. Returns the new seq, or None if the board did not change.
+    """
+    session.engine_state = state.to_json()
+    fresh = snapshot(state, seq=session.seq + 1, session=session_info(session))
+    body = diff(session.snapshot, fresh)
+    changed_fields = ["engine_state", "rejected_records", "updated_at"]
+    if body is None:
+        session.save(update_fields=changed_fields)
+        return None
+    session.seq += 1
+    session.snapshot = fresh
+    if session.status == LiveSession.Status.PENDING:
+        session.status = LiveSession.Status.LIVE
+    session.save(update_fields=[*changed_fields, "seq", "snapshot", "status"])
+    message = {"type": "delta", "seq": session.seq, **body}
+    LiveDelta.objects.create(session=session, seq=session.seq, payload=message)
+    session_id = session.pk
+    transaction.on_commit(lambda: broadcast.publish(session_id, message))
+    return session.seq
 
 
 def map_transponder(
-    *, session_id: int, transponder: int, number: str, name: str = "", class_name: str = ""
+    *,
+    session_id: int,
+    transponder: int,
+    number: str,
+    name: str = "",
+    class_name: str = "",
+    actor: Any = None,
+    new: bool = False,
 ) -> int | None:
-    """Staff name an ad hoc transponder row on the board; returns the seq of the change."""
+    """Staff name a transponder's board row, or map a transponder before it first crosses.
+
+    Returns the seq of the change, or None when the board did not change (a mapping made in
+    advance, or the same values again). With `new`, an existing mapping of the transponder is
+    an error rather than updated. The change goes through the same path as timing data: under
+    the session lock, one seq, one delta published after commit. A finished session accepts it
+    too, so the name is right in the classification staff publish as results.
+    """
     with transaction.atomic():
         session = LiveSession.objects.select_for_update().get(pk=session_id)
-        LiveTransponder.objects.update_or_create(
-            session=session,
-            transponder=transponder,
-            defaults={"number": number, "name": name, "class_name": class_name},
-        )
-    event = Competitor(
-        reg_no=f"t{transponder}",
-        number=number,
-        first_name=name,
-        transponder=transponder,
-        class_name=class_name,
+        mapping = LiveTransponder.objects.filter(session=session, transponder=transponder).first()
+        if new and mapping is not None:
+            raise MappingError(
+                "transponder",
+                _("Transponder %(transponder)s already has a row in this session.")
+                % {"transponder": transponder},
+            )
+        if new and session.status == LiveSession.Status.FINISHED:
+            raise MappingError(
+                None, _("This live session has finished: no transponder will cross any more.")
+            )
+        entry = _entry_number(session, transponder)
+        if entry is not None:
+            raise MappingError(
+                "transponder" if new else None,
+                _(
+                    "Transponder %(transponder)s is on the entry of car %(number)s: change it "
+                    "on the entry at check-in instead."
+                )
+                % {"transponder": transponder, "number": entry},
+            )
+        state = _state(session)
+        if number and _number_taken(session, state, transponder=transponder, number=number):
+            raise MappingError(
+                "number",
+                _("Car number %(number)s is already on this board.") % {"number": number},
+            )
+        before = _describe(mapping)
+        if mapping is None:
+            mapping = LiveTransponder(session=session, transponder=transponder)
+        mapping.number, mapping.name, mapping.class_name = number, name, class_name
+        after = _describe(mapping)
+        if after != before or mapping.pk is None:
+            mapping.save()
+            _audit(session, actor, "live_transponder", f"{transponder}: {before} → {after}")
+        if not set_identity(
+            state, transponder=transponder, number=number, name=name, class_name=class_name
+        ):
+            return None
+        return _publish_change(session, state)
+
+
+def remove_transponder_mapping(*, session_id: int, transponder: int, actor: Any = None) -> None:
+    """Staff remove a mapping no crossing has used (a car that did not come, a typo)."""
+    with transaction.atomic():
+        session = LiveSession.objects.select_for_update().get(pk=session_id)
+        mapping = LiveTransponder.objects.filter(session=session, transponder=transponder).first()
+        if mapping is None:
+            return
+        if carries(_state(session), transponder):
+            raise MappingError(
+                None,
+                _("Transponder %(transponder)s has crossed the line: its row stays on the board.")
+                % {"transponder": transponder},
+            )
+        mapping.delete()
+        _audit(session, actor, "live_transponder_removed", f"{transponder}: {_describe(mapping)}")
+
+
+def _describe(mapping: LiveTransponder | None) -> str:
+    if mapping is None:
+        return "-"
+    return " / ".join(part or "-" for part in (mapping.number, mapping.name, mapping.class_name))
+
+
+def _entry_number(session: LiveSession, transponder: int) -> str | None:
+    if session.event_session is None:
+        return None
+    found = entry_for_transponder(event_session=session.event_session, transponder=transponder)
+    return None if found is None else found.number
+
+
+def _number_taken(session: LiveSession, state: State, *, transponder: int, number: str) -> bool:
+    """Another row of the board, or another mapping of the session, shows this car number."""
+    own = {car.key for car in state.cars.values() if car.transponder == transponder}
+    if any(
+        row["number"] == number and row["key"] not in own
+        for row in session.snapshot.get("rows", [])
+    ):
+        return True
+    return (
+        LiveTransponder.objects.filter(session=session, number=number)
+        .exclude(transponder=transponder)
+        .exists()
     )
-    return apply_timing_events(session_id=session_id, events=[event])
+
+
+def _audit(session: LiveSession, actor: Any, action: str, detail: str) -> None:
+    """Staff changes to a session of an event go to that event's audit log, like entry changes."""
+    if session.event_session is None:
+        return
+    AuditLog.objects.create(
+        event_id=session.event_session.event_id,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        detail=f"live #{session.pk} T{detail}",
+    )
 
 
 def finish_live_session(*, session_id: int) -> LiveSession:

@@ -215,6 +215,28 @@ def apply(state: State, event: TimingEvent) -> bool:
     return True
 
 
+def set_identity(
+    state: State, *, transponder: int, number: str, name: str, class_name: str
+) -> bool:
+    """Staff renamed a transponder's row: number, name and class exactly as given (an empty
+    class clears it, unlike a `Competitor` record). False when no car carries the transponder:
+    the mapping waits for its first crossing and the board does not change."""
+    car = next((c for c in state.cars.values() if c.transponder == transponder), None)
+    if car is None:
+        return False
+    car.known = True
+    car.number = number or str(transponder)
+    car.name = name
+    car.class_name = class_name
+    car.class_no = None
+    return True
+
+
+def carries(state: State, transponder: int) -> bool:
+    """A car on the board has crossed with (or was named for) this transponder."""
+    return any(car.transponder == transponder for car in state.cars.values())
+
+
 def _reset(state: State) -> None:
     kept = State(mode=state.mode, min_lap_ms=state.min_lap_ms, resets=state.resets + 1)
     for name in (f.name for f in fields(State)):

@@ -14,6 +14,7 @@ from typing import Any
 
 from events.models import Entry
 from live.models import LiveSession, LiveTransponder
+from live.standings import State, carries
 from live.timing import Competitor
 
 
@@ -73,3 +74,33 @@ def resolve_transponder(*, session: LiveSession, transponder: int) -> Competitor
         transponder=transponder,
         class_name=mapping.class_name,
     )
+
+
+@dataclass(frozen=True)
+class AdHocRow:
+    mapping: LiveTransponder
+    # A crossing has used the mapping: the car is on the board, so the mapping cannot be removed.
+    on_board: bool
+
+
+def entry_transponders(*, event_session: Any) -> set[int]:
+    """Transponder numbers carried by the confirmed entries of the session's event."""
+    values = Entry.objects.filter(
+        event_id=event_session.event_id, status=Entry.Status.CONFIRMED
+    ).values_list("transponder", flat=True)
+    digits = (value.strip().lstrip("0") for value in values)
+    return {int(value) for value in digits if value.isascii() and value.isdigit()}
+
+
+def ad_hoc_rows(session: LiveSession) -> list[AdHocRow]:
+    """The session's mappings that no confirmed entry accounts for: unknown cars that crossed,
+    and the mappings staff made in advance. Staff name these; entries are named at check-in."""
+    carried = set()
+    if session.event_session is not None:
+        carried = entry_transponders(event_session=session.event_session)
+    state = State.from_json(session.engine_state)
+    return [
+        AdHocRow(mapping, carries(state, mapping.transponder))
+        for mapping in session.transponders.order_by("transponder")
+        if mapping.transponder not in carried
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from live import views, views_results, views_timing
+from live import views, views_results, views_timing, views_transponders
 
 app_name = "live"
 
@@ -16,6 +16,26 @@ urlpatterns = [
         "organizer/<slug:org_slug>/live/<int:live_id>/finish/",
         views_timing.timing_finish,
         name="timing-finish",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/transponders/",
+        views_transponders.transponders,
+        name="transponders",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/transponders/add/",
+        views_transponders.transponder_add,
+        name="transponder-add",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/transponders/<int:mapping_id>/",
+        views_transponders.transponder_edit,
+        name="transponder-edit",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/transponders/<int:mapping_id>/remove/",
+        views_transponders.transponder_remove,
+        name="transponder-remove",
     ),
     path(
         "organizer/<slug:org_slug>/live/<int:live_id>/publish-results/",

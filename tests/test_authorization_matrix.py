@@ -125,6 +125,14 @@ def entered_driver(world: World) -> dict[str, Any]:
     return {"org_slug": world.organization.slug, "profile_id": world.extra["profile"].pk}
 
 
+def live_transponder(world: World) -> dict[str, Any]:
+    return {
+        **org(world),
+        "live_id": world.live_session.pk,
+        "mapping_id": world.extra["live_transponder"].pk,
+    }
+
+
 RULES: dict[str, Rule] = {
     # config
     "healthz": Rule(PUBLIC),
@@ -263,6 +271,12 @@ RULES: dict[str, Rule] = {
     "live:timing-finish": Rule(
         STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
     ),
+    "live:transponders": Rule(STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}),
+    "live:transponder-add": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:transponder-edit": Rule(STAFF, live_transponder, method="post"),
+    "live:transponder-remove": Rule(STAFF, live_transponder, method="post"),
 }
 
 # Reviewed exemptions: URL prefixes served by third-party code with its own, tested access rules.

@@ -66,7 +66,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     from events.services.calendar import issue_calendar_token
     from events.services.championships import add_round, create_championship
     from events.services.results import ResultLine, publish_results
-    from live.models import LiveSession
+    from live.models import LiveSession, LiveTransponder
     from racing.models import DriverProfile, EmergencyContact
 
     owner = make_user(OWNER_EMAIL, first_name="Jun", last_name="Owner")
@@ -231,6 +231,9 @@ def build_world(make_user: Callable[..., Any]) -> World:
     live_session = LiveSession.objects.create(
         event_session=race, name="Spring Trophy Final", status=LiveSession.Status.FINISHED
     )
+    live_transponder = LiveTransponder.objects.create(
+        session=live_session, transponder=5691251, number="5691251"
+    )
     calendar_token = issue_calendar_token(user=driver)
     invitation = Invitation.objects.create(
         organization=organization, email=INVITEE_EMAIL, role="staff", invited_by=owner
@@ -273,6 +276,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
             "licence": licence,
             "vehicle": vehicle,
             "competition_class": competition_class,
+            "live_transponder": live_transponder,
         },
         owner=owner,
         staff=staff,

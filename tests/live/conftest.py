@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing.websocket import WebsocketCommunicator
+from django.utils import timezone
 
+from events.models import Event, Session
 from live.models import LiveDelta, LiveSession
+from live.services import create_live_session
 
 ORIGIN = b"http://testserver"
 
@@ -64,3 +68,37 @@ async def spectator(session_id: int, query: str = "") -> AsyncIterator[Websocket
         yield communicator
     finally:
         await communicator.disconnect()
+
+
+@pytest.fixture
+def club_race(organization: Any) -> Session:
+    """A published event of `organization` with one race session, a few days ahead."""
+    starts = timezone.now() + timedelta(days=3)
+    event = Event.objects.create(
+        organization=organization,
+        title="Club Cup",
+        slug="club-cup",
+        tier="national",
+        discipline="circuit",
+        venue_name="Shanghai International Circuit",
+        province="shanghai",
+        city="Shanghai",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        status=Event.Status.PUBLISHED,
+    )
+    return Session.objects.create(
+        event=event,
+        kind=Session.Kind.RACE,
+        name="Final",
+        starts_at=starts + timedelta(hours=2),
+        ends_at=starts + timedelta(hours=3),
+    )
+
+
+@pytest.fixture
+def p3_live(club_race: Any) -> LiveSession:
+    """A live session of `club_race` timed by a P3 decoder, not started yet."""
+    return create_live_session(
+        name="Club Cup · Final", source=LiveSession.Source.P3, event_session=club_race
+    )
