@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from asgiref.sync import sync_to_async
 
 from live.adapters.p3 import P3Parser, looks_like_hex_lines
-from live.adapters.rmonitor import RMonitorParser
+from live.adapters.rmonitor import DEFAULT_ENCODING, RMonitorParser
 from live.exceptions import SessionFinished
+from live.models import LiveSession
 from live.services import apply_timing_events
 from live.timing import TimingEvent, TransponderPassing
 
@@ -34,13 +36,17 @@ class Decoder:
     """One format's stream parser, reporting how many records each chunk rejected."""
 
     format: str
+    # Text encoding of RMonitor records (live.adapters.rmonitor.ENCODINGS); P3 is binary.
+    encoding: str = DEFAULT_ENCODING
     parser: RMonitorParser | P3Parser = field(init=False)
     _seen_rejected: int = 0
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"unknown format {self.format!r}")
-        self.parser = RMonitorParser() if self.format == "rmonitor" else P3Parser()
+        self.parser = (
+            RMonitorParser(encoding=self.encoding) if self.format == "rmonitor" else P3Parser()
+        )
 
     def feed(self, data: bytes) -> tuple[list[TimingEvent], int]:
         return self._counted(self.parser.feed(data))
@@ -91,10 +97,20 @@ class ReplayStats:
     last_seq: int | None = None
 
 
-def rmonitor_steps(data: bytes, *, realtime: bool) -> Iterator[Step]:
+def session_encoding(session_id: int) -> str:
+    """The feed text encoding stored on a live session ("auto" for an unknown id)."""
+    value = (
+        LiveSession.objects.filter(pk=session_id).values_list("feed_encoding", flat=True).first()
+    )
+    return value or DEFAULT_ENCODING
+
+
+def rmonitor_steps(
+    data: bytes, *, realtime: bool, encoding: str = DEFAULT_ENCODING
+) -> Iterator[Step]:
     """At speed 0, fixed batches of lines; otherwise one step per second of feed, cut at each
     `$F` heartbeat (the only clock an RMonitor stream has)."""
-    decoder = Decoder("rmonitor")
+    decoder = Decoder("rmonitor", encoding=encoding)
     lines = data.splitlines(keepends=True)
     batch: list[bytes] = []
     for line in lines:
@@ -161,6 +177,7 @@ def replay(
     speed: float = 0.0,
     sleep: Callable[[float], None] = time.sleep,
     already_received: bytes = b"",
+    encoding: str | None = None,
 ) -> ReplayStats:
     """Replay a capture into a live session. `speed` 1 is real time, 10 ten times faster, 0 as
     fast as possible.
@@ -169,12 +186,17 @@ def replay(
     that was interrupted: the steps it covers are skipped, so a restarted replay goes on where
     the last committed step left off instead of storing the feed a second time. Each step is one
     transaction, so an interrupted run always stopped at a step boundary.
+
+    RMonitor text is decoded with `encoding`, by default the live session's feed encoding, so a
+    stored feed replays as it was read live.
     """
     if speed < 0:
         raise ValueError("speed must be 0 or more")
+    if encoding is None:
+        encoding = session_encoding(session_id)
     realtime = speed > 0
     steps = (
-        rmonitor_steps(data, realtime=realtime)
+        rmonitor_steps(data, realtime=realtime, encoding=encoding)
         if format == "rmonitor"
         else p3_steps(data, realtime=realtime)
     )
@@ -215,6 +237,10 @@ def replay(
 class IngestStats:
     connections: int = 0
     failures: int = 0
+    # Connections closed because the timing system sent nothing for the idle timeout.
+    idle_timeouts: int = 0
+    # Connects given up because the host did not answer within the connect timeout.
+    connect_timeouts: int = 0
     bytes: int = 0
     changes: int = 0
     rejected: int = 0
@@ -224,6 +250,19 @@ class IngestStats:
 
 BACKOFF_INITIAL_S = 0.5
 BACKOFF_MAX_S = 30.0
+# No bytes for this long means the connection is dead even if TCP has not noticed (timing PC
+# rebooted, Wi-Fi or NAT dropped: a half-open connection never reads EOF). RMonitor sends `$F`
+# every second, so 30 s is 30 missed heartbeats. A P3 decoder sends a STATUS record every few
+# seconds but nothing else while no car crosses; 60 s leaves room for a quiet decoder without
+# leaving the board frozen for minutes.
+IDLE_TIMEOUT_S = {"rmonitor": 30.0, "p3": 60.0}
+# A dead or blackholed host would otherwise hold the kernel's connect for minutes.
+CONNECT_TIMEOUT_S = 10.0
+# TCP keepalive: first probe after this much silence, then every KEEPALIVE_INTERVAL_S, give up
+# after KEEPALIVE_PROBES unanswered probes. A second line of defence behind the idle timeout.
+KEEPALIVE_IDLE_S = 10
+KEEPALIVE_INTERVAL_S = 5
+KEEPALIVE_PROBES = 3
 
 
 def backoff_delays(
@@ -233,6 +272,20 @@ def backoff_delays(
     while True:
         yield delay
         delay = min(delay * 2, maximum)
+
+
+def enable_keepalive(sock: socket.socket) -> None:
+    """Turn on TCP keepalive, with short probe timings where the platform lets us set them."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for name, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE_S),
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_S),
+        ("TCP_KEEPCNT", KEEPALIVE_PROBES),
+    ):
+        option = getattr(socket, name, None)
+        if option is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, option, value)
 
 
 async def ingest(
@@ -246,39 +299,74 @@ async def ingest(
     initial_backoff_s: float = BACKOFF_INITIAL_S,
     max_backoff_s: float = BACKOFF_MAX_S,
     read_size: int = 65536,
+    encoding: str | None = None,
+    idle_timeout_s: float | None = None,
+    connect_timeout_s: float = CONNECT_TIMEOUT_S,
 ) -> IngestStats:
     """Read a timing system over TCP into a live session until `stop` is set.
 
     Reconnects after a refused or dropped connection with exponential back-off, reset once a
-    connection delivers data. Each socket read is applied as one change. The parser is kept
-    across reconnects only for its counters; a partial line from a dropped connection is lost.
+    connection delivers data. A connection that delivers no bytes for `idle_timeout_s` (default
+    by format, `IDLE_TIMEOUT_S`) is closed and reopened the same way, and so is a connect that
+    does not complete within `connect_timeout_s`. Each socket read is applied as one change.
+    RMonitor text is decoded with `encoding`, by default the live session's feed encoding. The
+    parser is kept across reconnects only for its counters; a partial line from a dropped
+    connection is lost.
     """
     stop = stop or asyncio.Event()
+    if idle_timeout_s is None:
+        idle_timeout_s = IDLE_TIMEOUT_S[format]
+    if idle_timeout_s <= 0 or connect_timeout_s <= 0:
+        raise ValueError("timeouts must be more than 0")
+    if encoding is None:
+        encoding = await sync_to_async(session_encoding, thread_sensitive=True)(session_id)
     stats = IngestStats()
     delays = backoff_delays(initial_backoff_s, max_backoff_s)
     apply_batch = sync_to_async(apply_timing_events, thread_sensitive=True)
     while not stop.is_set():
         if max_connections is not None and stats.connections >= max_connections:
             break
-        decoder = Decoder(format)
+        decoder = Decoder(format, encoding=encoding)
         try:
             stats.connections += 1
-            reader, writer = await asyncio.open_connection(host, port)
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(host, port), timeout=connect_timeout_s
+            )
+        except TimeoutError:
+            stats.failures += 1
+            stats.connect_timeouts += 1
+            logger.warning(
+                "timing feed %s:%s did not answer within %s s", host, port, connect_timeout_s
+            )
         except OSError as exc:
             stats.failures += 1
             logger.warning("timing feed %s:%s unreachable: %s", host, port, exc)
         else:
             logger.info("connected to timing feed %s:%s", host, port)
+            sock = writer.get_extra_info("socket")
+            if sock is not None:
+                enable_keepalive(sock)
             received = False
             try:
                 while not stop.is_set():
                     read = asyncio.ensure_future(reader.read(read_size))
                     stopped = asyncio.ensure_future(stop.wait())
                     done, _ = await asyncio.wait(
-                        {read, stopped}, return_when=asyncio.FIRST_COMPLETED
+                        {read, stopped},
+                        timeout=idle_timeout_s,
+                        return_when=asyncio.FIRST_COMPLETED,
                     )
                     if read not in done:
                         read.cancel()
+                        stopped.cancel()
+                        if not done:
+                            stats.idle_timeouts += 1
+                            logger.warning(
+                                "timing feed %s:%s sent nothing for %s s; reconnecting",
+                                host,
+                                port,
+                                idle_timeout_s,
+                            )
                         break
                     stopped.cancel()
                     data = read.result()

@@ -27,6 +27,20 @@ class StartTimingForm(forms.Form):
         initial=20,
         help_text=_("P3 passings closer together than this are double reads, not laps."),
     )
+    feed_encoding = forms.ChoiceField(
+        label=_("Feed text encoding"),
+        choices=LiveSession.FeedEncoding.choices,
+        initial=LiveSession.FeedEncoding.AUTO,
+        required=False,
+        help_text=_(
+            "RMonitor only. Automatic reads UTF-8, Chinese (GBK) and Western names; choose GBK / "
+            "GB18030 for timing software on Chinese Windows if a name still shows garbled."
+        ),
+    )
+
+    def clean_feed_encoding(self) -> str:
+        # Left out by an older form or a script: the default, as on the model.
+        return self.cleaned_data["feed_encoding"] or LiveSession.FeedEncoding.AUTO
 
 
 # A P3 transponder is an unsigned 32-bit number.

@@ -46,6 +46,21 @@ class LiveSession(models.Model):
     source = models.CharField(
         _("timing source"), max_length=16, choices=Source.choices, default=Source.RMONITOR
     )
+
+    class FeedEncoding(models.TextChoices):
+        AUTO = "auto", _("Automatic (UTF-8, GBK/GB18030 or cp1252)")
+        UTF8 = "utf-8", _("UTF-8")
+        GB18030 = "gb18030", _("GBK / GB18030 (Chinese Windows)")
+        CP1252 = "cp1252", _("cp1252 (Western Windows)")
+
+    # How the text of an RMonitor feed is decoded (live.adapters.rmonitor.decode_record); also
+    # used when the stored raw feed is replayed. P3 is binary and ignores it.
+    feed_encoding = models.CharField(
+        _("feed text encoding"),
+        max_length=16,
+        choices=FeedEncoding.choices,
+        default=FeedEncoding.AUTO,
+    )
     # Grows by one with every published change; spectators use it to detect a missed delta.
     seq = models.BigIntegerField(_("sequence number"), default=0)
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
@@ -107,6 +122,10 @@ class LiveFeedChunk(models.Model):
         verbose_name = _("raw feed chunk")
         verbose_name_plural = _("raw feed chunks")
         ordering = ["session", "id"]
+        indexes = [
+            # "Last bytes from the timing system" on the organizer page reads the newest chunk.
+            models.Index(fields=["session", "received_at"], name="live_feed_chunk_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.session_id}:{self.id} ({len(self.data)} B)"

@@ -41,9 +41,12 @@ def create_live_session(
     source: str = LiveSession.Source.RMONITOR,
     event_session: Any = None,
     min_lap_ms: int = DEFAULT_MIN_LAP_MS,
+    feed_encoding: str = LiveSession.FeedEncoding.AUTO,
 ) -> LiveSession:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
+    if feed_encoding not in LiveSession.FeedEncoding.values:
+        raise ValueError(f"unknown feed encoding {feed_encoding!r}")
     with transaction.atomic():
         session = LiveSession.objects.create(
             name=name,
@@ -51,6 +54,7 @@ def create_live_session(
             source=source,
             event_session=event_session,
             min_lap_ms=min_lap_ms,
+            feed_encoding=feed_encoding,
         )
         state = _state(session)
         session.engine_state = state.to_json()

@@ -3,10 +3,11 @@ command the ingest machine runs, and finish it so its standings can be published
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, Session
+from live.feeds import IDLE_TIMEOUT_S
 from live.forms import StartTimingForm
-from live.models import LiveSession
+from live.models import LiveFeedChunk, LiveSession
 from live.services import create_live_session, finish_live_session
 from racing.models import Organization
 from racing.permissions import get_organization_for_staff
@@ -43,14 +45,35 @@ def timing_home(request: HttpRequest, org_slug: str) -> HttpResponse:
 def render_timing(
     request: HttpRequest, organization: Organization, form: StartTimingForm, status: int = 200
 ) -> HttpResponse:
-    events = (
+    last_chunk = LiveFeedChunk.objects.filter(session=OuterRef("pk")).order_by("-received_at")
+    live_sessions = LiveSession.objects.annotate(
+        last_feed_at=Subquery(last_chunk.values("received_at")[:1])
+    )
+    events = list(
         Event.objects.filter(organization=organization, ends_at__gte=timezone.now() - RECENT)
         .exclude(status=Event.Status.CANCELLED)
         .order_by("starts_at")
-        .prefetch_related("sessions__live_sessions")
+        .prefetch_related("sessions", Prefetch("sessions__live_sessions", queryset=live_sessions))
     )
+    now = timezone.now()
+    for event in events:
+        for event_session in event.sessions.all():
+            for live in event_session.live_sessions.all():
+                setattr(live, "feed_silent_s", feed_silence(live, now))  # noqa: B010
     context = {"organization": organization, "events": events, "form": form}
     return render(request, "live/timing.html", context, status=status)
+
+
+def feed_silence(live: LiveSession, now: datetime) -> int | None:
+    """Seconds the feed of a live session has been silent, when that is longer than the idle
+    timeout live_ingest reconnects after (by default): the board is probably frozen."""
+    if live.status != LiveSession.Status.LIVE or live.source not in IDLE_TIMEOUT_S:
+        return None
+    last: datetime | None = getattr(live, "last_feed_at", None)
+    if last is None:
+        return None
+    silent = int((now - last).total_seconds())
+    return silent if silent > IDLE_TIMEOUT_S[live.source] else None
 
 
 @login_required
@@ -72,6 +95,7 @@ def timing_start(request: HttpRequest, org_slug: str, session_id: int) -> HttpRe
         source=form.cleaned_data["source"],
         event_session=event_session,
         min_lap_ms=form.cleaned_data["min_lap_seconds"] * 1000,
+        feed_encoding=form.cleaned_data["feed_encoding"],
     )
     messages.success(
         request,

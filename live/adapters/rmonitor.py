@@ -1,7 +1,9 @@
 """RMonitor (Orbits / Race Monitor scoreboard protocol) parser: bytes in, timing events out.
 
 Pure: no Django, no I/O. Feed it whatever a socket or a file gives (`RMonitorParser.feed`), in
-chunks of any size; records are CR LF terminated, decoded as cp1252. Unknown tags and extra
+chunks of any size; records are CR LF terminated and decoded one by one with the session's feed
+text encoding (`decode_record`: "auto" by default, or an explicit "utf-8", "gb18030", "cp1252";
+the spec says cp1252, Chinese Windows timing PCs send GBK and newer software UTF-8). Unknown tags and extra
 trailing fields are ignored; garbage, truncated and oversized lines are counted and dropped, never
 raised, because one corrupt line must not stop a live board.
 """
@@ -9,6 +11,7 @@ raised, because one corrupt line must not stop a live board.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -33,6 +36,54 @@ MAX_LINE_BYTES = 4096
 
 # Placeholders real feeds send for "no time": all zeros, and Orbits' 59:59.999 in $G/$H rows.
 NO_TIME_MS = {0, 3_599_999}
+
+# Text encodings of a feed. "auto" guesses per record (see `decode_record`).
+ENCODINGS = ("auto", "utf-8", "gb18030", "cp1252")
+DEFAULT_ENCODING = "auto"
+
+# CJK ideographs (unified, extension A, compatibility, supplementary planes), CJK punctuation,
+# kana and fullwidth forms: what a Chinese name, team or class in a GBK/GB18030 record reads as.
+_CJK = (
+    "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    "\U00020000-\U0003134f"
+)
+_HAS_CJK = re.compile(f"[{_CJK}]")
+# A cp1252 accented letter read as GBK swallows the next byte as its second half: "Müller" is
+# b"M\xfcller" and reads as "M黮ler", "Renée" as "Ren頴". (A word-final accent before a quote,
+# comma or space is no GBK pair at all.) Chinese text seldom glues an ideograph to a lowercase
+# Latin letter or wedges one inside a Latin word; such a reading is taken as cp1252.
+_LATIN_MOJIBAKE = re.compile(f"[{_CJK}][a-z]|[a-z][{_CJK}]|[A-Za-z][{_CJK}][A-Za-z]")
+
+
+def decode_record(raw: bytes, encoding: str = DEFAULT_ENCODING) -> str:
+    """One record's bytes to text; never raises.
+
+    An explicit encoding decodes with replacement characters for bytes it cannot read. "auto":
+    strict UTF-8 if the bytes are valid UTF-8 (pure ASCII is); else strict GB18030 if that
+    decodes and reads as Chinese text (has CJK characters, none glued to a lowercase Latin letter
+    or wedged inside a Latin word); else cp1252 with replacement, as the spec says. Auto cannot
+    tell every case apart: a record valid both as UTF-8 and GBK reads as UTF-8, a cp1252 accented
+    capital opening a word ("ÁLVARO") still reads as GBK, and a GBK name glued to lowercase Latin
+    ("vivo车队") reads as cp1252. An explicit encoding on the live session removes the doubt.
+    """
+    if encoding == "auto":
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if _HAS_CJK.search(text) and not _LATIN_MOJIBAKE.search(text):
+                return text
+        encoding = "cp1252"
+    elif encoding not in ENCODINGS:
+        raise ValueError(f"unknown encoding {encoding!r}")
+    # cp1252 leaves five bytes undefined; a stray one must not lose the whole record.
+    return raw.decode(encoding, errors="replace")
+
 
 FLAG_NAMES = {"green": "green", "yellow": "yellow", "red": "red", "finish": "finish"}
 
@@ -244,6 +295,7 @@ class RMonitorParser:
     truncated: int = 0
     oversized: int = 0
     errors: list[str] = field(default_factory=list)
+    encoding: str = DEFAULT_ENCODING
     _buffer: bytearray = field(default_factory=bytearray)
     _discarding: bool = False
 
@@ -272,6 +324,10 @@ class RMonitorParser:
             self._discarding = True
         return events
 
+    def __post_init__(self) -> None:
+        if self.encoding not in ENCODINGS:
+            raise ValueError(f"unknown encoding {self.encoding!r}")
+
     def finish(self) -> list[TimingEvent]:
         """End of stream: a final line without CR LF is still a record if it parses."""
         raw = bytes(self._buffer)
@@ -285,8 +341,7 @@ class RMonitorParser:
         if len(raw) > MAX_LINE_BYTES:
             self._reject("oversized", f"line over {MAX_LINE_BYTES} bytes")
             return []
-        # cp1252 leaves five bytes undefined; a stray one must not lose the whole record.
-        text = raw.decode("cp1252", errors="replace").strip("\r\n\x00 \t")
+        text = decode_record(raw, self.encoding).strip("\r\n\x00 \t")
         if not text:
             return []
         try:

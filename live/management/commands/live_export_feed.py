@@ -33,7 +33,15 @@ class Command(BaseCommand):
             for data in chunks.values_list("data", flat=True).iterator():
                 out.write(bytes(data))
                 size += len(data)
+        format = next(iter(formats), "-")
         self.stdout.write(
-            _("Wrote %(bytes)s bytes of %(format)s feed.")
-            % {"bytes": size, "format": next(iter(formats), "-")}
+            _("Wrote %(bytes)s bytes of %(format)s feed.") % {"bytes": size, "format": format}
         )
+        if format == LiveFeedChunk.Format.RMONITOR:
+            # The bytes are as received: they read right only with the session's text encoding.
+            self.stdout.write(
+                _(
+                    "Replay it with: manage.py live_replay %(path)s --format rmonitor --encoding %(encoding)s"
+                )
+                % {"path": options["path"], "encoding": session.feed_encoding}
+            )

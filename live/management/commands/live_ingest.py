@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from live.feeds import ingest
+from live.feeds import IDLE_TIMEOUT_S, ingest
 from live.models import LiveSession
 
 
@@ -36,6 +36,18 @@ class Command(BaseCommand):
             "--rmonitor", metavar="HOST:PORT", help="RMonitor scoreboard (port 50000)"
         )
         source.add_argument("--p3", metavar="HOST:PORT", help="MYLAPS P3 decoder (port 5403)")
+        parser.add_argument(
+            "--encoding",
+            choices=LiveSession.FeedEncoding.values,
+            help="RMonitor text encoding; stored on the live session (default: the session's)",
+        )
+        parser.add_argument(
+            "--idle-timeout",
+            type=float,
+            metavar="SECONDS",
+            help="reconnect after this long without bytes "
+            f"(default: {IDLE_TIMEOUT_S['rmonitor']:g} s RMonitor, {IDLE_TIMEOUT_S['p3']:g} s P3)",
+        )
         parser.add_argument("--max-connections", type=int, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,20 +56,57 @@ class Command(BaseCommand):
             raise CommandError(_("No live session %(id)s.") % {"id": options["session_id"]})
         format = "rmonitor" if options["rmonitor"] else "p3"
         host, port = host_port(options["rmonitor"] or options["p3"])
+        idle_timeout = options["idle_timeout"]
+        if idle_timeout is None:
+            idle_timeout = IDLE_TIMEOUT_S[format]
+        elif not 0 < idle_timeout <= 86400:
+            raise CommandError(_("--idle-timeout must be between 0 and 86400 seconds."))
+        if options["encoding"] and options["encoding"] != session.feed_encoding:
+            # The session is the one place the encoding lives: a replay of its stored feed and
+            # the next ingest run read it the same way.
+            session.feed_encoding = options["encoding"]
+            session.save(update_fields=["feed_encoding", "updated_at"])
         self.stdout.write(
             _("Reading %(format)s from %(host)s:%(port)s into live session %(id)s.")
             % {"format": format, "host": host, "port": port, "id": session.pk}
         )
+        if format == "rmonitor":
+            self.stdout.write(
+                _("Feed text encoding: %(encoding)s.")
+                % {"encoding": session.get_feed_encoding_display()}
+            )
         stats = asyncio.run(
-            self._run(session.pk, host, port, format, options.get("max_connections"))
+            self._run(
+                session.pk,
+                host,
+                port,
+                format,
+                options.get("max_connections"),
+                session.feed_encoding,
+                idle_timeout,
+            )
         )
         self.stdout.write(
-            _("Stopped after %(connections)s connections, %(changes)s changes.")
-            % {"connections": stats.connections, "changes": stats.changes}
+            _(
+                "Stopped after %(connections)s connections (%(idle)s closed for silence), "
+                "%(changes)s changes."
+            )
+            % {
+                "connections": stats.connections,
+                "idle": stats.idle_timeouts,
+                "changes": stats.changes,
+            }
         )
 
     async def _run(
-        self, session_id: int, host: str, port: int, format: str, max_connections: int | None
+        self,
+        session_id: int,
+        host: str,
+        port: int,
+        format: str,
+        max_connections: int | None,
+        encoding: str,
+        idle_timeout: float,
     ) -> Any:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -71,4 +120,6 @@ class Command(BaseCommand):
             format=format,
             stop=stop,
             max_connections=max_connections,
+            encoding=encoding,
+            idle_timeout_s=idle_timeout,
         )

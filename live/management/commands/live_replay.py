@@ -27,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--min-lap-ms", type=int, default=DEFAULT_MIN_LAP_MS)
         parser.add_argument("--json-out", help="write the final snapshot to this file")
         parser.add_argument(
+            "--encoding",
+            choices=LiveSession.FeedEncoding.values,
+            help="RMonitor text encoding; stored on the live session "
+            "(default: the session's, auto for a new one)",
+        )
+        parser.add_argument(
             "--resume",
             action="store_true",
             help="with --session: skip what an interrupted run of this capture already stored",
@@ -50,12 +56,16 @@ class Command(BaseCommand):
             if options["mode"] and options["mode"] != session.mode:
                 session.mode = options["mode"]
                 session.save(update_fields=["mode", "updated_at"])
+            if options["encoding"] and options["encoding"] != session.feed_encoding:
+                session.feed_encoding = options["encoding"]
+                session.save(update_fields=["feed_encoding", "updated_at"])
         else:
             session = create_live_session(
                 name=_("Replay of %(file)s") % {"file": path.name},
                 mode=options["mode"] or LiveSession.Mode.RACE,
                 source=LiveSession.Source.REPLAY,
                 min_lap_ms=options["min_lap_ms"],
+                feed_encoding=options["encoding"] or LiveSession.FeedEncoding.AUTO,
             )
         already = b""
         if options["resume"] and not scratch:
