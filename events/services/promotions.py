@@ -92,7 +92,8 @@ def grant_exception(
     ).first()
     if standing is None:
         raise ValidationError(_("Choose a driver who must move up."))
-    reason = " ".join(reason.split())
+    # NUL characters cannot be stored (PostgreSQL refuses them): drop them like other blanks.
+    reason = " ".join(reason.replace("\x00", " ").split())
     if not reason:
         raise ValidationError(_("Give the reason for the exception."))
     if len(reason) > REASON_MAX_LENGTH:

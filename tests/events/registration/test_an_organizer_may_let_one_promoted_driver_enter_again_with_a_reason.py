@@ -87,6 +87,7 @@ def test_an_exception_with_a_reason_lets_that_driver_alone_enter_until_withdrawn
         ({"action": "grant", "standing": "9" * 40, "reason": "Injured"}, "Choose a driver"),
         ({"action": "grant", "standing": "DAN", "reason": "   "}, "Choose a driver"),
         ({"action": "grant", "standing": "ANN", "reason": "   "}, "Give the reason"),
+        ({"action": "grant", "standing": "ANN", "reason": "\x00\x00"}, "Give the reason"),
         ({"action": "grant", "standing": "ANN", "reason": "x" * 301}, "under 300 characters"),
         ({"action": "withdraw", "exception": "12ab"}, "This exception no longer exists."),
         ({"action": "withdraw", "exception": "999"}, "This exception no longer exists."),
