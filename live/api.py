@@ -35,9 +35,13 @@ class StandingsRow(Schema):
     best_lap_ms: int | None
     best_lap_no: int | None
     gap_ms: int | None = Field(description="Milliseconds behind the leader; null when laps down.")
-    gap_laps: int
+    gap_laps: int | None = Field(
+        description="Whole laps behind the leader, 0 on the same lap; null while the car has no time."
+    )
     interval_ms: int | None = Field(description="Milliseconds behind the car directly ahead.")
-    interval_laps: int
+    interval_laps: int | None = Field(
+        description="Whole laps behind the car directly ahead; null while the car has no time."
+    )
     pb: bool = Field(description="The last lap is this car's best.")
     sb: bool = Field(description="This car holds the session's best lap.")
     in_pit: bool

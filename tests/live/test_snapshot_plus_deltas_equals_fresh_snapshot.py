@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from live.api import LiveSnapshot
 from live.standings import MODES, State, apply, apply_delta, diff, snapshot
 from live.timing import (
     ClassInfo,
@@ -122,3 +123,16 @@ def test_a_delta_carries_only_what_changed(mode: str, batches: list[list[Any]]) 
             assert before[name] != value
         if "order" in delta:
             assert delta["order"] != [row["key"] for row in before["rows"]]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    mode=st.sampled_from(MODES),
+    batches=st.lists(st.lists(EVENTS, min_size=1, max_size=6), min_size=1, max_size=15),
+)
+def test_every_board_fits_the_documented_snapshot_schema(
+    mode: str, batches: list[list[Any]]
+) -> None:
+    # The API validates its answer against this schema: a board it does not fit is a 500 there.
+    for board in boards(mode, batches):
+        LiveSnapshot.model_validate(board)

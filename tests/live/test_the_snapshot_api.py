@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.test import Client
 
 from live.models import LiveSession
+from live.services import apply_timing_events, create_live_session
+from live.timing import Competitor, LapPassing
 
 ROW = {
     "key": "12X",
@@ -64,3 +66,22 @@ def test_the_openapi_document_describes_the_snapshot(client: Client, db: None) -
     assert "/api/live/sessions/{session_id}/" in schema["paths"]
     row = schema["components"]["schemas"]["StandingsRow"]["properties"]
     assert {"class", "gap_laps", "pb", "sb", "in_pit"} <= row.keys()
+
+
+def test_a_grid_before_the_start_is_served_with_gaps_unknown(client: Client, db: None) -> None:
+    session = create_live_session(name="Sprint", mode="race")
+    apply_timing_events(
+        session_id=session.pk,
+        events=[
+            Competitor(reg_no="7", number="7", first_name="Min", last_name="Zhang"),
+            Competitor(reg_no="12", number="12", first_name="Lei", last_name="Wang"),
+            LapPassing(reg_no="7", lap_ms=None, total_ms=1_000),
+        ],
+    )
+
+    response = client.get(f"/api/live/sessions/{session.pk}/")
+
+    assert response.status_code == 200
+    waiting = next(row for row in response.json()["rows"] if row["number"] == "12")
+    assert (waiting["gap_ms"], waiting["gap_laps"]) == (None, None)
+    assert (waiting["interval_ms"], waiting["interval_laps"]) == (None, None)
