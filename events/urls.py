@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from events import results_urls
-from events.views import calendar, organizer, public
+from events.views import audit, calendar, organizer, public
 
 app_name = "events"
 
@@ -17,6 +17,8 @@ organizer_event_patterns = [
     path("classes/new/", organizer.entry_class_form, name="class-create"),
     path("classes/<int:pk>/edit/", organizer.entry_class_form, name="class-edit"),
     path("classes/<int:pk>/delete/", organizer.entry_class_delete, name="class-delete"),
+    path("audit/", audit.manage_audit, name="manage-audit"),
+    path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
 ]
 
 urlpatterns = [

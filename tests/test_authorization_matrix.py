@@ -230,6 +230,9 @@ RULES: dict[str, Rule] = {
     "events:manage-refund-cancelled-event": Rule(STAFF, managed, method="post"),
     "events:manage-refund-policy": Rule(STAFF, managed, method="post"),
     "events:manage-entry": Rule(STAFF, lambda x: {**managed(x), "pk": x.entry.pk}),
+    # The event's audit trail: its details may hold the driver's data (staff may see it).
+    "events:manage-audit": Rule(STAFF, managed),
+    "events:manage-audit-csv": Rule(STAFF, managed),
     # Damage deposits: any staff member (they are taken and settled at the track).
     "events:manage-deposit": Rule(
         STAFF, lambda x: {**managed(x), "pk": x.entry.pk, "action": "release"}, method="post"

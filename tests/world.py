@@ -62,7 +62,7 @@ class World:
 
 
 def build_world(make_user: Callable[..., Any]) -> World:
-    from events.models import Entry, EntryClass, Event, Session
+    from events.models import AuditLog, Entry, EntryClass, Event, Session
     from events.services.calendar import issue_calendar_token
     from events.services.championships import add_round, create_championship
     from events.services.results import ResultLine, publish_results
@@ -146,6 +146,14 @@ def build_world(make_user: Callable[..., Any]) -> World:
         currency="CNY",
         co_driver_email=CO_DRIVER_EMAIL,
         confirmed_at=now,
+    )
+    # The event's audit trail names the co-driver the driver gave (driver data: staff only).
+    AuditLog.objects.create(
+        event=event,
+        entry=entry,
+        action="co_driver_confirmed",
+        actor=driver,
+        detail=CO_DRIVER_EMAIL,
     )
     draft_event = Event.objects.create(
         organization=organization,

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from live.adapters.simulator import CARS, SimulatorConfig, looped, seconds, timeline
+from live.api import LiveSnapshot
 from live.demo import background_commands, demo_session, seed
 from live.models import LiveSession
 from live.standings import State, apply, snapshot
@@ -104,3 +105,11 @@ def test_the_demo_seed_makes_one_live_session_and_the_simulator_moves_it(
 def test_the_simulator_command_needs_a_session() -> None:
     with pytest.raises(CommandError):
         call_command("live_simulate", "--demo", "--speed", "0")
+
+
+def test_every_board_of_the_simulated_race_fits_the_api_schema() -> None:
+    state = State(mode="race")
+    session = {"id": 1, "name": "Sim", "mode": "race"}
+    for seq, (_, event) in enumerate(timeline(SimulatorConfig(laps=4)), start=1):
+        apply(state, event)
+        LiveSnapshot.model_validate(snapshot(state, seq=seq, session=session))

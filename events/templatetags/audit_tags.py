@@ -1,0 +1,30 @@
+"""Audit rows in words, for pages that list them (the entry page's history)."""
+
+from __future__ import annotations
+
+from django import template
+
+from events.audit_trail import action_label, actor_label, change_text, detail_text
+from events.models import AuditLog
+
+register = template.Library()
+
+
+@register.filter
+def audit_action(row: AuditLog) -> str:
+    return action_label(row.action)
+
+
+@register.filter
+def audit_actor(row: AuditLog) -> str:
+    return actor_label(row)
+
+
+@register.filter
+def audit_change(row: AuditLog) -> str:
+    return change_text(row)
+
+
+@register.filter
+def audit_detail(row: AuditLog) -> str:
+    return detail_text(row.action, row.detail)
