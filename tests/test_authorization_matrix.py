@@ -262,6 +262,8 @@ RULES: dict[str, Rule] = {
     "events:championship-manage-list": Rule(STAFF, org),
     "events:championship-manage": Rule(STAFF, championship),
     "events:championship-round-add": Rule(STAFF, championship, method="post"),
+    "events:championship-season": Rule(STAFF, championship, method="post"),
+    "events:championship-promotion-exception": Rule(STAFF, championship, method="post"),
     "events:championship-round-remove": Rule(
         STAFF,
         lambda x: {**championship(x), "round_id": x.championship_round.pk},
