@@ -405,6 +405,7 @@ def cancel_entry(
 ) -> Entry:
     """Cancel an entry. The driver gets what the entry's refund policy promises for today;
     an entry cancelled by the organizer is refunded in full."""
+    from events.services import deposits
     from events.services.billing import expire_sessions_after_commit, process_refunds_after_commit
 
     now = now or timezone.now()
@@ -427,6 +428,9 @@ def cancel_entry(
         detail=reason,
     )
     expire_sessions_after_commit(_close_pending_payments(entry))
+    deposit = deposits.release_for_cancellation(
+        entry, actor=actor, reason="cancelled_by_staff" if by_staff else "cancelled_by_driver"
+    )
     refunds = _refund_rows(
         entry,
         percent=percent,
@@ -438,8 +442,11 @@ def cancel_entry(
         "cancellation",
         refund=payments.from_minor_units(refund_total, entry.currency) if refund_total else None,
         by_staff=by_staff,
+        **deposit.email_context(),
     )
     process_refunds_after_commit([r.pk for r in refunds])
+    if deposit.releasing_id is not None:
+        deposits.release_at_stripe_after_commit([deposit.releasing_id])
     offer_free_places(event=event, now=now)
     return entry
 
