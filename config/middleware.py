@@ -4,8 +4,9 @@ import logging
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +33,31 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "10"
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse an address with a NUL character in its path or query string.
+
+    No Paddock address or search ever needs one, and PostgreSQL refuses NUL in text: a search for
+    `%00` reached the database and came back as a 500. Forms already refuse NUL (Django's
+    validator); this covers everything read from the URL. Pages answer 400; the API answers 422
+    in the shape of its other parameter errors, naming each parameter.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        locations: list[list[str]] = [["path"]] if "\x00" in request.path else []
+        locations += [
+            ["query", key]
+            for key, values in request.GET.lists()
+            if "\x00" in key or any("\x00" in value for value in values)
+        ]
+        if not locations:
+            return self.get_response(request)
+        message = gettext("The address contains a NUL character, which is not allowed.")
+        if request.path.startswith("/api/"):
+            detail = [{"type": "nul_character", "loc": loc, "msg": message} for loc in locations]
+            return JsonResponse({"detail": detail}, status=422)
+        return HttpResponseBadRequest(render_to_string("400.html", request=request))

@@ -85,6 +85,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "deposit_settle_failed": _("Deposit settlement failed"),
     "deposit_captured": _("Deposit kept for damage"),
     "deposit_released": _("Deposit released"),
+    "deposit_to_hand_back": _("Entry cancelled: cash deposit to hand back"),
+    "deposit_lapsed": _("Deposit authorisation lapsed at Stripe"),
+    "deposit_authorisation_cancelled": _("Deposit authorisation cancelled at Stripe"),
     # live timing
     "live_transponder": _("Live timing: transponder mapping set"),
     "live_transponder_removed": _("Live timing: transponder mapping removed"),
@@ -109,6 +112,8 @@ STRIPE_ACTIONS = frozenset(
         "deposit_settle_failed",
         "deposit_captured",
         "deposit_released",
+        "deposit_lapsed",
+        "deposit_authorisation_cancelled",
     }
 )
 

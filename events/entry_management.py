@@ -60,6 +60,7 @@ def manage_entries(request: HttpRequest, org_slug: str, slug: str) -> HttpRespon
         "selected_status": status,
         "email_form": EntryEmailForm(event=event),
         "policy_form": RefundPolicyForm(initial=_policy_initial(event)),
+        "deposits_to_hand_back": deposit_services.cash_to_hand_back(event.pk),
     }
     return render(request, "events/manage/entries.html", context)
 
@@ -337,4 +338,16 @@ def manage_refund_cancelled_event(request: HttpRequest, org_slug: str, slug: str
                 "failed": len(summary.failed),
             },
         )
+        if summary.deposits_released or summary.deposits_waiting:
+            messages.info(
+                request,
+                _(
+                    "Card deposits: %(released)s released, %(waiting)s waiting for Stripe "
+                    "(resume again to retry)."
+                )
+                % {
+                    "released": summary.deposits_released,
+                    "waiting": len(summary.deposits_waiting),
+                },
+            )
     return redirect(_entries_url(event))

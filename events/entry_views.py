@@ -18,8 +18,9 @@ from events import payments
 from events.entry_forms import EntryForm
 from events.entry_queries import driver_entries, entry_for_driver
 from events.exceptions import ClassFull, EventsError, NotEligible, RegistrationError
-from events.models import Entry, Event
+from events.models import Deposit, Entry, Event
 from events.services.billing import check_return, handle_stripe_event, start_checkout
+from events.services.deposits import check_return as check_deposit_return
 from events.services.entries import accept_offer, cancel_entry, confirm_co_driver, refund_percent
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,32 @@ def entry_paid(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Your payment is being processed. We will e-mail you when it is done.")
         )
     return redirect(entry.get_absolute_url())
+
+
+@login_required
+def entry_deposit_authorised(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deposit link's success_url: as for payments, ask Stripe rather than trust it."""
+    entry = entry_for_driver(request.user, pk)
+    session_id = request.GET.get("session_id", "")
+    deposit = None
+    if session_id:
+        try:
+            deposit = check_deposit_return(entry=entry, session_id=session_id)
+        except EventsError as exc:
+            messages.error(request, str(exc))
+        except OperationalError:
+            messages.warning(
+                request, _("We are still confirming your deposit; refresh in a moment.")
+            )
+    if deposit is not None and deposit.status == Deposit.Status.HELD:
+        messages.success(
+            request, _("Your damage deposit is authorised on your card. Nothing is taken yet.")
+        )
+    elif deposit is not None and deposit.status == Deposit.Status.REQUESTED:
+        messages.info(
+            request, _("Your authorisation is being processed; this page shows it once done.")
+        )
+    return redirect(entry.get_absolute_url() + "#deposit")
 
 
 @login_required

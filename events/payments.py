@@ -124,6 +124,12 @@ class Authorisation:
     amount_received: int
     currency: str
     deposit_id: int | None
+    # Why Stripe cancelled it: "automatic" or "expired" when the authorisation lapsed uncaptured.
+    cancellation_reason: str = ""
+
+    @property
+    def lapsed(self) -> bool:
+        return self.cancellation_reason in ("automatic", "expired")
 
 
 @dataclass(frozen=True)
@@ -323,6 +329,7 @@ def _authorisation(obj: Any) -> Authorisation:
         amount_received=int(obj.get("amount_received") or 0),
         currency=(obj.get("currency") or "").upper(),
         deposit_id=_metadata_id(obj, "paddock_deposit_id"),
+        cancellation_reason=obj.get("cancellation_reason") or "",
     )
 
 

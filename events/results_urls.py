@@ -60,4 +60,14 @@ urlpatterns = [
         championships.championship_round_remove,
         name="championship-round-remove",
     ),
+    path(
+        "organizer/<slug:org_slug>/championships/<slug:slug>/season/",
+        championships.championship_season,
+        name="championship-season",
+    ),
+    path(
+        "organizer/<slug:org_slug>/championships/<slug:slug>/promotion-exceptions/",
+        championships.championship_promotion_exception,
+        name="championship-promotion-exception",
+    ),
 ]

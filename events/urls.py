@@ -46,6 +46,11 @@ urlpatterns += [
     path("entries/<int:pk>/", entry_views.entry_detail, name="entry-detail"),
     path("entries/<int:pk>/pay/", entry_views.entry_pay, name="entry-pay"),
     path("entries/<int:pk>/paid/", entry_views.entry_paid, name="entry-paid"),
+    path(
+        "entries/<int:pk>/deposit-authorised/",
+        entry_views.entry_deposit_authorised,
+        name="entry-deposit-authorised",
+    ),
     path("entries/<int:pk>/cancel/", entry_views.entry_cancel, name="entry-cancel"),
     path("entries/<int:pk>/offer/", entry_views.entry_offer, name="entry-offer"),
     path("co-driver/<str:token>/", entry_views.co_driver_confirm, name="co-driver-confirm"),

@@ -22,6 +22,13 @@ from events.services.championships import (
     set_classes,
     update_championship,
 )
+from events.services.promotions import (
+    close_season,
+    grant_exception,
+    promotions_of,
+    reopen_season,
+    withdraw_exception,
+)
 from racing.permissions import get_organization_for_staff
 
 
@@ -116,6 +123,7 @@ def championship_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpR
         "rounds": championship.rounds.select_related(
             "session__event", "qualifying_session"
         ).order_by("session__starts_at"),
+        "promotions": promotions_of(championship),
     }
     status = 400 if posted else 200
     return render(request, "events/championships/manage.html", context, status=status)
@@ -155,3 +163,67 @@ def championship_round_remove(
     remove_round(round_=round_)
     messages.success(request, _("Round removed; the standings are up to date."))
     return redirect(championship.get_manage_url())
+
+
+@login_required
+@require_POST
+def championship_season(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    """Close the season (its promotions are then enforced at registration) or reopen it."""
+    championship = _staff_championship(request, org_slug, slug)
+    action = request.POST.get("action")
+    if action == "close":
+        close_season(championship=championship, by=request.user)
+        messages.success(
+            request,
+            _(
+                "Season closed. Drivers marked as moving up can no longer enter the class they "
+                "moved up from in later seasons."
+            ),
+        )
+    elif action == "reopen":
+        reopen_season(championship=championship)
+        messages.success(request, _("Season reopened. Nobody is refused for promotion for now."))
+    else:
+        messages.error(request, _("Choose whether to close or reopen the season."))
+    return redirect(championship.get_manage_url())
+
+
+def _posted_id(request: HttpRequest, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+@login_required
+@require_POST
+def championship_promotion_exception(
+    request: HttpRequest, org_slug: str, slug: str
+) -> HttpResponse:
+    """Grant (with a reason) or withdraw an exception for one driver who must move up."""
+    championship = _staff_championship(request, org_slug, slug)
+    action = request.POST.get("action")
+    try:
+        if action == "grant":
+            standing_id = _posted_id(request, "standing")
+            if standing_id is None:
+                raise ValidationError(_("Choose a driver who must move up."))
+            grant_exception(
+                championship=championship,
+                standing_id=standing_id,
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+            messages.success(
+                request, _("Exception recorded: this driver may enter the class again.")
+            )
+        elif action == "withdraw":
+            waiver_id = _posted_id(request, "exception")
+            if waiver_id is None:
+                raise ValidationError(_("This exception no longer exists."))
+            withdraw_exception(championship=championship, waiver_id=waiver_id)
+            messages.success(request, _("Exception withdrawn."))
+        else:
+            raise ValidationError(_("Choose whether to grant or withdraw an exception."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(f"{championship.get_manage_url()}#season")

@@ -216,6 +216,7 @@ RULES: dict[str, Rule] = {
     "events:entry-pay": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, method="post"),
     # Stripe's return address: checks the payment, then redirects to the entry.
     "events:entry-paid": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, ok_status=302),
+    "events:entry-deposit-authorised": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, ok_status=302),
     "events:entry-cancel": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, method="post"),
     "events:entry-offer": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, method="post"),
     "events:co-driver-confirm": Rule(
@@ -261,6 +262,8 @@ RULES: dict[str, Rule] = {
     "events:championship-manage-list": Rule(STAFF, org),
     "events:championship-manage": Rule(STAFF, championship),
     "events:championship-round-add": Rule(STAFF, championship, method="post"),
+    "events:championship-season": Rule(STAFF, championship, method="post"),
+    "events:championship-promotion-exception": Rule(STAFF, championship, method="post"),
     "events:championship-round-remove": Rule(
         STAFF,
         lambda x: {**championship(x), "round_id": x.championship_round.pk},

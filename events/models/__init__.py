@@ -4,6 +4,7 @@ from events.models.championships import (
     ChampionshipClass,
     ChampionshipRound,
     ChampionshipStanding,
+    PromotionWaiver,
 )
 from events.models.choices import Discipline, Province, Tier
 from events.models.entries import (
@@ -32,6 +33,7 @@ __all__ = [
     "Event",
     "LapRecord",
     "Payment",
+    "PromotionWaiver",
     "Province",
     "Refund",
     "RefundPolicy",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models.events import Session
@@ -57,6 +58,18 @@ class Championship(models.Model):
     )
     dsq_droppable = models.BooleanField(_("a disqualification may be dropped"), default=False)
     standings_updated_at = models.DateTimeField(_("standings updated"), null=True, blank=True)
+    # Set by the organizer's "close the season" action (events.services.promotions): from then
+    # on the drivers marked as moving up may not enter the class they moved up from in a later
+    # season. Cleared if the season is reopened.
+    season_closed_at = models.DateTimeField(_("season closed"), null=True, blank=True)
+    season_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("season closed by"),
+    )
 
     class Meta:
         ordering = ["-season", "name"]
@@ -74,6 +87,10 @@ class Championship(models.Model):
             "events:championship-manage",
             kwargs={"org_slug": self.organization.slug, "slug": self.slug},
         )
+
+    @property
+    def season_closed(self) -> bool:
+        return self.season_closed_at is not None
 
     def rules(self, classes: list[ChampionshipClass]) -> Rules:
         return Rules(
@@ -129,7 +146,8 @@ class ChampionshipClass(models.Model):
 
     @property
     def code(self) -> str:
-        return self.name.casefold().strip()
+        # As results rows' class names are read (events.services.championships.class_code).
+        return " ".join(self.name.split()).casefold()
 
 
 class ChampionshipRound(models.Model):
@@ -200,3 +218,46 @@ class ChampionshipStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name} ({self.total})"
+
+
+class PromotionWaiver(models.Model):
+    """An organizer's documented exception: this driver may enter the class they moved up from.
+
+    Keyed by class name rather than by a standings line, because standings are recomputed (and
+    their rows replaced) whenever results change.
+    """
+
+    championship = models.ForeignKey(
+        Championship, on_delete=models.CASCADE, related_name="promotion_waivers"
+    )
+    driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("driver"),
+    )
+    class_name = models.CharField(_("class"), max_length=120)
+    reason = models.CharField(_("reason"), max_length=300)  # services.promotions checks it
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["championship", "class_name", "pk"]
+        verbose_name = _("promotion exception")
+        verbose_name_plural = _("promotion exceptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["championship", "driver", "class_name"],
+                name="promotion_waiver_one_per_driver_and_class",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.championship} · {self.class_name} · {self.driver_id}"

@@ -208,6 +208,32 @@ class Entry(models.Model):
         current = [d for d in self.deposits.all() if d.status in Deposit.CURRENT_STATUSES]
         return current[-1] if current else None
 
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def deposit_still_held(self) -> Deposit | None:
+        """A deposit still held although the entry is no longer active (cancelled).
+
+        Cash held at the track cannot be returned by software, and a card authorisation Stripe
+        refused to cancel waits for staff: either way staff must release it.
+        """
+        deposit = self.deposit
+        if deposit is not None and deposit.status == Deposit.Status.HELD and not self.is_active:
+            return deposit
+        return None
+
+    @property
+    def lapsed_deposit(self) -> Deposit | None:
+        """The card authorisation that lapsed at Stripe, when no deposit is held since."""
+        deposits = list(self.deposits.all())
+        if not deposits or self.deposit is not None:
+            return None
+        last = deposits[-1]
+        lapsed = last.status == Deposit.Status.EXPIRED and last.settled_at is not None
+        return last if lapsed else None
+
 
 class Payment(models.Model):
     class Method(models.TextChoices):

@@ -284,6 +284,9 @@ def handle_stripe_event(event: payments.WebhookEvent) -> bool:
         elif event.type == "payment_intent.amount_capturable_updated":
             # A damage deposit authorised on a card (manual capture).
             deposits.record_authorisation(payments.authorisation_from_event(event))
+        elif event.type == "payment_intent.canceled":
+            # A deposit's authorisation lapsed or was cancelled at Stripe.
+            deposits.record_cancellation(payments.authorisation_from_event(event))
         elif event.type in ("checkout.session.expired", "checkout.session.async_payment_failed"):
             session = payments.session_from_event(event)
             payment = Payment.objects.filter(stripe_session_id=session.id).first()
@@ -436,6 +439,10 @@ class CancellationSummary:
     entries_cancelled: int = 0
     refunded: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    # Card deposits released at Stripe, those still waiting for it, and cash to hand back.
+    deposits_released: int = 0
+    deposits_waiting: list[int] = field(default_factory=list)
+    cash_deposits: int = 0
 
 
 def refund_cancelled_event(*, event_id: int, actor: object = None) -> CancellationSummary:
@@ -443,7 +450,11 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
 
     Safe to run again: entries already cancelled and refunds already made are skipped (one
     event-cancellation refund per payment is a database constraint), failed refunds are retried.
+    Card deposits are released at Stripe the same way (one left waiting is sent again); cash
+    deposits are counted for staff to hand back.
     """
+    from events.services import deposits
+
     summary = CancellationSummary()
     with transaction.atomic():
         event = lock_event(event_id)
@@ -459,7 +470,10 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
             entry.cancelled_at = timezone.now()
             entry.cancellation_reason = event.cancellation_reason[:300]
             change_status(entry, Entry.Status.CANCELLED, action="event_cancelled", actor=actor)
-            email_after_commit(entry, "event_cancelled")
+            deposit = deposits.release_for_cancellation(
+                entry, actor=actor, reason="event_cancelled"
+            )
+            email_after_commit(entry, "event_cancelled", **deposit.email_context())
             for payment in entry.payments.select_for_update().filter(status=Payment.Status.PENDING):
                 payment.status = Payment.Status.CANCELLED
                 payment.save(update_fields=["status"])
@@ -489,6 +503,7 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
                 detail=str(refund.get_reason_display()),
             )
         expire_sessions_after_commit(sessions)
+        releases = deposits.releases_of_cancelled_event(event_id, actor=actor)
     todo = Refund.objects.filter(
         payment__entry__event_id=event_id,
         reason=Refund.Reason.EVENT_CANCELLED,
@@ -504,6 +519,9 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
         (summary.refunded if refund.status == Refund.Status.SUCCEEDED else summary.failed).append(
             refund_id
         )
+    summary.deposits_waiting = deposits.release_at_stripe(releases)
+    summary.deposits_released = len(releases) - len(summary.deposits_waiting)
+    summary.cash_deposits = deposits.cash_to_hand_back(event_id)
     return summary
 
 
@@ -516,11 +534,13 @@ def refund_cancelled_event_after_commit(*, event_id: int) -> None:
                 "refunding cancelled event %s failed; run refund_cancelled_event", event_id
             )
             return
-        if summary.failed:
+        if summary.failed or summary.deposits_waiting:
             logger.warning(
-                "cancelled event %s: %s refunds failed; run refund_cancelled_event to retry",
+                "cancelled event %s: %s refunds and %s deposit releases failed; "
+                "run refund_cancelled_event to retry",
                 event_id,
                 len(summary.failed),
+                len(summary.deposits_waiting),
             )
 
     transaction.on_commit(run)

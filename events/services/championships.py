@@ -37,6 +37,12 @@ def competitor_key(row: ResultRow) -> str:
     return f"n:{name}" if name else f"car:{row.car_number}"
 
 
+def class_code(name: str) -> str:
+    """A class name as results rows are matched to championship classes: spacing and case
+    ignored."""
+    return " ".join(name.split()).casefold()
+
+
 def _unique_slug(name: str, season: int) -> str:
     base = slugify(f"{name} {season}")[:80] or f"championship-{season}"
     slug, n = base, 2
@@ -150,7 +156,7 @@ def build_rounds(championship: Championship, classes: list[ChampionshipClass]) -
         # Class names match case-insensitively; no classes means one overall table.
         if not codes:
             return ""
-        code = " ".join(row.class_name.split()).casefold()
+        code = class_code(row.class_name)
         return code if code in codes else None
 
     held: list[Round] = []

@@ -14,10 +14,14 @@ SETTLING with the same request and key, and "retry" repeats exactly that request
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,7 +152,11 @@ def request_card_deposit(*, entry_id: int, actor: Any, now: datetime | None = No
             description=_("Damage deposit: %(title)s") % {"title": entry.event.title},
             customer_email=entry.driver.email,
             language=entry.language,
-            success_url=_absolute(entry.get_absolute_url()),
+            # The return page asks Stripe at once, in case the webhook is late.
+            success_url=_absolute(
+                reverse("events:entry-deposit-authorised", kwargs={"pk": entry.pk})
+            )
+            + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=_absolute(entry.get_absolute_url()),
             idempotency_key=deposit.checkout_idempotency_key,
         )
@@ -257,6 +265,99 @@ def expire_request(session: payments.CheckoutSession) -> None:
     deposit = Deposit.objects.filter(stripe_session_id=session.id).first()
     if deposit is not None:
         _fail_request(deposit.pk, detail="checkout.session.expired", status=Deposit.Status.EXPIRED)
+
+
+def record_cancellation(authorisation: payments.Authorisation) -> Deposit | None:
+    """Stripe cancelled a deposit's authorisation (`payment_intent.canceled`).
+
+    Called inside the webhook's transaction. It lapsed uncaptured (about 7 days): the deposit is
+    EXPIRED, so staff may take a new one. It was cancelled in Stripe's dashboard: RELEASED. Either
+    way the driver gets the one "released" e-mail, and only a deposit still HELD (or SETTLING)
+    changes: our own cancellations, already recorded, and redeliveries change nothing.
+    """
+    deposit = (
+        Deposit.objects.filter(stripe_payment_intent_id=authorisation.id).first()
+        if authorisation.id
+        else None
+    )
+    if deposit is None and authorisation.deposit_id is not None:
+        deposit = Deposit.objects.filter(pk=authorisation.deposit_id).first()
+    if deposit is None:
+        return None
+    deposit = _lock_deposit(deposit.pk)
+    detail = f"{authorisation.id} {authorisation.cancellation_reason or 'canceled'}"
+    if deposit.status == Deposit.Status.REQUESTED and not deposit.stripe_payment_intent_id:
+        # Cancelled before its authorisation reached us (events can arrive out of order): the
+        # link is used up. Keeping the id makes a late "authorised" event change nothing.
+        deposit.status = Deposit.Status.EXPIRED
+        deposit.stripe_payment_intent_id = authorisation.id
+        deposit.failure = detail
+        deposit.save(update_fields=["status", "stripe_payment_intent_id", "failure"])
+        audit(
+            entry=deposit.entry,
+            action="deposit_authorisation_cancelled",
+            from_status=Deposit.Status.REQUESTED,
+            to_status=deposit.status,
+            detail=detail,
+        )
+        return deposit
+    if deposit.stripe_payment_intent_id != authorisation.id or deposit.status not in (
+        Deposit.Status.HELD,
+        Deposit.Status.SETTLING,
+    ):
+        return deposit
+    if deposit.status == Deposit.Status.HELD and authorisation.lapsed:
+        from_status = deposit.status
+        deposit.status = Deposit.Status.EXPIRED
+        deposit.settled_at = timezone.now()
+        deposit.failure = detail
+        deposit.save(update_fields=["status", "settled_at", "failure"])
+        audit(
+            entry=deposit.entry,
+            action="deposit_lapsed",
+            from_status=from_status,
+            to_status=deposit.status,
+            detail=detail,
+        )
+        email_after_commit(
+            deposit.entry,
+            "deposit_released",
+            deposit=deposit,
+            kept=deposit.captured,
+            returned=deposit.amount,
+            card=True,
+        )
+        return deposit
+    # Cancelled in Stripe's dashboard, or our own release whose answer was lost: nothing kept.
+    _finish(deposit, captured_minor=0, from_status=deposit.status, detail=detail)
+    return deposit
+
+
+def check_return(*, entry: Entry, session_id: str) -> Deposit:
+    """The driver is back from authorising: ask Stripe rather than wait for the webhook.
+
+    `record_authorisation` locks the deposit and checks the amount and currency, so the webhook
+    and this page mark it HELD once, whichever comes first.
+    """
+    deposit = entry.deposits.filter(stripe_session_id=session_id).first()
+    if deposit is None:
+        raise PaymentFlowError(_("This deposit does not belong to this entry."))
+    if deposit.status != Deposit.Status.REQUESTED:
+        return deposit
+    try:
+        session = payments.retrieve_checkout_session(session_id)
+        if session.deposit_id != deposit.pk or not session.payment_intent_id:
+            return deposit
+        authorisation = payments.retrieve_authorisation(session.payment_intent_id)
+    except payments.PaymentProviderError as exc:
+        raise PaymentFlowError(str(exc)) from exc
+    if authorisation.status != "requires_capture" or authorisation.deposit_id != deposit.pk:
+        # Not authorised (yet): the webhook tells us what happens next.
+        return deposit
+    with transaction.atomic():
+        record_authorisation(authorisation)
+    deposit.refresh_from_db()
+    return deposit
 
 
 # --- settling after the event -------------------------------------------------------------------
@@ -405,7 +506,7 @@ def _settlement_refused(deposit_id: int, exc: payments.PaymentProviderError) -> 
     raise PaymentFlowError(surprise or str(exc))
 
 
-def _finish(deposit: Deposit, *, captured_minor: int, from_status: str) -> None:
+def _finish(deposit: Deposit, *, captured_minor: int, from_status: str, detail: str = "") -> None:
     deposit.status = Deposit.Status.CAPTURED if captured_minor else Deposit.Status.RELEASED
     deposit.captured_minor = captured_minor
     deposit.settle_capture_minor = None
@@ -426,7 +527,7 @@ def _finish(deposit: Deposit, *, captured_minor: int, from_status: str) -> None:
         from_status=from_status,
         to_status=deposit.status,
         actor=deposit.settled_by,
-        detail=_settlement_detail(deposit, captured_minor),
+        detail=detail or _settlement_detail(deposit, captured_minor),
     )
     returned = payments.from_minor_units(deposit.amount_minor - captured_minor, deposit.currency)
     email_after_commit(
@@ -437,3 +538,142 @@ def _finish(deposit: Deposit, *, captured_minor: int, from_status: str) -> None:
         returned=returned,
         card=deposit.method == Deposit.Method.CARD,
     )
+
+
+# --- when the entry or its event is cancelled ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CancelledDeposit:
+    """What cancelling an entry did to its deposit, for the driver's e-mail and staff's message."""
+
+    link_withdrawn: bool = False
+    # A card authorisation moved to SETTLING: release it at Stripe with `release_at_stripe`.
+    releasing_id: int | None = None
+    # Cash (or the organizer's terminal) cannot be returned by software: staff hand it back.
+    cash_to_return: Deposit | None = None
+
+    def email_context(self) -> dict[str, Any]:
+        cash = self.cash_to_return
+        return {
+            "deposit_link_withdrawn": self.link_withdrawn,
+            "deposit_cash": cash.amount if cash else None,
+            "deposit_currency": cash.currency if cash else "",
+        }
+
+
+def release_for_cancellation(entry: Entry, *, actor: Any, reason: str) -> CancelledDeposit:
+    """The entry is being cancelled (the caller holds the event and entry locks).
+
+    An open card link is withdrawn (its session expired after commit); a held card authorisation
+    is moved to SETTLING as a release, so that the Stripe call made after commit, or a retry after
+    Stripe could not be reached, cancels it exactly once; cash stays held for staff to hand back.
+    """
+    deposit = (
+        Deposit.objects.select_for_update()
+        .filter(entry=entry, status__in=Deposit.OPEN_STATUSES)
+        .first()
+    )
+    if deposit is None:
+        return CancelledDeposit()
+    deposit.entry = entry
+    if deposit.status == Deposit.Status.REQUESTED:
+        _withdraw_request(deposit, actor=actor)
+        return CancelledDeposit(link_withdrawn=True)
+    if deposit.status != Deposit.Status.HELD:
+        return CancelledDeposit()  # SETTLING: staff's settlement (or its retry) finishes it.
+    if deposit.method == Deposit.Method.AT_TRACK:
+        audit(
+            entry=entry,
+            action="deposit_to_hand_back",
+            from_status=deposit.status,
+            to_status=deposit.status,
+            actor=actor,
+            detail=f"{deposit.amount} {deposit.currency} · {reason}",
+        )
+        return CancelledDeposit(cash_to_return=deposit)
+    _start_release(deposit, actor=actor, reason=reason)
+    return CancelledDeposit(releasing_id=deposit.pk)
+
+
+def _start_release(deposit: Deposit, *, actor: Any, reason: str) -> None:
+    deposit.status = Deposit.Status.SETTLING
+    deposit.settle_capture_minor = 0
+    deposit.settled_by = actor
+    deposit.save(update_fields=["status", "settle_capture_minor", "settled_by"])
+    audit(
+        entry=deposit.entry,
+        action="deposit_settling",
+        from_status=Deposit.Status.HELD,
+        to_status=deposit.status,
+        actor=actor,
+        detail=f"{_settlement_detail(deposit, 0)} · {reason}",
+    )
+
+
+def release_at_stripe(deposit_ids: Iterable[int]) -> list[int]:
+    """Send the cancellation releases to Stripe; returns the ids still waiting (to retry).
+
+    Never raises: the cancellation is committed, and a deposit Stripe could not be reached for
+    stays SETTLING (staff see "Retry"; the event's "resume" repeats it), one Stripe refused is
+    HELD again for staff to release.
+    """
+    waiting = []
+    for deposit_id in deposit_ids:
+        try:
+            deposit = _settle_with_stripe(deposit_id)
+        except PaymentFlowError as exc:
+            logger.warning("deposit %s was not released at Stripe: %s", deposit_id, exc)
+            waiting.append(deposit_id)
+        except Exception:
+            logger.exception("deposit %s could not be released at Stripe", deposit_id)
+            waiting.append(deposit_id)
+        else:
+            if deposit.status == Deposit.Status.SETTLING:
+                waiting.append(deposit_id)
+    return waiting
+
+
+def release_at_stripe_after_commit(deposit_ids: list[int]) -> None:
+    if deposit_ids:
+        transaction.on_commit(partial(release_at_stripe, list(deposit_ids)))
+
+
+def releases_of_cancelled_event(event_id: int, *, actor: Any) -> list[int]:
+    """Under the event lock: the card deposits a cancelled event still has to release.
+
+    Held ones (a refusal by Stripe last time, or an entry cancelled before) are moved to
+    SETTLING; releases left SETTLING by a lost connection are returned to be sent again.
+    """
+    held = Deposit.objects.select_for_update(of=("self",)).filter(
+        entry__event_id=event_id, method=Deposit.Method.CARD, status=Deposit.Status.HELD
+    )
+    for deposit in held.select_related("entry"):
+        _start_release(deposit, actor=actor, reason="event_cancelled")
+    return list(
+        Deposit.objects.filter(
+            entry__event_id=event_id,
+            status=Deposit.Status.SETTLING,
+            settle_capture_minor=0,
+        ).values_list("pk", flat=True)
+    )
+
+
+def cash_to_hand_back(event_id: int) -> int:
+    """How many deposits held at the track belong to the event's inactive entries."""
+    return (
+        Deposit.objects.filter(
+            entry__event_id=event_id,
+            method=Deposit.Method.AT_TRACK,
+            status=Deposit.Status.HELD,
+        )
+        .exclude(entry__status__in=Entry.ACTIVE_STATUSES)
+        .count()
+    )
+
+
+def held_at_track(event_id: int) -> int:
+    """Deposits held at the track on the event, which cancelling it leaves for staff to return."""
+    return Deposit.objects.filter(
+        entry__event_id=event_id, method=Deposit.Method.AT_TRACK, status=Deposit.Status.HELD
+    ).count()

@@ -24,6 +24,7 @@ from events.exceptions import ClassFull, NotEligible, RegistrationError
 from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.notifications import email_after_commit
 from events.services.audit import audit, change_status, lock_event
+from events.services.promotions import promotion_refusals
 from racing.models import DriverProfile, Vehicle
 from racing.services.eligibility import check_driver_for_class, describe_failure
 
@@ -147,21 +148,27 @@ def refund_percent(*, policy: list[dict[str, int]], event: Event, now: datetime)
 def check_eligibility(
     *, entry_class: EntryClass, driver: Any, vehicle: Vehicle | None, event: Event
 ) -> None:
-    """Run racing's eligibility engine for the class's competition rules; raise every failure."""
+    """Refuse a driver who moved up out of this class, then run racing's eligibility engine for
+    the class's competition rules; raise every reason at once."""
+    # Promotion is decided here rather than in racing's engine: it ties an entry class (by name)
+    # to championship standings, both of which live in events (see events.services.promotions).
+    reasons = promotion_refusals(driver=driver, entry_class=entry_class, event=event)
     competition_class = getattr(entry_class, "competition_class", None)
-    if competition_class is None:
-        return
-    profile = DriverProfile.objects.filter(user=driver).first()
-    if profile is None:
-        raise NotEligible([_("Complete your driver profile before entering this class.")])
-    failures = check_driver_for_class(
-        competition_class=competition_class,
-        profile=profile,
-        vehicle=vehicle,
-        event_date=event.local(event.starts_at).date(),
-    )
-    if failures:
-        raise NotEligible([describe_failure(f) for f in failures])
+    if competition_class is not None:
+        profile = DriverProfile.objects.filter(user=driver).first()
+        if profile is None:
+            raise NotEligible(
+                [*reasons, _("Complete your driver profile before entering this class.")]
+            )
+        failures = check_driver_for_class(
+            competition_class=competition_class,
+            profile=profile,
+            vehicle=vehicle,
+            event_date=event.local(event.starts_at).date(),
+        )
+        reasons.extend(describe_failure(f) for f in failures)
+    if reasons:
+        raise NotEligible(reasons)
 
 
 # --- registering --------------------------------------------------------------------------------
@@ -398,6 +405,7 @@ def cancel_entry(
 ) -> Entry:
     """Cancel an entry. The driver gets what the entry's refund policy promises for today;
     an entry cancelled by the organizer is refunded in full."""
+    from events.services import deposits
     from events.services.billing import expire_sessions_after_commit, process_refunds_after_commit
 
     now = now or timezone.now()
@@ -420,6 +428,9 @@ def cancel_entry(
         detail=reason,
     )
     expire_sessions_after_commit(_close_pending_payments(entry))
+    deposit = deposits.release_for_cancellation(
+        entry, actor=actor, reason="cancelled_by_staff" if by_staff else "cancelled_by_driver"
+    )
     refunds = _refund_rows(
         entry,
         percent=percent,
@@ -431,8 +442,11 @@ def cancel_entry(
         "cancellation",
         refund=payments.from_minor_units(refund_total, entry.currency) if refund_total else None,
         by_staff=by_staff,
+        **deposit.email_context(),
     )
     process_refunds_after_commit([r.pk for r in refunds])
+    if deposit.releasing_id is not None:
+        deposits.release_at_stripe_after_commit([deposit.releasing_id])
     offer_free_places(event=event, now=now)
     return entry
 

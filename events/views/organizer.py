@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import queries
@@ -27,6 +28,7 @@ from events.forms import (
 )
 from events.models import EntryClass, Event, Session
 from events.services import events as services
+from events.services.deposits import held_at_track
 from racing.permissions import get_organization_for_staff
 
 
@@ -129,6 +131,18 @@ def event_publish(request: HttpRequest, org_slug: str, slug: str) -> HttpRespons
     return redirect(event.get_manage_url())
 
 
+def _cash_deposits_message(count: int) -> str:
+    return ngettext(
+        "%(count)s damage deposit was taken in cash at the track. Cancelling cannot return it: "
+        "hand it back to the driver, then release it on the entry's page. Card authorisations "
+        "are released automatically.",
+        "%(count)s damage deposits were taken in cash at the track. Cancelling cannot return "
+        "them: hand each back to its driver, then release it on the entry's page. Card "
+        "authorisations are released automatically.",
+        count,
+    ) % {"count": count}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_cancel(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
@@ -138,8 +152,17 @@ def event_cancel(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
         reason = form.cleaned_data["reason"]
         if _apply(form, lambda: services.cancel_event(event=event, reason=reason)):
             messages.success(request, _("Event cancelled."))
+            cash = held_at_track(event.pk)
+            if cash:
+                messages.warning(request, _cash_deposits_message(cash))
             return redirect(event.get_manage_url())
-    context = {"organization": event.organization, "event": event, "form": form}
+    cash = held_at_track(event.pk)
+    context = {
+        "organization": event.organization,
+        "event": event,
+        "form": form,
+        "cash_deposits": _cash_deposits_message(cash) if cash else "",
+    }
     return render(request, "events/manage/event_cancel.html", context)
 
 

@@ -144,11 +144,14 @@ class FakeStripe:
             session.update(status="complete", payment_status="unpaid", payment_intent=intent["id"])
             return self.event("payment_intent.amount_capturable_updated", intent)
 
-    def lapse(self, payment_intent_id: str) -> None:
-        """Stripe cancels an authorisation nobody captured in time (about 7 days)."""
+    def lapse(self, payment_intent_id: str, *, reason: str = "automatic") -> dict[str, Any]:
+        """Stripe cancels an authorisation nobody captured in time (about 7 days), or someone
+        cancels it in the dashboard (`reason="requested_by_customer"`): returns the
+        `payment_intent.canceled` event."""
         with self._lock:
             intent = self.payment_intents[payment_intent_id]
-            intent.update(status="canceled", amount_capturable=0, cancellation_reason="automatic")
+            intent.update(status="canceled", amount_capturable=0, cancellation_reason=reason)
+            return self.event("payment_intent.canceled", intent)
 
     def expire(self, session_id: str) -> dict[str, Any]:
         """Stripe expires the session: returns the `checkout.session.expired` event."""
@@ -252,7 +255,11 @@ class FakeStripe:
                         400, "You cannot cancel this PaymentIntent because it has a status of "
                         f"{intent['status']}.", code="payment_intent_unexpected_state",
                     )  # fmt: skip
-                intent.update(status="canceled", amount_capturable=0)
+                intent.update(
+                    status="canceled",
+                    amount_capturable=0,
+                    cancellation_reason=params.get("cancellation_reason"),
+                )
                 return intent
         if parts == ["v1", "refunds"] and method == "POST":
             return self._create_refund(params)
@@ -344,6 +351,7 @@ class FakeStripe:
             ),
             "payment_method_types": [method],
             "status": status,
+            "cancellation_reason": None,
         }
         self.payment_intents[intent_id] = intent
         return intent

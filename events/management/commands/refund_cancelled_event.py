@@ -27,7 +27,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"{summary.entries_cancelled} entries cancelled, {len(summary.refunded)} refunds made, "
-            f"{len(summary.failed)} failed"
+            f"{len(summary.failed)} failed; {summary.deposits_released} card deposits released, "
+            f"{len(summary.deposits_waiting)} waiting for Stripe, "
+            f"{summary.cash_deposits} cash deposits to hand back"
         )
-        if summary.failed:
-            raise CommandError("some refunds failed; run the command again to retry them")
+        if summary.failed or summary.deposits_waiting:
+            raise CommandError(
+                "some refunds or deposit releases failed; run the command again to retry them"
+            )
