@@ -238,6 +238,7 @@
     } else {
       return;
     }
+    root.dataset.seq = seq; // the last frame applied, for whoever inspects the page
     if (conn.dataset.state !== "live") setState("live", labels.live);
     attempt = 0;
   }
@@ -328,6 +329,7 @@
 
   var initial = JSON.parse(document.getElementById("live-snapshot").textContent);
   applySnapshot(initial);
+  root.dataset.seq = seq;
   resumeFrom = seq;
   setState("connecting", labels.connecting);
   connect();
