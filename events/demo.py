@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events import demo_entries, results_demo
+from events import demo_deposits, demo_entries, results_demo
 from events.models import EntryClass, Event, Session
 from racing.models import CompetitionClass, Organization
 from racing.presets import PRESETS
@@ -391,5 +391,6 @@ def seed(stdout: TextIO) -> None:
     seed_events(stdout)
     results_demo.seed(stdout)
     demo_entries.seed(stdout)
+    demo_deposits.seed(stdout)
     # The registration and results work add a line here calling their own demo module
     # (for example events/demo_entries.py), so this file keeps one owner.

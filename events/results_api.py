@@ -97,6 +97,9 @@ class ChampionshipOut(Schema):
     points_by_position: list[int]
     drop_worst: int
     standings_updated_at: datetime | None
+    # The organizer closed the season (promotions are enforced from then on); reopening clears it.
+    season_closed: bool
+    season_closed_at: datetime | None
     rounds: list[RoundOut]
     classes: list[ClassStandingsOut]
 
@@ -186,6 +189,8 @@ def championship_standings(request: HttpRequest, slug: str) -> dict[str, object]
         "points_by_position": championship.position_points,
         "drop_worst": championship.drop_worst,
         "standings_updated_at": championship.standings_updated_at,
+        "season_closed": championship.season_closed,
+        "season_closed_at": championship.season_closed_at,
         "rounds": [
             {
                 "round": round_id,

@@ -31,6 +31,7 @@ from events.services.championships import (
     recompute_standings,
     set_classes,
 )
+from events.services.promotions import promotions_of
 from events.services.results import LapLine, ResultLine, publish_results
 from racing.models import Organization
 
@@ -302,4 +303,12 @@ def seed(stdout: TextIO) -> None:
     stdout.write(
         f"Demo results: {event.title} (3 sessions), championship with "
         f"{championship.standings.count()} standings.\n"
+    )
+    # The season stays open: round 3 of the club cup is still to come this season, so nobody is
+    # refused yet. Staff close it from the championship's page (Season and promotions) when the
+    # season is over; the demo only shows who would move up.
+    moving_up = [standing.name for standing, _waiver in promotions_of(championship)]
+    stdout.write(
+        f"Demo promotions: the top 3 of {ROOKIE} move up to {OPEN} ({', '.join(moving_up)}); "
+        f"season open. /organizer/{organization.slug}/championships/{championship.slug}/\n"
     )

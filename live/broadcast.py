@@ -236,8 +236,7 @@ class Outbox:
             self.lagging = True
             self._pending.clear()
             self._on_lagging(self)
-            if self._writer is None and self._started:
-                self._writer = asyncio.get_running_loop().create_task(self._drain(None))
+            # The writer (or `start`) sends the close once the send it waits on is done.
             return
         self._pending.append((seq, event))
 

@@ -309,24 +309,24 @@ async def ingest(
     connection delivers data. A connection that delivers no bytes for `idle_timeout_s` (default
     by format, `IDLE_TIMEOUT_S`) is closed and reopened the same way, and so is a connect that
     does not complete within `connect_timeout_s`. Each socket read is applied as one change.
-    RMonitor text is decoded with `encoding`, by default the live session's feed encoding. The
-    parser is kept across reconnects only for its counters; a partial line from a dropped
-    connection is lost.
+    RMonitor text is decoded with `encoding`; without one, with the live session's feed encoding,
+    read again at each connection so that staff changing it on the Live timing page take effect
+    at the next reconnect. The parser is kept across reconnects only for its counters; a partial
+    line from a dropped connection is lost.
     """
     stop = stop or asyncio.Event()
     if idle_timeout_s is None:
         idle_timeout_s = IDLE_TIMEOUT_S[format]
     if idle_timeout_s <= 0 or connect_timeout_s <= 0:
         raise ValueError("timeouts must be more than 0")
-    if encoding is None:
-        encoding = await sync_to_async(session_encoding, thread_sensitive=True)(session_id)
+    stored_encoding = sync_to_async(session_encoding, thread_sensitive=True)
     stats = IngestStats()
     delays = backoff_delays(initial_backoff_s, max_backoff_s)
     apply_batch = sync_to_async(apply_timing_events, thread_sensitive=True)
     while not stop.is_set():
         if max_connections is not None and stats.connections >= max_connections:
             break
-        decoder = Decoder(format, encoding=encoding)
+        decoder = Decoder(format, encoding=encoding or await stored_encoding(session_id))
         try:
             stats.connections += 1
             reader, writer = await asyncio.wait_for(

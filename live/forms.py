@@ -43,6 +43,14 @@ class StartTimingForm(forms.Form):
         return self.cleaned_data["feed_encoding"] or LiveSession.FeedEncoding.AUTO
 
 
+class FeedEncodingForm(forms.Form):
+    """Change an existing live session's feed text encoding (the start form sets it first)."""
+
+    feed_encoding = forms.ChoiceField(
+        label=_("Feed text encoding"), choices=LiveSession.FeedEncoding.choices
+    )
+
+
 # A P3 transponder is an unsigned 32-bit number.
 MAX_TRANSPONDER = 2**32 - 1
 # The longest car number official results keep (events.ResultRow.car_number).

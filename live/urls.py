@@ -18,6 +18,11 @@ urlpatterns = [
         name="timing-finish",
     ),
     path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/encoding/",
+        views_timing.timing_encoding,
+        name="timing-encoding",
+    ),
+    path(
         "organizer/<slug:org_slug>/live/<int:live_id>/transponders/",
         views_transponders.transponders,
         name="transponders",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, Session
 from live.feeds import IDLE_TIMEOUT_S
-from live.forms import StartTimingForm
+from live.forms import FeedEncodingForm, StartTimingForm
 from live.models import LiveFeedChunk, LiveSession
 from live.services import create_live_session, finish_live_session
 from racing.models import Organization
@@ -43,8 +43,13 @@ def timing_home(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def render_timing(
-    request: HttpRequest, organization: Organization, form: StartTimingForm, status: int = 200
+    request: HttpRequest,
+    organization: Organization,
+    form: StartTimingForm,
+    status: int = 200,
+    encoding_form: tuple[int, FeedEncodingForm] | None = None,
 ) -> HttpResponse:
+    """The page; `encoding_form` is (live session id, bound form) when that change was refused."""
     last_chunk = LiveFeedChunk.objects.filter(session=OuterRef("pk")).order_by("-received_at")
     live_sessions = LiveSession.objects.annotate(
         last_feed_at=Subquery(last_chunk.values("received_at")[:1])
@@ -60,6 +65,11 @@ def render_timing(
         for event_session in event.sessions.all():
             for live in event_session.live_sessions.all():
                 setattr(live, "feed_silent_s", feed_silence(live, now))  # noqa: B010
+                if encoding_form is not None and encoding_form[0] == live.pk:
+                    bound = encoding_form[1]
+                else:
+                    bound = FeedEncodingForm(initial={"feed_encoding": live.feed_encoding})
+                setattr(live, "encoding_form", bound)  # noqa: B010
     context = {"organization": organization, "events": events, "form": form}
     return render(request, "live/timing.html", context, status=status)
 
@@ -118,5 +128,33 @@ def timing_finish(request: HttpRequest, org_slug: str, live_id: int) -> HttpResp
     messages.success(
         request,
         _("Live session %(id)s is finished. Review and publish its results.") % {"id": live_id},
+    )
+    return redirect(timing_url(organization))
+
+
+@login_required
+@require_POST
+def timing_encoding(request: HttpRequest, org_slug: str, live_id: int) -> HttpResponse:
+    """Change a live session's feed text encoding; a running ingest uses it from its next
+    connection, and replays of the stored feed read with it."""
+    organization = get_organization_for_staff(request.user, org_slug)
+    live_session = get_object_or_404(
+        LiveSession, pk=live_id, event_session__event__organization=organization
+    )
+    form = FeedEncodingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The feed text encoding was not changed: check the form below."))
+        return render_timing(
+            request, organization, StartTimingForm(), status=400, encoding_form=(live_id, form)
+        )
+    live_session.feed_encoding = form.cleaned_data["feed_encoding"]
+    live_session.save(update_fields=["feed_encoding", "updated_at"])
+    messages.success(
+        request,
+        _(
+            "Live session %(id)s now reads its feed as %(encoding)s. A running ingest command "
+            "uses it from its next connection to the timing system."
+        )
+        % {"id": live_id, "encoding": live_session.get_feed_encoding_display()},
     )
     return redirect(timing_url(organization))

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from racing.eligibility import AgeBand, ClassRules, LicenceKind, LicenceRequirement
 from racing.licence_data import ensure_starting_issuers
 from racing.models import (
     CompetitionClass,
@@ -82,10 +83,20 @@ def seed(stdout: TextIO) -> None:
     seed_driver(driver)
     for data in ORGANIZATIONS:
         seed_classes(Organization.objects.get(slug=data["slug"]))
+    ruled = seed_rule_classes()
     stdout.write("Demo accounts (e-mail / password):\n")
     stdout.write(f"  organizer  {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n")
     stdout.write(f"  driver     {DRIVER_EMAIL} / {DRIVER_PASSWORD}\n")
     stdout.write(f"  admin      {ADMIN_EMAIL} / {ADMIN_PASSWORD}  (/admin/)\n")
+    stdout.write(
+        f"Demo licences for {DRIVER_EMAIL}: one issued on the spot ({ON_THE_SPOT_NUMBER}), "
+        f"team licence {TEAM_LICENCE_NUMBER} ({TEAM_NAME}) on /driver/licences/.\n"
+    )
+    stdout.write(
+        "Demo classes with the new rules: "
+        + ", ".join(f"{c.name} (/organizer/{c.organization.slug}/classes/)" for c in ruled)
+        + ".\n"
+    )
 
 
 DEMO_CLASSES = {
@@ -104,8 +115,65 @@ DEMO_CLASSES = {
 }
 
 
+# The demo driver's newer licences: a karting licence issued at an event's desk, and the licence of
+# the team that car 7 of the demo results races for.
+ON_THE_SPOT_NUMBER = "CAMF-K-S0318"
+TEAM_LICENCE_NUMBER = "CAMF-T-0077"
+TEAM_NAME = "赤龙车队 Red Dragon"
+
+# Classes whose rules show what the licence rules can say (slug, organization, name, tier, rules).
+RULE_CLASSES = [
+    (
+        "pearl-river-karting",
+        "rookie-karting",
+        "新秀组 Rookie Karting",
+        "karting",
+        ClassRules(
+            licences=(LicenceRequirement("CAMF", "karting"),),
+            age=AgeBand(min_age=16),
+            rookie_class=True,
+            # Licences issued on the spot: rookie classes only, for the holder's first 3 events.
+            on_the_spot_max_events=3,
+        ),
+    ),
+    (
+        "shanghai-motor-club",
+        "team-endurance",
+        "车队耐力组 Team Endurance",
+        "national",
+        ClassRules(
+            licences=PRESETS["national"].rules.licences,
+            temporary_licence_allowed=False,
+            medical_required=True,
+            age=AgeBand(min_age=18),
+            on_the_spot_max_events=3,
+            team_licence_required=True,
+        ),
+    ),
+]
+
+
+def seed_rule_classes() -> list[CompetitionClass]:
+    seeded = []
+    for org_slug, slug, name, tier, rules in RULE_CLASSES:
+        organization = Organization.objects.get(slug=org_slug)
+        competition_class, _ = CompetitionClass.objects.update_or_create(
+            organization=organization,
+            slug=slug,
+            defaults={
+                "name": name,
+                "tier": tier,
+                "discipline": PRESETS[tier].discipline,
+                "rules": rules.to_dict(),
+            },
+        )
+        seeded.append(competition_class)
+    return seeded
+
+
 def seed_driver(user: Any) -> DriverProfile:
-    """The demo driver: a complete profile, a current CAMF licence and a car."""
+    """The demo driver: a complete profile, a current CAMF licence, a karting licence issued on
+    the spot, a team licence and a car."""
     today = timezone.localdate()
     profile, _ = DriverProfile.objects.update_or_create(
         user=user,
@@ -137,6 +205,31 @@ def seed_driver(user: Any) -> DriverProfile:
             "valid_from": date(today.year, 1, 1),
             "valid_to": date(today.year, 12, 31),
             "medical_valid_to": date(today.year, 12, 31),
+        },
+    )
+    Licence.objects.update_or_create(
+        profile=profile,
+        issuer=camf,
+        number=ON_THE_SPOT_NUMBER,
+        defaults={
+            "discipline": "karting",
+            "grade": LicenceGrade.objects.get(issuer=camf, code="C"),
+            "valid_from": date(today.year, 1, 1),
+            "valid_to": date(today.year, 12, 31),
+            "issued_on_the_spot": True,
+        },
+    )
+    Licence.objects.update_or_create(
+        profile=profile,
+        issuer=camf,
+        number=TEAM_LICENCE_NUMBER,
+        defaults={
+            "kind": LicenceKind.TEAM,
+            "team_name": TEAM_NAME,
+            "discipline": "circuit",
+            "grade": None,
+            "valid_from": date(today.year, 1, 1),
+            "valid_to": date(today.year, 12, 31),
         },
     )
     Vehicle.objects.update_or_create(

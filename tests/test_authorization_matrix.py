@@ -277,6 +277,9 @@ RULES: dict[str, Rule] = {
     "live:timing-finish": Rule(
         STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
     ),
+    "live:timing-encoding": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
     "live:transponders": Rule(STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}),
     "live:transponder-add": Rule(
         STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"

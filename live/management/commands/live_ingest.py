@@ -82,7 +82,8 @@ class Command(BaseCommand):
                 port,
                 format,
                 options.get("max_connections"),
-                session.feed_encoding,
+                # None: the session's, read at each connection (staff may change it meanwhile).
+                None,
                 idle_timeout,
             )
         )
@@ -105,7 +106,7 @@ class Command(BaseCommand):
         port: int,
         format: str,
         max_connections: int | None,
-        encoding: str,
+        encoding: str | None,
         idle_timeout: float,
     ) -> Any:
         stop = asyncio.Event()
