@@ -1,6 +1,13 @@
-from django.contrib import admin
+from typing import Any
 
-from live.models import LiveSession
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.db.models.functions import Length
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from events.admin import ServiceOwnedAdmin
+from live.models import LiveFeedChunk, LiveSession, LiveTransponder
 
 
 @admin.register(LiveSession)
@@ -20,3 +27,34 @@ class LiveSessionAdmin(admin.ModelAdmin):
         "updated_at",
     )
     raw_id_fields = ("event_session",)
+
+
+@admin.register(LiveTransponder)
+class LiveTransponderAdmin(ServiceOwnedAdmin):
+    """Mappings change through live.services, which also update the board spectators see."""
+
+    list_display = ("transponder", "number", "name", "class_name", "session")
+    list_filter = ("session__status",)
+    search_fields = ("=transponder", "number", "name", "session__name")
+    list_select_related = ("session",)
+
+
+@admin.register(LiveFeedChunk)
+class LiveFeedChunkAdmin(ServiceOwnedAdmin):
+    """The timing system's bytes as received: what a replay reads, so never edited."""
+
+    list_display = ("id", "session", "format", "size", "received_at")
+    list_filter = ("format",)
+    search_fields = ("=session__id", "session__name")
+    list_select_related = ("session",)
+    fields = ("session", "format", "size", "received_at")
+    readonly_fields = ("size",)
+    date_hierarchy = "received_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LiveFeedChunk]:
+        # The size without loading the bytes: a page of chunks can hold megabytes.
+        return super().get_queryset(request).defer("data").annotate(data_size=Length("data"))
+
+    @admin.display(description=_("size (bytes)"), ordering="data_size")
+    def size(self, chunk: Any) -> int:
+        return int(chunk.data_size)
