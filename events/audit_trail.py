@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +160,8 @@ def _status_label(action: str, code: str) -> str:
 
 _MINOR_AMOUNT = re.compile(r"^(\d+) ([A-Z]{3})\b(.*)$", re.DOTALL)
 _LIVE_DETAIL = re.compile(r"^live #(\d+) T(.*)$", re.DOTALL)
+# Services write moments into details as ISO 8601 with an offset (UTC): "hold_extended" does.
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
 _AMOUNT_IN_MINOR_UNITS = frozenset(
     {
         "refund_requested",
@@ -169,8 +172,10 @@ _AMOUNT_IN_MINOR_UNITS = frozenset(
 )
 
 
-def detail_text(action: str, detail: str) -> str:
-    """The free-text detail, with amounts in minor units and live references made readable."""
+def detail_text(action: str, detail: str, zone: tzinfo | None = None) -> str:
+    """The free-text detail, with amounts in minor units and live references made readable, and
+    moments shown in `zone` (the event's time zone; the current one if not given)."""
+    detail = _MOMENT.sub(lambda match: _local_moment(match.group(0), zone), detail)
     if action in _AMOUNT_IN_MINOR_UNITS:
         match = _MINOR_AMOUNT.match(detail)
         if match:
@@ -184,6 +189,14 @@ def detail_text(action: str, detail: str) -> str:
                 "change": match.group(2),
             }
     return detail
+
+
+def _local_moment(text: str, zone: tzinfo | None) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass
@@ -229,7 +242,7 @@ def present(row: AuditLog, event: Event) -> AuditRow:
         action=row.action,
         sentence=action_label(row.action),
         change=change_text(row),
-        detail=detail_text(row.action, row.detail),
+        detail=detail_text(row.action, row.detail, event.zone),
     )
 
 

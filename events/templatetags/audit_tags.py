@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
 from events.audit_trail import action_label, actor_label, change_text, detail_text
 from events.models import AuditLog
@@ -27,4 +28,5 @@ def audit_change(row: AuditLog) -> str:
 
 @register.filter
 def audit_detail(row: AuditLog) -> str:
-    return detail_text(row.action, row.detail)
+    # Moments in the page's time zone: the entry page sets the event's.
+    return detail_text(row.action, row.detail, timezone.get_current_timezone())
