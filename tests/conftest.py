@@ -67,9 +67,10 @@ def _requests_keep_the_test_connection(request: pytest.FixtureRequest) -> Any:
     Django closes a connection at the end of a request when its autocommit differs from the
     configured one, which is always the case inside a test transaction: on PostgreSQL the next
     query would then find "the connection is closed". Django's own test client disconnects the
-    same handler; live-server tests keep it, because each server thread has its own connection.
+    same handler; tests with a server (live_server, or the browser tests' uvicorn in asgi_server)
+    keep it, because each server thread has its own connection and must close it.
     """
-    if "live_server" in request.fixturenames:
+    if "live_server" in request.fixturenames or "asgi_server" in request.fixturenames:
         yield
         return
     from django.core.signals import request_finished, request_started

@@ -12,12 +12,16 @@ import asyncio
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import uvicorn
 from asgiref.sync import sync_to_async
+from django.db import connections
+from django.db.backends.signals import connection_created
 
 from live.broadcast import publish
 from live.models import LiveSession
@@ -46,9 +50,49 @@ class AsgiServer:
         )
         self.server = uvicorn.Server(config)
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(
-            target=self.loop.run_until_complete, args=(self.server.serve(),), daemon=True
+        # asgiref sends some of Django's sync code to the loop's default executor (an error page
+        # from response_for_exception, for one): those threads open database connections too.
+        # Ours records its threads, so that each can close its connection at the end.
+        self.workers: list[threading.Thread] = []
+        self.executor = ThreadPoolExecutor(
+            thread_name_prefix="asgi-server",
+            initializer=lambda: self.workers.append(threading.current_thread()),
         )
+        self.loop.set_default_executor(self.executor)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        loop = self.loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self.server.serve())
+        finally:
+            # As asyncio.run ends a loop, with the database connections of its threads closed
+            # (each thread can only close its own): a connection left open keeps the test
+            # database "accessed by other users", and pytest-django cannot drop it at the end.
+            tasks = asyncio.all_tasks(loop)
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+            loop.run_until_complete(self._close_database_connections())
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+
+    async def _close_database_connections(self) -> None:
+        # asgiref's single sync thread: run() and Channels' database_sync_to_async land there.
+        await sync_to_async(connections.close_all)()
+        # Every thread of the default executor: the barrier makes each take exactly one call.
+        if self.workers:
+            barrier = threading.Barrier(len(self.workers))
+
+            def close() -> None:
+                barrier.wait(timeout=10)
+                connections.close_all()
+
+            await asyncio.gather(
+                *(self.loop.run_in_executor(None, close) for _ in range(len(self.workers)))
+            )
 
     @property
     def url(self) -> str:
@@ -62,15 +106,37 @@ class AsgiServer:
 
 @pytest.fixture
 def asgi_server() -> Iterator[AsgiServer]:
+    opened: list[tuple[weakref.ref[Any], str]] = []
+
+    def record(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            opened.append((weakref.ref(connection), threading.current_thread().name))
+
+    connection_created.connect(record, weak=False)
     server = AsgiServer()
     server.thread.start()
     deadline = time.monotonic() + 10
     while not server.server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
-    yield server
-    server.server.should_exit = True
-    server.thread.join(timeout=10)
+    try:
+        yield server
+    finally:
+        server.server.should_exit = True
+        server.thread.join(timeout=10)
+        connection_created.disconnect(record)
+    assert not server.thread.is_alive(), "uvicorn did not stop"
+    # Every connection the server's threads opened is closed, or the test database cannot be
+    # dropped at the end of the run ("being accessed by other users"). Django never closes one
+    # to SQLite's in-memory test database: that would destroy it.
+    left_open = [
+        name
+        for ref, name in opened
+        if (wrapper := ref()) is not None
+        and wrapper.connection is not None
+        and not (wrapper.vendor == "sqlite" and wrapper.is_in_memory_db())
+    ]
+    assert not left_open, f"database connections left open in threads {left_open}"
 
 
 def heartbeat(elapsed_s: int, flag: str = "green") -> Heartbeat:
