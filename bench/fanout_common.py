@@ -1,4 +1,4 @@
-"""Shared by the three servers of bench/live_fanout.py: the same ~350-byte delta at a fixed rate."""
+"""Shared by the servers of bench/live_fanout.py: the same ~350-byte delta at a fixed rate."""
 
 from __future__ import annotations
 
@@ -49,16 +49,27 @@ def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"))
 
 
+class Pace:
+    """RATE ticks per second. When the process is starved of CPU it falls behind and carries on
+    from there instead of catching up in a burst; the benchmark prints the rate achieved."""
+
+    def __init__(self) -> None:
+        self.interval = 1.0 / RATE
+        self.next_at = time.monotonic()
+
+    def delay(self) -> float:
+        """Seconds to wait before the next publish."""
+        self.next_at += self.interval
+        now = time.monotonic()
+        self.next_at = max(self.next_at, now)
+        return self.next_at - now
+
+
 async def run_publisher(send: Callable[[int, dict[str, Any]], Awaitable[None]]) -> None:
-    """Publish at RATE per second. When the process is starved of CPU it falls behind and carries
-    on from there instead of catching up in a burst; the benchmark prints the rate achieved."""
-    interval = 1.0 / RATE
-    next_at = time.monotonic()
+    """Publish at RATE per second, on the running event loop."""
+    pace = Pace()
     seq = 0
     while True:
         seq += 1
         await send(seq, delta(seq))
-        next_at += interval
-        now = time.monotonic()
-        next_at = max(next_at, now)
-        await asyncio.sleep(next_at - now)
+        await asyncio.sleep(pace.delay())

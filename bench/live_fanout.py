@@ -1,13 +1,27 @@
 """Live fan-out benchmark: spectators at 10 updates per second, three servers, one run.
 
     .venv/bin/python bench/live_fanout.py [--sizes 500,1000,2000] [--window 8] [--ws websockets-sansio]
-                                          [--deflate]
+                                          [--deflate] [--servers paddock,naive,plain,paddock-redis]
+                                          [--server-workers 2] [--redis-url redis://HOST:6379/N]
 
 For each server (started here as a subprocess on 127.0.0.1, stopped at the end):
 - paddock:  uvicorn config.asgi (Paddock's /ws/live/sessions/<id>/ with the per-process fan-out hub),
             in-memory channel layer, updates sent through live.broadcast.publish;
 - naive:    uvicorn, a plain Channels consumer per socket in the group (one copy per consumer);
-- plain:    a bare `websockets` server calling websockets.broadcast().
+- plain:    a bare `websockets` server calling websockets.broadcast();
+- paddock-redis (only when asked for in --servers): the production shape. uvicorn
+            config.asgi:application with `--workers N` (--server-workers) and REDIS_URL (the
+            environment's, or --redis-url), so the Redis pub/sub channel layer and one hub
+            subscription per worker; the workers share the listening socket and the kernel spreads
+            the spectators over them. The updates come from a separate process
+            (bench/fanout_redis_publisher.py) calling the synchronous live.broadcast.publish, as
+            `manage.py live_ingest` does, at the same rate with the same delta. Its channel-layer
+            names and cache keys carry a prefix of this run's own (pub/sub channels are shared by
+            every database of a Redis server), and the keys under it are deleted at the end. When
+            no Redis answers, the variant is skipped with a line saying so. For this server the
+            RSS, MB/1k sp, CPU and CPU µs/frame columns are the SUMS over the worker processes
+            (the uvicorn master's children; the master only supervises); the line ends with how
+            many spectator sockets each worker holds, and the publisher's CPU share.
 the spectators ramp up to each size in turn (sockets stay open between sizes), then every frame
 published during a measuring window is looked for at every spectator. Prints delivered frames,
 p50/p99 latency (publish to client receive, same clock) and server memory; figures only, never a
@@ -27,7 +41,9 @@ import contextlib
 import multiprocessing
 import os
 import resource
+import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -69,6 +85,16 @@ class Tally:
     wire_bytes: int = 0  # frame bytes received in the window, header included
 
 
+def upgrade_request(host: str, path: str, origin: str, deflate: bool = False) -> bytes:
+    offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if deflate else ""
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+        f"Origin: {origin}\r\n{offer}\r\n"
+    ).encode()
+
+
 class Spectator(asyncio.Protocol):
     """A minimal WebSocket client: handshake, unmasked server frames, pongs. Python clients built
     on a full WebSocket library cost more CPU per frame than the servers measured here, and on a
@@ -84,13 +110,7 @@ class Spectator(asyncio.Protocol):
         opened: asyncio.Event,
         deflate: bool = False,
     ):
-        offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if deflate else ""
-        self.request = (
-            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
-            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-            f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
-            f"Origin: {origin}\r\n{offer}\r\n"
-        ).encode()
+        self.request = upgrade_request(host, path, origin, deflate)
         # Set when the server accepted permessage-deflate; None: frames arrive uncompressed.
         self.inflater: Any = None
         self.fresh_inflater_per_message = False
@@ -255,6 +275,13 @@ class Server:
     path: str
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
+    # uvicorn --workers N: memory and CPU are summed over the master's worker processes. 0: the
+    # server is the one process started.
+    workers: int = 0
+    # A process publishing the updates from outside the server, started once the server is ready.
+    publisher: list[str] | None = None
+    redis_url: str = ""
+    redis_prefix: str = ""
 
 
 def free_port() -> int:
@@ -284,6 +311,141 @@ def rss_mb(pid: int) -> float:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def worker_pids(master: int) -> list[int]:
+    """The worker processes of a `uvicorn --workers` master: its multiprocessing spawn children."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if (
+                int(process_stat(int(entry.name))[1]) == master
+                and b"spawn_main" in (entry / "cmdline").read_bytes()
+            ):
+                pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def measured_pids(server: Server) -> list[int]:
+    assert server.process is not None
+    return worker_pids(server.process.pid) if server.workers else [server.process.pid]
+
+
+def total_rss_mb(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += rss_mb(pid)
+    return total
+
+
+def total_cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(pid)
+    return total
+
+
+def wait_for_workers(server: Server, timeout: float = 90) -> None:
+    """The master listens before its workers have imported Django: wait until all of them exist
+    and have gone idle (their CPU time stops growing)."""
+    assert server.process is not None
+    deadline = time.monotonic() + timeout
+    before = -1.0
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited with {server.process.returncode}")
+        pids = worker_pids(server.process.pid)
+        used = total_cpu_seconds(pids)
+        if len(pids) == server.workers and 0 <= used - before < 0.05:
+            return
+        before = used if len(pids) == server.workers else -1.0
+        time.sleep(0.5)
+    raise RuntimeError(f"{server.workers} workers not ready within {timeout} s")
+
+
+def sockets_per_process(pids: list[int], port: int) -> list[int]:
+    """Established TCP connections on the server's port held by each process."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid in pids:
+        count = 0
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    count += os.readlink(fd) in inodes
+        counts.append(count)
+    return counts
+
+
+def warm_workers(server: Server, port: int, attempts: int = 5) -> None:
+    """Open a few spectator sockets until every worker has served one, then close them: a worker
+    imports the Redis channel layer and its hub only for its first spectator, and the idle RSS
+    should include that, as it does for `paddock`, whose in-process publisher loads them first."""
+    path = server.path.split(str(port), 1)[1]
+    request = upgrade_request(f"{HOST}:{port}", path, f"http://{HOST}:{port}")
+    for _ in range(attempts):
+        probes = []
+        try:
+            for _ in range(4 * server.workers):
+                probe = socket.create_connection((HOST, port), timeout=10)
+                probes.append(probe)
+                probe.sendall(request)
+            for probe in probes:
+                answer = b""
+                while b"\r\n\r\n" not in answer:
+                    chunk = probe.recv(4096)
+                    if not chunk:
+                        raise RuntimeError("a probe socket was closed during the handshake")
+                    answer += chunk
+                status = answer.split(b"\r\n", 1)[0]
+                if b" 101 " not in status:
+                    raise RuntimeError(f"probe refused: {status!r}")
+            time.sleep(0.5)
+            if min(sockets_per_process(measured_pids(server), port)) > 0:
+                return
+        finally:
+            for probe in probes:
+                probe.close()
+    raise RuntimeError(f"probe sockets did not reach all {server.workers} workers")
+
+
+def redis_unreachable(url: str | None) -> str | None:
+    """Why the paddock-redis server cannot run, or None when a Redis answers at `url`."""
+    if not url:
+        return "no REDIS_URL in the environment and no --redis-url"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except Exception as exc:
+        return f"no Redis answering at {url.rsplit('@', 1)[-1]} ({type(exc).__name__}: {exc})"
+    return None
+
+
+def delete_redis_keys(url: str, prefix: str) -> None:
+    """Delete what the run left in Redis: the keys under its own prefix, nothing else."""
+    import redis
+
+    with contextlib.suppress(Exception):
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        keys = list(client.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 def prepare_paddock_database(workdir: Path) -> tuple[dict[str, str], int]:
@@ -317,18 +479,55 @@ def prepare_paddock_database(workdir: Path) -> tuple[dict[str, str], int]:
     return env, int(created.stdout.strip().splitlines()[-1])
 
 
-def uvicorn_argv(app: str, port: int, ws: str) -> list[str]:
+def uvicorn_argv(app: str, port: int, ws: str, lifespan: str = "on") -> list[str]:
     return [
         PYTHON, "-m", "uvicorn", app, "--app-dir", str(BENCH), "--host", HOST, "--port", str(port),
-        "--ws", ws, "--loop", "uvloop", "--http", "httptools", "--lifespan", "on",
+        "--ws", ws, "--loop", "uvloop", "--http", "httptools", "--lifespan", lifespan,
         "--no-access-log", "--log-level", "warning", "--backlog", "4096",
     ]  # fmt: skip
 
 
-def servers(names: list[str], ws: str, workdir: Path, deflate: bool = False) -> list[Server]:
+def servers(
+    names: list[str],
+    ws: str,
+    workdir: Path,
+    deflate: bool = False,
+    redis_url: str | None = None,
+    server_workers: int = 2,
+) -> list[Server]:
     result = []
     for name in names:
         port = free_port()
+        if name == "paddock-redis":
+            reason = redis_unreachable(redis_url)
+            if reason is not None:
+                print(f"{name} skipped: {reason}", flush=True)
+                continue
+            assert redis_url is not None
+            env, session_id = prepare_paddock_database(workdir)
+            prefix = f"paddock-bench-{os.getpid()}-{secrets.token_hex(4)}."
+            env.update(
+                REDIS_URL=redis_url,
+                DJANGO_SETTINGS_MODULE="fanout_redis_settings",
+                FANOUT_REDIS_PREFIX=prefix,
+                FANOUT_SESSION_ID=str(session_id),
+            )
+            # config.asgi answers no lifespan events (Channels' router has no such route).
+            argv = uvicorn_argv("config.asgi:application", port, ws, lifespan="off")
+            argv += ["--workers", str(server_workers)]
+            result.append(
+                Server(
+                    name,
+                    argv,
+                    f"ws://{HOST}:{port}/ws/live/sessions/{session_id}/",
+                    env,
+                    workers=server_workers,
+                    publisher=[PYTHON, str(BENCH / "fanout_redis_publisher.py")],
+                    redis_url=redis_url,
+                    redis_prefix=prefix,
+                )
+            )
+            continue
         if name == "paddock":
             env, session_id = prepare_paddock_database(workdir)
             env["FANOUT_SESSION_ID"] = str(session_id)
@@ -362,18 +561,31 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def run_server(
-    server: Server, sizes: list[int], workers: int, window: float, deflate: bool = False
+    server: Server,
+    sizes: list[int],
+    workers: int,
+    window: float,
+    deflate: bool = False,
+    name_width: int = 8,
 ) -> list[str]:
     lines = []
     context = multiprocessing.get_context("fork")
     server.process = subprocess.Popen(server.argv, cwd=ROOT, env=server.env)
+    publisher: subprocess.Popen[bytes] | None = None
     pipes: list[Connection] = []
     procs = []
+    server_pids: list[int] = []
     try:
         port = int(server.path.split(":")[2].split("/")[0])
         wait_for_port(port, server.process)
+        if server.workers:
+            wait_for_workers(server)
+            warm_workers(server, port)
         time.sleep(1.0)
-        idle_rss = rss_mb(server.process.pid)
+        server_pids = measured_pids(server)
+        idle_rss = total_rss_mb(server_pids)
+        if server.publisher:
+            publisher = subprocess.Popen(server.publisher, cwd=ROOT, env=server.env)
         for _ in range(workers):
             parent, child = context.Pipe()
             proc = context.Process(target=worker, args=(child,), daemon=True)
@@ -395,10 +607,13 @@ def run_server(
             t0 = time.time() + 0.5  # in the future: every worker knows the window before it opens
             t1 = t0 + window
             ask(pipes, "measure", t0, t1)
+            server_pids = measured_pids(server)
             time.sleep(max(0.0, t0 - time.time()))
-            cpu_before = cpu_seconds(server.process.pid)
+            cpu_before = total_cpu_seconds(server_pids)
+            publisher_before = cpu_seconds(publisher.pid) if publisher else 0.0
             time.sleep(max(0.0, t1 - time.time()))
-            cpu_used = cpu_seconds(server.process.pid) - cpu_before
+            cpu_used = total_cpu_seconds(server_pids) - cpu_before
+            publisher_used = (cpu_seconds(publisher.pid) if publisher else 0.0) - publisher_before
             # Wait until frames published after the window reach the clients, then a grace
             # period: whatever has not arrived by then counts as not delivered.
             deadline = time.monotonic() + CATCH_UP_MAX_S
@@ -412,10 +627,18 @@ def run_server(
             wire = sum(wire for _, _, _, wire in reports)
             frames = (max(seqs) - min(seqs) + 1) if seqs else 0
             expected = frames * size
-            rss = rss_mb(server.process.pid)
+            rss = total_rss_mb(server_pids)
             delivered = len(latencies)
+            spread = ""
+            if server.workers:
+                counts = sockets_per_process(server_pids, port)
+                spread = (
+                    f"  ({len(server_pids)} workers, sockets "
+                    f"{'/'.join(str(count) for count in counts)}; "
+                    f"publisher {100 * publisher_used / window:.1f}% CPU)"
+                )
             lines.append(
-                f"{server.name:8} {size:>6} {connected:>6} {failed:>5} {frames / window:5.1f} "
+                f"{server.name:{name_width}} {size:>6} {connected:>6} {failed:>5} {frames / window:5.1f} "
                 f"{delivered:>9}/{expected:<9} {100.0 * delivered / max(expected, 1):6.2f}% "
                 f"{percentile(latencies, 0.50):8.1f} {percentile(latencies, 0.99):8.1f} "
                 f"{statistics.fmean(latencies) if latencies else float('nan'):8.1f} "
@@ -423,11 +646,12 @@ def run_server(
                 f"{1e6 * cpu_used / max(delivered, 1):7.1f} {wire / max(delivered, 1):8.0f}"
                 + ("" if alive == size else f"  ({alive} sockets open)")
                 + (f"  (deflate on {compressed})" if deflate else "")
+                + spread
             )
             print(lines[-1], flush=True)
             connected = alive
     except Exception as exc:
-        lines.append(f"{server.name:8} stopped early: {exc!r}")
+        lines.append(f"{server.name:{name_width}} stopped early: {exc!r}")
         print(lines[-1], flush=True)
     finally:
         for pipe in pipes:
@@ -437,12 +661,23 @@ def run_server(
             proc.join(timeout=10)
             if proc.is_alive():
                 proc.kill()
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
+        for process in (publisher, server.process):
+            if process is None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if server.workers:
+            # Workers outliving a master that had to be killed: only this run's own.
+            for pid in server_pids:
+                with contextlib.suppress(OSError):
+                    if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        os.kill(pid, signal.SIGKILL)
+        if server.redis_prefix:
+            delete_redis_keys(server.redis_url, server.redis_prefix)
     return lines
 
 
@@ -458,6 +693,17 @@ def main() -> None:
         action="store_true",
         help="clients offer permessage-deflate, as browsers do; servers compress",
     )
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=2,
+        help="uvicorn --workers for the paddock-redis server",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL"),
+        help="Redis for the paddock-redis server (default: REDIS_URL from the environment)",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -472,17 +718,25 @@ def main() -> None:
         f" permessage-deflate {'offered' if args.deflate else 'not offered'} by clients"
     )
     print(f"load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    names = args.servers.split(",")
+    if "paddock-redis" in names:
+        print(
+            f"paddock-redis: uvicorn --workers {args.server_workers}, Redis channel layer, updates"
+            " published by a separate process; its RSS and CPU are summed over the workers"
+        )
+    width = max(8, *(len(name) for name in names))
     print(
-        "server    specs   open  fail  upd/s  delivered/expected       %   p50 ms   p99 ms"
-        "  mean ms  RSS MB  MB/1k sp   CPU  CPU µs/frame  B/frame"
+        f"{'server':{width}}  specs   open  fail  upd/s  delivered/expected       %   p50 ms"
+        "   p99 ms  mean ms  RSS MB  MB/1k sp   CPU  CPU µs/frame  B/frame"
     )
     workdir = Path(tempfile.mkdtemp(prefix="paddock-fanout-"))
     try:
-        for server in servers(args.servers.split(","), args.ws, workdir, args.deflate):
+        chosen = servers(names, args.ws, workdir, args.deflate, args.redis_url, args.server_workers)
+        for server in chosen:
             if time.monotonic() - started > RUN_DEADLINE_S:
-                print(f"{server.name:8} skipped: run deadline reached")
+                print(f"{server.name:{width}} skipped: run deadline reached")
                 continue
-            run_server(server, sizes, args.workers, args.window, args.deflate)
+            run_server(server, sizes, args.workers, args.window, args.deflate, width)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(
