@@ -4,7 +4,13 @@ import logging
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
@@ -40,24 +46,32 @@ class RejectNulCharactersMiddleware:
 
     No Paddock address or search ever needs one, and PostgreSQL refuses NUL in text: a search for
     `%00` reached the database and came back as a 500. Forms already refuse NUL (Django's
-    validator); this covers everything read from the URL. Pages answer 400; the API answers 422
-    in the shape of its other parameter errors, naming each parameter.
+    validator); this covers everything read from the URL. A path with NUL names nothing: 404. A
+    query parameter with NUL: pages answer 400, the API 422 in the shape of its other parameter
+    errors, naming each parameter.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        locations: list[list[str]] = [["path"]] if "\x00" in request.path else []
-        locations += [
-            ["query", key]
+        api = request.path.startswith("/api/")
+        if "\x00" in request.path:
+            if api:
+                return JsonResponse({"detail": gettext("Not Found")}, status=404)
+            raise Http404
+        parameters = [
+            key
             for key, values in request.GET.lists()
             if "\x00" in key or any("\x00" in value for value in values)
         ]
-        if not locations:
+        if not parameters:
             return self.get_response(request)
         message = gettext("The address contains a NUL character, which is not allowed.")
-        if request.path.startswith("/api/"):
-            detail = [{"type": "nul_character", "loc": loc, "msg": message} for loc in locations]
+        if api:
+            detail = [
+                {"type": "nul_character", "loc": ["query", key], "msg": message}
+                for key in parameters
+            ]
             return JsonResponse({"detail": detail}, status=422)
         return HttpResponseBadRequest(render_to_string("400.html", request=request))
