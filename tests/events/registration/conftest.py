@@ -156,3 +156,38 @@ def authorised_deposit(
     assert post_webhook(fake_stripe.authorise(deposit.stripe_session_id)).status_code == 200
     deposit.refresh_from_db()
     return deposit
+
+
+@pytest.fixture
+def race() -> Any:
+    """race([call, ...]): start the calls at the same moment in threads, each with its own
+    database connection; their results, or the message of the PaymentFlowError each raised."""
+    import threading
+
+    from django.db import connection
+
+    from events.exceptions import PaymentFlowError
+
+    def run_all(calls: list[Any]) -> list[object]:
+        start = threading.Barrier(len(calls))
+        results: list[object] = []
+
+        def run(call: Any) -> None:
+            start.wait()
+            try:
+                # The active language is per thread: messages in English, as the tests read them.
+                with translation.override("en"):
+                    results.append(call())
+            except PaymentFlowError as exc:
+                results.append(str(exc))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return results
+
+    return run_all

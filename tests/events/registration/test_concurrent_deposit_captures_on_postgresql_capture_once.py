@@ -3,77 +3,31 @@ and moved to SETTLING before Stripe is called, so exactly one capture reaches St
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.utils import translation
 
-from events.exceptions import PaymentFlowError
 from events.models import AuditLog, Deposit
 from events.services.deposits import (
     capture_deposit,
     hold_deposit_at_track,
     release_deposit,
-    request_card_deposit,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("english")]
 
 
-def race(calls: list[Any]) -> list[object]:
-    start = threading.Barrier(len(calls))
-    results: list[object] = []
-
-    def run(call: Any) -> None:
-        start.wait()
-        try:
-            # The active language is per thread: messages in English, as the test reads them.
-            with translation.override("en"):
-                results.append(call())
-        except PaymentFlowError as exc:
-            results.append(str(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.fixture
-def card_deposit(
-    transactional_db: None,
-    event: Any,
-    driver: Any,
-    register: Any,
-    staff_member: Any,
-    fake_stripe: Any,
-    post_webhook: Any,
-    settings: Any,
-) -> Deposit:
-    entry_class = event.entry_classes.get()
-    entry_class.damage_deposit = Decimal("2000.00")
-    entry_class.save()
-    settings.STRIPE_SECRET_KEY = ""
-    entry = register(driver, entry_class)
-    settings.STRIPE_SECRET_KEY = fake_stripe.api_key
-    deposit = request_card_deposit(entry_id=entry.pk, actor=staff_member)
-    assert post_webhook(fake_stripe.authorise(deposit.stripe_session_id)).status_code == 200
-    deposit.refresh_from_db()
-    assert deposit.status == Deposit.Status.HELD
+def card_deposit(transactional_db: None, authorised_deposit: Deposit) -> Deposit:
+    assert authorised_deposit.status == Deposit.Status.HELD
     mail.outbox.clear()
-    return deposit
+    return authorised_deposit
 
 
 def test_six_captures_and_releases_at_once_settle_the_card_deposit_once(
-    card_deposit: Deposit, staff_member: Any, fake_stripe: Any
+    card_deposit: Deposit, staff_member: Any, fake_stripe: Any, race: Any
 ) -> None:
     def capture(amount: int) -> Any:
         return lambda: capture_deposit(
@@ -110,6 +64,7 @@ def test_two_staff_keeping_a_cash_deposit_at_once_keep_it_once(
     staff_member: Any,
     organizer: Any,
     settings: Any,
+    race: Any,
 ) -> None:
     settings.STRIPE_SECRET_KEY = ""
     entry_class = event.entry_classes.get()

@@ -3,17 +3,12 @@ webhook marks it held once; cancelling the entry racing staff settling it reache
 
 from __future__ import annotations
 
-import threading
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.utils import translation
 
 from events import payments
-from events.exceptions import PaymentFlowError
 from events.models import AuditLog, Deposit, Entry
 from events.services.billing import handle_stripe_event
 from events.services.deposits import (
@@ -27,49 +22,15 @@ from events.services.entries import cancel_entry
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("english")]
 
 
-def race(calls: list[Any]) -> list[object]:
-    start = threading.Barrier(len(calls))
-    results: list[object] = []
-
-    def run(call: Any) -> None:
-        start.wait()
-        try:
-            with translation.override("en"):
-                results.append(call())
-        except PaymentFlowError as exc:
-            results.append(str(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.fixture
 def card_link(
-    transactional_db: None,
-    event: Any,
-    driver: Any,
-    register: Any,
-    staff_member: Any,
-    fake_stripe: Any,
-    settings: Any,
+    transactional_db: None, deposit_entry: Any, staff_member: Any, fake_stripe: Any
 ) -> Deposit:
-    entry_class = event.entry_classes.get()
-    entry_class.damage_deposit = Decimal("2000.00")
-    entry_class.save()
-    settings.STRIPE_SECRET_KEY = ""
-    entry = register(driver, entry_class)
-    settings.STRIPE_SECRET_KEY = fake_stripe.api_key
-    return request_card_deposit(entry_id=entry.pk, actor=staff_member)
+    return request_card_deposit(entry_id=deposit_entry.pk, actor=staff_member)
 
 
 def test_return_pages_and_webhooks_at_once_mark_the_deposit_held_once(
-    card_link: Deposit, fake_stripe: Any
+    card_link: Deposit, fake_stripe: Any, race: Any
 ) -> None:
     authorised = fake_stripe.authorise(card_link.stripe_session_id)
     entry = Entry.objects.get(pk=card_link.entry_id)
@@ -96,7 +57,7 @@ def test_return_pages_and_webhooks_at_once_mark_the_deposit_held_once(
 
 
 def test_cancelling_the_entry_while_staff_settle_reaches_stripe_once(
-    card_link: Deposit, staff_member: Any, fake_stripe: Any, post_webhook: Any
+    card_link: Deposit, staff_member: Any, fake_stripe: Any, post_webhook: Any, race: Any
 ) -> None:
     assert post_webhook(fake_stripe.authorise(card_link.stripe_session_id)).status_code == 200
     mail.outbox.clear()
