@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -195,16 +195,23 @@ def seed_driver(user: Any) -> DriverProfile:
         name="李华 LI Hua", relationship="配偶", phone="+86 139 0000 0000"
     )
     camf = LicenceIssuer.objects.get(code="CAMF")
+    # Twelve months around today rather than this calendar year: the demo events run from two
+    # months back to four ahead, and in December a calendar-year licence would expire before
+    # the next ones.
+    valid_from = today - timedelta(days=180)
+    valid_to = valid_from + timedelta(days=364)
     Licence.objects.update_or_create(
         profile=profile,
         issuer=camf,
-        number=f"CAMF-{today.year}-018842",
+        kind=LicenceKind.COMPETITION,
+        discipline="circuit",
+        issued_on_the_spot=False,
         defaults={
-            "discipline": "circuit",
+            "number": f"CAMF-{valid_from.year}-018842",
             "grade": LicenceGrade.objects.get(issuer=camf, code="B"),
-            "valid_from": date(today.year, 1, 1),
-            "valid_to": date(today.year, 12, 31),
-            "medical_valid_to": date(today.year, 12, 31),
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "medical_valid_to": valid_to,
         },
     )
     Licence.objects.update_or_create(
@@ -214,8 +221,8 @@ def seed_driver(user: Any) -> DriverProfile:
         defaults={
             "discipline": "karting",
             "grade": LicenceGrade.objects.get(issuer=camf, code="C"),
-            "valid_from": date(today.year, 1, 1),
-            "valid_to": date(today.year, 12, 31),
+            "valid_from": valid_from,
+            "valid_to": valid_to,
             "issued_on_the_spot": True,
         },
     )
@@ -228,8 +235,8 @@ def seed_driver(user: Any) -> DriverProfile:
             "team_name": TEAM_NAME,
             "discipline": "circuit",
             "grade": None,
-            "valid_from": date(today.year, 1, 1),
-            "valid_to": date(today.year, 12, 31),
+            "valid_from": valid_from,
+            "valid_to": valid_to,
         },
     )
     Vehicle.objects.update_or_create(

@@ -3,7 +3,7 @@ sees it; the same flow works in Chinese and in English."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -95,7 +95,8 @@ def test_an_organizer_edits_duplicates_and_cancels_through_the_pages(client, org
     event.refresh_from_db()
     assert event.title == "Shanghai Club Cup (renamed)"
 
-    next_season = event.local(event.starts_at).replace(year=event.starts_at.year + 1)
+    # 52 weeks on: the same weekday next year, and no 29 February to fall on.
+    next_season = event.local(event.starts_at) + timedelta(weeks=52)
     response = client.post(
         reverse("events:event-duplicate", kwargs=kwargs),
         {

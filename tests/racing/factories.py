@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from racing.models import (
     CompetitionClass,
@@ -39,12 +41,15 @@ def make_licence(
     profile: DriverProfile, issuer: str = "CAMF", grade: str | None = "B", **fields: Any
 ) -> Licence:
     the_issuer = LicenceIssuer.objects.get(code=issuer)
+    # Valid from a year ago to two years ahead of whatever today is: test events start a month
+    # or more from now, and a fixed calendar year would expire under them.
+    today = timezone.localdate()
     values: dict[str, Any] = {
         "discipline": "circuit",
-        "number": f"{issuer}-2026-{profile.pk:04d}",
-        "valid_from": date(2026, 1, 1),
-        "valid_to": date(2026, 12, 31),
-        "medical_valid_to": date(2026, 12, 31),
+        "number": f"{issuer}-{today.year}-{profile.pk:04d}",
+        "valid_from": today - timedelta(days=365),
+        "valid_to": today + timedelta(days=730),
+        "medical_valid_to": today + timedelta(days=730),
     }
     values.update(fields)
     the_grade = LicenceGrade.objects.get(issuer=the_issuer, code=grade) if grade else None

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from racing.eligibility import Role
 from racing.models import LicenceGrade, LicenceIssuer, Organization
@@ -12,7 +13,9 @@ from racing.services.eligibility import check_driver_for_class, describe_failure
 from tests.racing.factories import make_class, make_licence, make_profile, make_vehicle
 
 pytestmark = pytest.mark.django_db
-EVENT = date(2026, 6, 13)
+# A month ahead, like a real entry: the factory's licences are valid around today, not in a
+# fixed year.
+EVENT = timezone.localdate() + timedelta(days=30)
 NATIONAL = {
     "licences": [{"issuer": "CAMF", "discipline": "circuit", "min_grade": "B"}],
     "medical_required": True,
@@ -39,7 +42,7 @@ def test_the_stored_licences_and_vehicle_are_checked(
     driver: Any, organization: Organization
 ) -> None:
     profile = make_profile(driver)
-    make_licence(profile, grade="C", medical_valid_to=date(2026, 6, 12))
+    make_licence(profile, grade="C", medical_valid_to=EVENT - timedelta(days=1))
     car = make_vehicle(profile, power_kw=300)
     touring = make_class(organization, rules=NATIONAL)
     failures = check_driver_for_class(

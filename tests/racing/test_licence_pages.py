@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,16 @@ def licence_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def as_posted(licence: Licence) -> dict[str, Any]:
+    """The edit form as it comes back when the driver changes nothing."""
+    return licence_data(
+        number=licence.number,
+        valid_from=licence.valid_from.isoformat(),
+        valid_to=licence.valid_to.isoformat(),
+        medical_valid_to=licence.medical_valid_to.isoformat() if licence.medical_valid_to else "",
+    )
 
 
 def test_a_driver_adds_a_licence(client: Client, driver: Any) -> None:
@@ -135,7 +146,7 @@ def test_editing_a_verified_licence_withdraws_the_verification(
     client.force_login(driver)
     client.post(
         reverse("racing:licence-edit", args=[licence.pk]),
-        licence_data(number=licence.number, valid_to="2027-12-31"),
+        {**as_posted(licence), "valid_to": (licence.valid_to + timedelta(days=1)).isoformat()},
     )
     licence.refresh_from_db()
     assert licence.verified_at is None and licence.verified_by is None
@@ -147,9 +158,7 @@ def test_saving_a_verified_licence_unchanged_keeps_the_verification(
     licence = make_licence(make_profile(driver))
     verify_licence(licence=licence, verified_by=organizer)
     client.force_login(driver)
-    response = client.post(
-        reverse("racing:licence-edit", args=[licence.pk]), licence_data(number=licence.number)
-    )
+    response = client.post(reverse("racing:licence-edit", args=[licence.pk]), as_posted(licence))
     assert response.status_code == 302
     licence.refresh_from_db()
     assert licence.verified_by == organizer
