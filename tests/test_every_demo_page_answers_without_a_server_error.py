@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from events.models import Championship, Deposit, Event
+from live import demo as live_demo
 from live.models import LiveSession
 from racing.demo import ADMIN_EMAIL, DRIVER_EMAIL, ORGANIZER_EMAIL
 
@@ -94,7 +95,9 @@ def test_no_page_linked_from_the_demo_is_a_server_error(demo: None, persona: str
 
 
 def expected_pages(persona: str) -> list[str]:
-    p3 = LiveSession.objects.get(source=LiveSession.Source.P3)
+    # The P3 replay is made from a capture outside the repository: a fresh clone's demo has none.
+    p3 = LiveSession.objects.filter(source=LiveSession.Source.P3).first()
+    assert (p3 is not None) == live_demo.P3_CAPTURE.is_file()
     kart_night = Deposit.objects.filter(status=Deposit.Status.HELD).get().entry
     pages = [
         f"/championships/{Championship.objects.get().slug}/",
@@ -105,9 +108,11 @@ def expected_pages(persona: str) -> list[str]:
     if persona == ORGANIZER_EMAIL:
         org = kart_night.event.organization.slug
         pages += [
-            f"/organizer/{org}/live/{p3.pk}/transponders/",
+            f"/organizer/{org}/live/",
             f"/organizer/{org}/events/{kart_night.event.slug}/entries/",
             f"/organizer/{org}/classes/rookie-karting/",
             "/organizer/shanghai-motor-club/classes/team-endurance/",
         ]
+        if p3 is not None:
+            pages.append(f"/organizer/{org}/live/{p3.pk}/transponders/")
     return pages
