@@ -135,12 +135,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
-# PostgreSQL connection pool per server process (psycopg_pool, Django's "pool" option): under a
-# burst, requests wait up to DATABASE_POOL_TIMEOUT seconds for a connection instead of failing
-# on the server's max_connections. Off by default; size it as max_connections / processes.
-DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0)
-if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django requires it with a pool
+# PostgreSQL connection pool per server process (psycopg_pool, Django's "pool" option), on by
+# default. Under ASGI every concurrent request runs its sync view in a thread of its own, so without
+# a pool a registration rush opens one connection per waiting driver and the server refuses the rest
+# (max_connections). With the pool at most DATABASE_POOL_MAX_SIZE of them talk to PostgreSQL at once
+# per process and the others wait up to DATABASE_POOL_TIMEOUT seconds for a connection. One process
+# runs Python on one core at a time, so ten connections cover it plus the ones parked on a row
+# lock; keep workers x pool + ingest processes + admin sessions under max_connections. 0 turns it
+# off (then DATABASE_CONN_MAX_AGE applies; Django refuses persistent connections with a pool).
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
+if DATABASE_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": DATABASE_POOL_MAX_SIZE,
