@@ -8,7 +8,7 @@ however many spectators it serves. The subscription hands the same already-encod
 each local socket's `Outbox`, which writes it at once while the socket keeps up and queues it
 (bounded, with a writer task) only while the socket's send has to wait, so one slow phone cannot
 stall the others. The naive Channels pattern (each consumer in the group, each getting its own copy
-through the layer) collapses at a few hundred spectators: see docs in TIMING.md section 4.
+through the layer) collapses at a few hundred spectators: see docs/timing.md, section 6.
 
 The channel layer is at-most-once; the frames carry `seq`, and a spectator that sees a gap asks
 for a fresh snapshot. That is also how a socket that fell too far behind recovers: it is closed
