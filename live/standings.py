@@ -370,8 +370,11 @@ def _line_crossing(state: State, event: LineCrossing) -> bool:
     return True
 
 
-# Passing numbers remembered per session to tell a late resend from a second copy.
-SEEN_PASSINGS = 4096
+# Passing numbers remembered per session to tell a late resend from a second copy, and passing
+# times kept per car to put a late one in its place: enough for any resend, bounded for a 24-hour
+# race (the engine state is stored with every change).
+SEEN_PASSINGS = 1024
+KEPT_PASSINGS = 100
 
 
 def _transponder_passing(state: State, event: TransponderPassing) -> bool:
@@ -384,12 +387,22 @@ def _transponder_passing(state: State, event: TransponderPassing) -> bool:
         car = _car(state, transponder_key(event.transponder))
         car.transponder = event.transponder
         car.number = car.number or str(event.transponder)
-    if state.start_us is None or event.time_us < state.start_us:
+    if state.start_us is None:
         state.start_us = event.time_us
+    elif event.time_us < state.start_us:
+        # A late passing from before the first one: every total is measured from it now.
+        state.start_us = event.time_us
+        for other in state.cars.values():
+            if other.last_passing_us is not None and other.total_ms is not None:
+                other.total_ms = _since_start(state, other.last_passing_us)
     if not car.passings_us and car.last_passing_us is not None:
         car.passings_us = [car.last_passing_us]
     times = car.passings_us
     at = bisect.bisect_left(times, event.time_us)
+    if at == 0 and len(times) >= KEPT_PASSINGS:
+        # Older than every passing still kept: its place cannot be found, it stays missed.
+        state.missed_passings += 1
+        return False
     # Within the minimum lap time of a passing that counted: two reads of one crossing (or a car
     # that never left the loop), not a lap.
     near = [times[i] for i in (at - 1, at) if 0 <= i < len(times)]
@@ -399,21 +412,47 @@ def _transponder_passing(state: State, event: TransponderPassing) -> bool:
         state.double_reads += 1
         return False
     times.insert(at, event.time_us)
+    if len(times) > KEPT_PASSINGS:
+        del times[0]
+        at -= 1
     car.last_passing_us = times[-1]
     if len(times) == 1:
         # The first passing starts lap 1; it completes nothing.
         return True
     if at == len(times) - 1:
-        _complete_lap(
-            car, (times[-1] - times[-2]) // 1000, _since_start(state, times[-1]), len(times) - 1
-        )
-        return True
-    # A passing from before the last one: the laps around it are counted again.
-    car.laps, car.best_lap_ms, car.best_lap_no = 0, None, None
-    for lap_no in range(1, len(times)):
-        _complete_lap(car, (times[lap_no] - times[lap_no - 1]) // 1000, None, lap_no)
-    car.total_ms = _since_start(state, times[-1])
+        lap_ms = (times[-1] - times[-2]) // 1000
+        _complete_lap(car, lap_ms, _since_start(state, times[-1]), car.laps + 1)
+    else:
+        _late_passing(car, times, at)
+        car.total_ms = _since_start(state, times[-1])
     return True
+
+
+def _late_passing(car: Car, times: list[int], at: int) -> None:
+    """A passing inserted at `times[at]`, before the car's last one: it splits the lap it fell in
+    (or adds a first lap), and the laps after it are numbered one higher."""
+    laps = car.laps + 1
+
+    def number(index: int) -> int:
+        return laps - (len(times) - 1 - index)
+
+    if car.best_lap_no is not None:
+        if at > 0 and car.best_lap_no == number(at):
+            # The split lap was the best; both halves are shorter, one of them is the best now.
+            car.best_lap_ms = car.best_lap_no = None
+        elif at == 0 or car.best_lap_no > number(at):
+            car.best_lap_no += 1
+    for index in (at, at + 1):
+        if index > 0:
+            lap_ms, lap_no = (times[index] - times[index - 1]) // 1000, number(index)
+            # On a tie the earlier lap is the best, as when the laps come in order.
+            if car.best_lap_ms is None or (lap_ms, lap_no) < (
+                car.best_lap_ms,
+                car.best_lap_no or 0,
+            ):
+                car.best_lap_ms, car.best_lap_no = lap_ms, lap_no
+    car.laps = laps
+    car.last_lap_ms = (times[-1] - times[-2]) // 1000
 
 
 def _since_start(state: State, time_us: int) -> int:

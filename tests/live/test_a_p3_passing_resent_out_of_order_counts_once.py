@@ -3,6 +3,12 @@ sent); it arrives after later ones, counts once in its place, and a true second 
 
 from __future__ import annotations
 
+import itertools
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from live.adapters.p3 import PASSING, P3Parser, encode_frame
 from live.standings import State, apply, snapshot
 
@@ -40,3 +46,21 @@ def test_a_late_passing_fills_its_gap_and_counts_once() -> None:
     row = late["rows"][0]
     assert (row["laps"], row["best_lap_ms"], row["last_lap_ms"]) == (3, 59_000, 59_000)
     assert state.duplicates == 2 and state.missed_passings == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    gaps=st.lists(st.integers(20, 400), min_size=1, max_size=25),
+    order=st.randoms(use_true_random=False),
+)
+def test_passings_in_any_order_give_the_laps_of_the_passings_in_order(
+    gaps: list[int], order: random.Random
+) -> None:
+    times = list(itertools.accumulate(gaps, initial=0))
+    frames = [passing(number, 77, at) for number, at in enumerate(times, start=1)]
+    shuffled = frames[:]
+    order.shuffle(shuffled)
+    in_order, _ = board(*frames)
+    any_order, state = board(*shuffled)
+    assert any_order["rows"] == in_order["rows"]
+    assert any_order["rows"][0]["laps"] == len(gaps) and state.duplicates == 0
