@@ -113,6 +113,9 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufeff]")
 _TRANSPONDER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
 BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(rb"[\r\n]")
+_DIGITS = re.compile("[0-9]{1,15}")
+# [[HH:]MM:]SS[.fraction], ASCII digits only (no sign: no board time is negative).
+_TIME = re.compile(r"(?:(?:([0-9]{1,9}):)?([0-9]{1,9}):)?([0-9]{1,9})(?:\.([0-9]*))?")
 
 
 class RecordError(ValueError):
@@ -138,18 +141,16 @@ def parse_time_ms(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    parts = text.split(":")
-    if len(parts) > 3 or not all(re.fullmatch(r"\d{1,9}", p) for p in parts[:-1]):
-        raise FieldError(f"bad time {text!r}")
-    whole, _, fraction = parts[-1].partition(".")
-    if not re.fullmatch(r"\d{1,9}", whole) or not re.fullmatch(r"\d*", fraction):
-        raise FieldError(f"bad time {text!r}")
-    total = int(whole) * 1000 + (int((fraction + "000")[:3]) if fraction else 0)
-    if len(parts) >= 2:
-        total += int(parts[-2]) * 60_000
-    if len(parts) == 3:
-        total += int(parts[-3]) * 3_600_000
-    return total
+    match = _TIME.fullmatch(text)
+    if match is None:
+        raise FieldError(f"bad time {text[:20]!r}")
+    hours, minutes, seconds, fraction = match.groups()
+    return (
+        int(hours or 0) * 3_600_000
+        + int(minutes or 0) * 60_000
+        + int(seconds) * 1000
+        + (int((fraction + "000")[:3]) if fraction else 0)
+    )
 
 
 def parse_int(text: str, *, blank: int | None = None, maximum: int = MAX_LAPS) -> int | None:
@@ -159,7 +160,7 @@ def parse_int(text: str, *, blank: int | None = None, maximum: int = MAX_LAPS) -
         return blank
     # Digits only, and few of them: int() of a 4,000-digit string is slow, and a number that
     # long is no timing value.
-    if not re.fullmatch(r"\d{1,15}", text):
+    if not _DIGITS.fullmatch(text):
         raise FieldError(f"bad number {text[:20]!r}")
     value = int(text)
     if value > maximum:
