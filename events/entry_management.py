@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mass_mail
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events import payments
+from config.mail import Mail
+from events import notifications, payments
 from events.entry_forms import (
     DepositCaptureForm,
     EntryEmailForm,
@@ -25,7 +24,7 @@ from events.entry_forms import (
 )
 from events.entry_queries import entry_for_staff, event_entries, event_for_staff
 from events.exceptions import EventsError, PaymentFlowError
-from events.models import Entry, Event, RefundPolicy
+from events.models import Entry, Event, OutgoingMail, RefundPolicy
 from events.services import deposits as deposit_services
 from events.services import entries as entry_services
 from events.services.billing import refund_cancelled_event
@@ -244,13 +243,28 @@ def manage_entries_email(request: HttpRequest, org_slug: str, slug: str) -> Http
         status__in=[Entry.Status.CONFIRMED, Entry.Status.PENDING_APPROVAL, Entry.Status.HELD]
     )
     subject = f"[{event.title}] {form.cleaned_data['subject']}"
-    batch = [
-        (subject, form.cleaned_data["body"], settings.DEFAULT_FROM_EMAIL, [e.driver.email])
-        for e in recipients
-        if e.driver.email
-    ]
-    send_mass_mail(batch, fail_silently=False)
-    messages.success(request, _("E-mail sent to %(count)s drivers.") % {"count": len(batch)})
+    body = form.cleaned_data["body"]
+    addresses = [e.driver.email for e in recipients if e.driver.email]
+    sent = notifications.mail_event_after_commit(
+        event_id=event.pk,
+        kind="bulk",
+        compose=lambda: [Mail(subject=subject, body=body, to=[a]) for a in addresses],
+    )
+    failed = sum(1 for row in sent if row.status == OutgoingMail.Status.FAILED)
+    if failed:
+        # The mail that did reach the server is gone; point staff to the list to send the rest.
+        messages.warning(
+            request,
+            _(
+                "%(failed)s of %(count)s could not be sent. They are listed on the event's "
+                "page, where you can send them again."
+            )
+            % {"failed": failed, "count": len(addresses)},
+        )
+    else:
+        messages.success(
+            request, _("E-mail sent to %(count)s drivers.") % {"count": len(addresses)}
+        )
     return redirect(_entries_url(event))
 
 
