@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -49,7 +49,9 @@ def header_safe(subject: str, *, limit: int = SUBJECT_MAX_LENGTH) -> str:
     # Category C covers control, format and unassigned code points; Zl/Zp are the Unicode line
     # and paragraph separators, which some mail clients also treat as line ends.
     cleaned = "".join(
-        " " if unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") else ch
+        " "
+        if unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+        else ch
         for ch in subject
     )
     folded = " ".join(cleaned.split())

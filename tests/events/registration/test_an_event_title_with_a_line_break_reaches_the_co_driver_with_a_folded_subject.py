@@ -33,5 +33,7 @@ def test_the_co_driver_mail_goes_out_with_the_title_on_one_line(
         )
 
     (sent,) = server.for_recipient("navigator@example.test")
-    assert sent["Subject"].strip() == "Confirm your place as co-driver: Shanghai Club Cup Night Race"
+    assert (
+        sent["Subject"].strip() == "Confirm your place as co-driver: Shanghai Club Cup Night Race"
+    )
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
