@@ -71,9 +71,18 @@ def mail_event_after_commit(*, event_id: int, kind: str, compose: Compose) -> li
 
 def resend(rows: Iterable[OutgoingMail]) -> list[OutgoingMail]:
     """Try again now (staff's button, the retry command); returns the rows with their outcome."""
-    pending = list(rows)
-    _send_rows(pending)
-    return pending
+    claimed = []
+    now = timezone.now()
+    for row in rows:
+        # Claimed by a conditional update, not a lock held while talking to the mail server:
+        # when staff press the button while cron runs, only one of them sends each message.
+        taken = OutgoingMail.objects.filter(pk=row.pk, status=row.status).update(
+            status=OutgoingMail.Status.PENDING, last_attempt_at=now
+        )
+        if taken:
+            claimed.append(row)
+    _send_rows(claimed)
+    return claimed
 
 
 def failed_mail(event: Event) -> Any:

@@ -23,7 +23,9 @@ def manage_mail_resend(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
     # One message from the list, or all of them; ids of another event's mail match nothing.
     chosen = request.POST.get("mail", "")
     if chosen:
-        rows = rows.filter(pk=int(chosen)) if chosen.isdigit() else rows.none()
+        # Bounded so that no input (a 30-digit id, a Unicode digit) reaches the database as 500.
+        valid = chosen.isascii() and chosen.isdigit() and len(chosen) <= 12
+        rows = rows.filter(pk=int(chosen)) if valid else rows.none()
     tried = notifications.resend(rows)
     still_failing = sum(1 for row in tried if row.status == OutgoingMail.Status.FAILED)
     if not tried:

@@ -83,3 +83,11 @@ def test_only_a_post_from_staff_sends_again(
     rival = Client()
     rival.force_login(outsider)
     assert rival.post(url).status_code == 404
+
+
+def test_a_bad_message_id_sends_nothing_and_is_not_an_error(event: Any, staff_member: Any) -> None:
+    url = f"/organizer/{event.organization.slug}/events/{event.slug}/mail/resend/"
+    staff = Client()
+    staff.force_login(staff_member)
+    for bad in ("9" * 30, "²", "-1", "1 OR 1=1"):
+        assert staff.post(url, {"mail": bad}).status_code == 302
