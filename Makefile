@@ -21,6 +21,8 @@ install: $(STAMP)
 translations: install
 	$(PY) manage.py compiletranslations
 
+# The demo is a development server: debug mode on (it is off unless asked for), demo secret key.
+demo: export DJANGO_DEBUG = 1
 demo: install translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

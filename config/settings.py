@@ -1,7 +1,9 @@
 """Paddock settings: one file, driven by environment variables.
 
-Defaults make `make demo` work on a laptop (SQLite, in-memory channel layer, console e-mail,
-pay-at-track). Production sets DJANGO_DEBUG=0 and must then provide DJANGO_SECRET_KEY.
+Defaults are safe for production: debug mode is off unless DJANGO_DEBUG=1 says otherwise, and a
+server without DJANGO_SECRET_KEY refuses to start. `make demo` turns debug mode on explicitly and
+then runs on a laptop with nothing else set (SQLite, in-memory channel layer, console e-mail,
+pay-at-track).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a forgotten variable must not serve tracebacks with a published key.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
