@@ -18,6 +18,8 @@ $(STAMP): $(PY) pyproject.toml
 
 install: $(STAMP)
 
+# Compiling catalogues needs settings but no secret: the development settings will do.
+translations messages: export DJANGO_DEBUG = 1
 translations: install
 	$(PY) manage.py compiletranslations
 

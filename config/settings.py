@@ -228,8 +228,25 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request body limits, enforced by config.middleware.RequestBodySizeLimit before Django reads a
+# body (a larger Content-Length is refused at once, a chunked body is cut off at the limit). The
+# views named here take file uploads (licence scans, posters, results and lap CSVs) and get the
+# larger limit, as does the admin; every other address gets the small one. The largest ordinary
+# POST, a Stripe webhook, is a few kilobytes.
+PADDOCK_MAX_BODY_BYTES = env_int("PADDOCK_MAX_BODY_BYTES", 1024 * 1024)
+PADDOCK_MAX_UPLOAD_BODY_BYTES = env_int("PADDOCK_MAX_UPLOAD_BODY_BYTES", 10 * 1024 * 1024)
+PADDOCK_UPLOAD_URL_NAMES = [
+    "racing:licence-create",
+    "racing:licence-edit",
+    "events:event-create",
+    "events:event-edit",
+    "events:results-upload",
+    "events:laps-upload",
+]
+# Form fields (everything but files) never need more than the small limit; an upload bigger than
+# it goes to a temporary file rather than memory (bounded by the upload limit above).
+DATA_UPLOAD_MAX_MEMORY_SIZE = PADDOCK_MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = PADDOCK_MAX_BODY_BYTES
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
