@@ -190,8 +190,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Failed sign-ins (config.account_adapter): "login_failed" counts per client address and per
+# account at that address; "login_failed_account" per account, only from addresses the account
+# has never signed in from, so a stranger's failures never lock the owner out of a known network.
+ACCOUNT_ADAPTER = "config.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "10/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
