@@ -15,11 +15,12 @@ import ipaddress
 from datetime import timedelta
 from typing import Any
 
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from config.mail import AccountMailAdapter
 
 APP = "allauth.account"
 # Rate names in settings.ACCOUNT_RATE_LIMITS: "login_failed" per address and per account at that
@@ -46,7 +47,7 @@ def known_key(login: str, network: str) -> str:
     return f"paddock:signed-in-from:{digest}"
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(AccountMailAdapter):
     def _network(self, request: HttpRequest) -> str:
         return network_of(self.get_client_ip(request))
 

@@ -149,8 +149,11 @@ def send_after_commit(
     return deliveries
 
 
-class AccountAdapter(DefaultAccountAdapter):
-    """allauth's mail (address confirmation, password reset) through the same path."""
+class AccountMailAdapter(DefaultAccountAdapter):
+    """allauth's mail (address confirmation, password reset) through the same path.
+
+    The site's adapter (config.account_adapter) builds on this one.
+    """
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request

@@ -207,8 +207,6 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Paddock] "
-# Account mail goes through the product's one mail path (config/mail.py): after commit, never a 500.
-ACCOUNT_ADAPTER = "config.mail.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str(
     "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http" if DEBUG else "https"
 )
