@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from live import broadcast
 from live.broadcast import group_name
+from tests.live.test_an_ingest_process_publishes_over_one_redis_connection import (
+    probe_until_subscribed,
+)
 from tests.live.test_an_ingest_process_publishes_over_one_redis_connection import (
     redis_layer as redis_layer,
 )
@@ -37,16 +39,7 @@ async def test_the_last_frame_of_an_exiting_process_is_sent(
     channel = await redis_layer.new_channel("test.")
     await redis_layer.group_add(group_name(SESSION_ID), channel)
     try:
-        # Until the subscription is live a frame can be lost (pub/sub): probe until one arrives.
-        for _ in range(50):
-            await asyncio.to_thread(broadcast.publish, SESSION_ID, {"type": "delta", "seq": 1})
-            try:
-                await asyncio.wait_for(redis_layer.receive(channel), 0.2)
-                break
-            except TimeoutError:
-                continue
-        else:
-            pytest.fail("no frame reached the group within 10 s")
+        await probe_until_subscribed(redis_layer, channel, SESSION_ID)
 
         env = {
             **os.environ,
