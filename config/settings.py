@@ -167,6 +167,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Live timing sockets one client address may hold open per server process (0: no cap). Behind a
+# reverse proxy the address is the one uvicorn takes from X-Forwarded-For (--proxy-headers).
+LIVE_MAX_SOCKETS_PER_CLIENT = env_int("PADDOCK_LIVE_MAX_SOCKETS_PER_CLIENT", 20)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
