@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.csv_export import csv_attachment
 from config.mail import Mail
 from events import notifications, payments
 from events.entry_forms import (
@@ -278,12 +277,8 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
         if request.GET.get("status") in Entry.Status.values
         else None,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-entries.csv"'
-    # Excel only reads a CSV as UTF-8 (and shows Chinese names) when it starts with a BOM.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    response, export = csv_attachment(f"{event.slug}-entries.csv")
+    export.row(
         [
             _("Class"),
             _("Car number"),
@@ -306,15 +301,15 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
     for entry in entries:
         name = entry.driver.get_full_name() or entry.driver.email
         deposit = entry.deposit
-        writer.writerow(
+        export.row(
             [
                 entry.entry_class.name,
                 entry.car_number or "",
-                _csv_safe(name),
+                name,
                 entry.driver.email,
                 entry.get_status_display(),
                 entry.co_driver_email,
-                _csv_safe(entry.vehicle_description),
+                entry.vehicle_description,
                 entry.transponder,
                 _("yes") if entry.checked_in_at else _("no"),
                 entry.get_scrutineering_display(),
@@ -327,11 +322,6 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @login_required
