@@ -26,7 +26,7 @@ def test_a_refused_board_explains_in_both_languages_and_waits(
     for locale, words in (("zh-CN", "实时计时板过多"), ("en-GB", "Too many live boards")):
         page = page_factory(locale=locale)
         sockets: list[Any] = []
-        page.on("websocket", lambda socket: sockets.append(socket))
+        page.on("websocket", lambda socket, seen=sockets: seen.append(socket))
         page.goto(f"{asgi_server.url}/live/{race.pk}/")
         page.wait_for_selector(".live-conn[data-state=busy]")
         assert words in page.locator(".live-conn").inner_text()
