@@ -18,6 +18,7 @@ with `LAGGING_CLOSE_CODE` and reconnects.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import gc
 import json
@@ -191,6 +192,10 @@ def _get_publisher() -> _Publisher:
     with _publisher_lock:
         if _publisher is None or _publisher.pid != os.getpid() or not _publisher.thread.is_alive():
             _publisher = _Publisher()
+            # A command that exits right after its last change (a fast replay) would otherwise
+            # take its last frames down with the publisher's daemon thread, and spectators would
+            # see no gap to resync on. Bounded, so a hung layer cannot hold the exit for long.
+            atexit.register(wait_published, PUBLISH_TIMEOUT_SECONDS)
         return _publisher
 
 
