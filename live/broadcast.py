@@ -8,7 +8,7 @@ however many spectators it serves. The subscription hands the same already-encod
 each local socket's `Outbox`, which writes it at once while the socket keeps up and queues it
 (bounded, with a writer task) only while the socket's send has to wait, so one slow phone cannot
 stall the others. The naive Channels pattern (each consumer in the group, each getting its own copy
-through the layer) collapses at a few hundred spectators: see docs in TIMING.md section 4.
+through the layer) collapses at a few hundred spectators: see docs/timing.md, section 6.
 
 The channel layer is at-most-once; the frames carry `seq`, and a spectator that sees a gap asks
 for a fresh snapshot. That is also how a socket that fell too far behind recovers: it is closed
@@ -18,6 +18,7 @@ with `LAGGING_CLOSE_CODE` and reconnects.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import gc
 import json
@@ -191,6 +192,10 @@ def _get_publisher() -> _Publisher:
     with _publisher_lock:
         if _publisher is None or _publisher.pid != os.getpid() or not _publisher.thread.is_alive():
             _publisher = _Publisher()
+            # A command that exits right after its last change (a fast replay) would otherwise
+            # take its last frames down with the publisher's daemon thread, and spectators would
+            # see no gap to resync on. Bounded, so a hung layer cannot hold the exit for long.
+            atexit.register(wait_published, PUBLISH_TIMEOUT_SECONDS)
         return _publisher
 
 

@@ -1,6 +1,6 @@
 """The spectator socket: /ws/live/sessions/<id>/[?since=<seq>].
 
-Protocol (TIMING.md section 4): subscribe first, then read and send the snapshot (or the stored
+Protocol (docs/timing.md, section 6): subscribe first, then read and send the snapshot (or the stored
 deltas after `since`), then the deltas in `seq` order as the hub hands them over. The client
 applies them in order and reconnects for a fresh snapshot when it sees a gap or a close.
 """

@@ -314,21 +314,8 @@ def register_entry(
     audit(entry=entry, action="place_taken", to_status=entry.status, actor=driver)
     _after_place_taken(entry, now=now, actor=driver, action="registered")
     if entry.co_driver_email:
-        transaction.on_commit(lambda: _email_co_driver(entry.pk))
+        email_after_commit(entry, "co_driver", to_co_driver=True)
     return entry
-
-
-def _email_co_driver(entry_id: int) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    entry = Entry.objects.select_related("event", "entry_class", "driver").get(pk=entry_id)
-    with translation.override(entry.language):
-        context = {"entry": entry, "site_url": settings.PADDOCK_SITE_URL}
-        subject = render_to_string("events/email/co_driver_subject.txt", context).strip()
-        body = render_to_string("events/email/co_driver.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.co_driver_email])
 
 
 # --- changes by the driver ----------------------------------------------------------------------
