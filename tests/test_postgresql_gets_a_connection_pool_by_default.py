@@ -27,7 +27,7 @@ def database_settings(**env: str) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        env={**clean, "DJANGO_DEBUG": "1", **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         timeout=60,
