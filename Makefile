@@ -18,9 +18,13 @@ $(STAMP): $(PY) pyproject.toml
 
 install: $(STAMP)
 
+# Compiling catalogues needs settings but no secret: the development settings will do.
+translations messages: export DJANGO_DEBUG = 1
 translations: install
 	$(PY) manage.py compiletranslations
 
+# The demo is a development server: debug mode on (it is off unless asked for), demo secret key.
+demo: export DJANGO_DEBUG = 1
 demo: install translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -40,6 +40,8 @@ def main() -> None:
     workdir = tempfile.mkdtemp(prefix="paddock-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Development settings (plain static files, no HTTPS redirect), as the demo runs them.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
 
     django.setup()

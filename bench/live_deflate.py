@@ -32,6 +32,8 @@ def stored_frames(capture: Path, feed_format: str, workdir: Path) -> list[bytes]
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'deflate.sqlite3'}"
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Development settings (plain static files, no HTTPS redirect), as the demo runs them.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     sys.path.insert(0, str(ROOT))
     import django
 

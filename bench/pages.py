@@ -33,6 +33,8 @@ def configure(database_url: str | None) -> str:
     workdir = tempfile.mkdtemp(prefix="paddock-pages-")
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir}/pages.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Development settings (plain static files, no HTTPS redirect), as the demo runs them.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.pop("REDIS_URL", None)
     import django
 

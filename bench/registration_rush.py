@@ -1,16 +1,21 @@
 """Registration rush: N concurrent drivers enter one class the moment it opens.
 
-Creates a scratch PostgreSQL database, migrates it, seeds one event with one class of CAPACITY
-places and N drivers (each with a logged-in session), starts uvicorn on it, and then:
+Runs the server as production does by default: DJANGO_DEBUG=0, collected static files, and no
+DATABASE_POOL_MAX_SIZE (so the default pool), unless --pool is given. For each scenario it creates
+a scratch PostgreSQL database, migrates it, seeds one event with one class of CAPACITY places and N
+drivers (each with a signed-in session), starts uvicorn on it, and then:
 
 1. measures a trivial view (/healthz, one SELECT 1) with the same N concurrent clients;
 2. lets the N clients each GET the entry form (for its CSRF token) and POST an entry at once.
 
-It prints requests per second, p50/p99 latency, places held versus capacity and any 5xx, then
-stops the server and drops the database. Never part of the test run.
+It prints requests per second, p50/p99 latency, places taken versus capacity and any 5xx, then
+stops the server and drops the database. It reports and never asserts; not part of the test run.
 
-    .venv/bin/python bench/registration_rush.py --clients 200 --capacity 20 [--workers 2] [--stripe]
+    .venv/bin/python bench/registration_rush.py                   # 200 -> 20, then 1,000 -> 100
+    .venv/bin/python bench/registration_rush.py --clients 200 --capacity 20 [--workers 2]
+        [--pool 0] [--stripe]
 
+--pool N sets DATABASE_POOL_MAX_SIZE=N for the server (0: no pool, as before it was the default).
 With --stripe the entries are paid online: the fake Stripe server of the tests is started and every
 successful entry also creates a Checkout Session through the real SDK.
 """
@@ -25,6 +30,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import closing
@@ -199,9 +205,14 @@ async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, in
     go = asyncio.Event()
 
     async def driver(session_key: str) -> None:
-        async with httpx.AsyncClient(
-            base_url=base, timeout=120, cookies={"sessionid": session_key, "django_language": "en"}
-        ) as client:
+        # The server's CSRF cookie is Secure (production) and this is plain HTTP, so the client
+        # brings its own secret, which the form's token is then derived from.
+        cookies = {
+            "sessionid": session_key,
+            "csrftoken": secrets.token_hex(16),
+            "django_language": "en",
+        }
+        async with httpx.AsyncClient(base_url=base, timeout=120, cookies=cookies) as client:
             form = None
             while form is None or form.status_code != 200:  # the form is not what is measured
                 form = await timed(form_run, lambda: client.get(url))
@@ -236,28 +247,27 @@ async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, in
     return form_run, entry_run, outcomes
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--capacity", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--trivial-rounds", type=int, default=5)
-    parser.add_argument("--pool", type=int, default=10, help="DB connections per worker (0: none)")
-    parser.add_argument("--stripe", action="store_true", help="pay online via the fake Stripe")
-    args = parser.parse_args()
-
-    with Scratch() as db:
+def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
+    with Scratch() as db, tempfile.TemporaryDirectory() as static_root:
         env = {
-            **os.environ,
-            "DATABASE_URL": db.url,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_DEBUG": "1",
-            "LOG_LEVEL": "WARNING",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "STRIPE_SECRET_KEY": "",
-            # Each worker shares a few connections instead of one per concurrent request.
-            "DATABASE_POOL_MAX_SIZE": str(args.pool),
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DATABASE_", "DJANGO_", "STRIPE_"))
         }
+        env.update(
+            DATABASE_URL=db.url,
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+            ALLOWED_HOSTS="127.0.0.1",
+            # Plain HTTP on loopback stands in for the TLS-terminating proxy.
+            SECURE_SSL_REDIRECT="0",
+            STATIC_ROOT=static_root,
+            LOG_LEVEL="ERROR",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        )
+        if args.pool is not None:
+            env["DATABASE_POOL_MAX_SIZE"] = str(args.pool)
         stripe_server = None
         if args.stripe:
             sys.path.insert(0, str(ROOT))
@@ -270,13 +280,14 @@ def main() -> None:
                 STRIPE_API_BASE=state.url,
                 STRIPE_WEBHOOK_SECRET="whsec_bench",
             )
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-        )
-        facts = seed(env, args.clients, args.capacity)
+        for command in (["migrate"], ["collectstatic"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
+                env=env,
+                cwd=ROOT,
+                check=True,
+            )
+        facts = seed(env, clients, capacity)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -291,7 +302,7 @@ def main() -> None:
         )  # fmt: skip
         try:
             asyncio.run(wait_until_up(base))
-            trivial_run = asyncio.run(trivial(base, args.clients, args.trivial_rounds))
+            trivial_run = asyncio.run(trivial(base, clients, args.trivial_rounds))
             _form_run, entry_run, outcomes = asyncio.run(rush(base, facts))
         finally:
             server.terminate()
@@ -300,20 +311,39 @@ def main() -> None:
                 stripe_server.__exit__(None, None, None)
         statuses = count_places(env)
 
-    held = sum(statuses.get(s, 0) for s in ("held", "confirmed", "pending_approval", "offered"))
+    taken = sum(statuses.get(s, 0) for s in ("held", "confirmed", "pending_approval", "offered"))
+    pool = "default pool" if args.pool is None else f"pool {args.pool or 'off'}/worker"
     print(
-        f"\nregistration rush: {args.clients} concurrent clients, capacity {args.capacity}, "
-        f"{args.workers} uvicorn workers, PostgreSQL (pool {args.pool or 'off'}/worker), "
+        f"\nregistration rush: {clients} concurrent clients, capacity {capacity}, "
+        f"{args.workers} uvicorn workers, PostgreSQL ({pool}), "
         f"{'Stripe Checkout (fake server)' if args.stripe else 'pay at track'}"
     )
     print(trivial_run.report())
     print(entry_run.report())
     print(f"outcomes: {dict(sorted(outcomes.items()))}")
     print(f"entries by status: {statuses}")
-    verdict = "OK" if held == args.capacity else "OVERSOLD" if held > args.capacity else "UNDER"
-    print(f"places held {held} / capacity {args.capacity}: {verdict}")
-    if any(s >= 500 for s in entry_run.statuses + trivial_run.statuses):
-        print("5xx responses were seen")
+    verdict = "OK" if taken == capacity else "OVERSOLD" if taken > capacity else "UNDER"
+    print(f"places taken {taken} / capacity {capacity}: {verdict}")
+    print(f"5xx on the entry POST: {sum(1 for s in entry_run.statuses if s >= 500)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, help="one scenario instead of 200/20 and 1000/100")
+    parser.add_argument("--capacity", type=int)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--trivial-rounds", type=int, default=2)
+    parser.add_argument(
+        "--pool", type=int, help="DATABASE_POOL_MAX_SIZE for the server (unset: the default)"
+    )
+    parser.add_argument("--stripe", action="store_true", help="pay online via the fake Stripe")
+    args = parser.parse_args()
+    if args.clients is not None:
+        scenarios = [(args.clients, args.capacity or max(1, args.clients // 10))]
+    else:
+        scenarios = [(200, 20), (1000, 100)]
+    for clients, capacity in scenarios:
+        scenario(args, clients, capacity)
 
 
 if __name__ == "__main__":

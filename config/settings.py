@@ -1,7 +1,9 @@
 """Paddock settings: one file, driven by environment variables.
 
-Defaults make `make demo` work on a laptop (SQLite, in-memory channel layer, console e-mail,
-pay-at-track). Production sets DJANGO_DEBUG=0 and must then provide DJANGO_SECRET_KEY.
+Defaults are safe for production: debug mode is off unless DJANGO_DEBUG=1 says otherwise, and a
+server without DJANGO_SECRET_KEY refuses to start. `make demo` turns debug mode on explicitly and
+then runs on a laptop with nothing else set (SQLite, in-memory channel layer, console e-mail,
+pay-at-track).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a forgotten variable must not serve tracebacks with a published key.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -135,12 +138,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
-# PostgreSQL connection pool per server process (psycopg_pool, Django's "pool" option): under a
-# burst, requests wait up to DATABASE_POOL_TIMEOUT seconds for a connection instead of failing
-# on the server's max_connections. Off by default; size it as max_connections / processes.
-DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0)
-if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django requires it with a pool
+# PostgreSQL connection pool per server process (psycopg_pool, Django's "pool" option), on by
+# default. Under ASGI every concurrent request runs its sync view in a thread of its own, so without
+# a pool a registration rush opens one connection per waiting driver and the server refuses the rest
+# (max_connections). With the pool at most DATABASE_POOL_MAX_SIZE of them talk to PostgreSQL at once
+# per process and the others wait up to DATABASE_POOL_TIMEOUT seconds for a connection. One process
+# runs Python on one core at a time, so ten connections cover it plus the ones parked on a row
+# lock; keep workers x pool + ingest processes + admin sessions under max_connections. 0 turns it
+# off (then DATABASE_CONN_MAX_AGE applies; Django refuses persistent connections with a pool).
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
+if DATABASE_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": DATABASE_POOL_MAX_SIZE,
@@ -167,6 +175,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Live timing sockets one client address may hold open per server process (0: no cap). Behind a
+# reverse proxy the address is the one uvicorn takes from X-Forwarded-For (--proxy-headers).
+LIVE_MAX_SOCKETS_PER_CLIENT = env_int("PADDOCK_LIVE_MAX_SOCKETS_PER_CLIENT", 20)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -187,8 +199,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Failed sign-ins (config.account_adapter): "login_failed" counts per client address and per
+# account at that address; "login_failed_account" per account, only from addresses the account
+# has never signed in from, so a stranger's failures never lock the owner out of a known network.
+ACCOUNT_ADAPTER = "config.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "10/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -225,8 +242,25 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request body limits, enforced by config.middleware.RequestBodySizeLimit before Django reads a
+# body (a larger Content-Length is refused at once, a chunked body is cut off at the limit). The
+# views named here take file uploads (licence scans, posters, results and lap CSVs) and get the
+# larger limit, as does the admin; every other address gets the small one. The largest ordinary
+# POST, a Stripe webhook, is a few kilobytes.
+PADDOCK_MAX_BODY_BYTES = env_int("PADDOCK_MAX_BODY_BYTES", 1024 * 1024)
+PADDOCK_MAX_UPLOAD_BODY_BYTES = env_int("PADDOCK_MAX_UPLOAD_BODY_BYTES", 10 * 1024 * 1024)
+PADDOCK_UPLOAD_URL_NAMES = [
+    "racing:licence-create",
+    "racing:licence-edit",
+    "events:event-create",
+    "events:event-edit",
+    "events:results-upload",
+    "events:laps-upload",
+]
+# Form fields (everything but files) never need more than the small limit; an upload bigger than
+# it goes to a temporary file rather than memory (bounded by the upload limit above).
+DATA_UPLOAD_MAX_MEMORY_SIZE = PADDOCK_MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = PADDOCK_MAX_BODY_BYTES
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -234,6 +268,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Mail is sent inside the request after commit: a mail server that accepts the connection but
+# never answers must not hold the request (and its worker) forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Paddock <noreply@paddock.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -11,6 +11,7 @@ from events.models import (
     Deposit,
     EntryClass,
     Event,
+    OutgoingMail,
     Payment,
     PromotionWaiver,
     Refund,
@@ -164,3 +165,13 @@ class PromotionWaiverAdmin(ServiceOwnedAdmin):
     list_filter = ["championship__season"]
     search_fields = ["championship__name", "class_name", "driver__email", "reason"]
     list_select_related = ["championship", "driver", "granted_by"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ServiceOwnedAdmin):
+    # Read-only too: staff send unsent mail again from the event's page, which records the try.
+    list_display = ["created_at", "event", "kind", "recipient", "status", "attempts"]
+    list_filter = ["status", "kind"]
+    search_fields = ["event__title", "recipient", "subject"]
+    list_select_related = ["event"]
+    date_hierarchy = "created_at"

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mass_mail
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events import payments
+from config.csv_export import csv_attachment
+from config.mail import Mail
+from events import notifications, payments
 from events.entry_forms import (
     DepositCaptureForm,
     EntryEmailForm,
@@ -25,7 +23,7 @@ from events.entry_forms import (
 )
 from events.entry_queries import entry_for_staff, event_entries, event_for_staff
 from events.exceptions import EventsError, PaymentFlowError
-from events.models import Entry, Event, RefundPolicy
+from events.models import Entry, Event, OutgoingMail, RefundPolicy
 from events.services import deposits as deposit_services
 from events.services import entries as entry_services
 from events.services.billing import refund_cancelled_event
@@ -244,13 +242,28 @@ def manage_entries_email(request: HttpRequest, org_slug: str, slug: str) -> Http
         status__in=[Entry.Status.CONFIRMED, Entry.Status.PENDING_APPROVAL, Entry.Status.HELD]
     )
     subject = f"[{event.title}] {form.cleaned_data['subject']}"
-    batch = [
-        (subject, form.cleaned_data["body"], settings.DEFAULT_FROM_EMAIL, [e.driver.email])
-        for e in recipients
-        if e.driver.email
-    ]
-    send_mass_mail(batch, fail_silently=False)
-    messages.success(request, _("E-mail sent to %(count)s drivers.") % {"count": len(batch)})
+    body = form.cleaned_data["body"]
+    addresses = [e.driver.email for e in recipients if e.driver.email]
+    sent = notifications.mail_event_after_commit(
+        event_id=event.pk,
+        kind="bulk",
+        compose=lambda: [Mail(subject=subject, body=body, to=[a]) for a in addresses],
+    )
+    failed = sum(1 for row in sent if row.status == OutgoingMail.Status.FAILED)
+    if failed:
+        # The mail that did reach the server is gone; point staff to the list to send the rest.
+        messages.warning(
+            request,
+            _(
+                "%(failed)s of %(count)s could not be sent. They are listed on the event's "
+                "page, where you can send them again."
+            )
+            % {"failed": failed, "count": len(addresses)},
+        )
+    else:
+        messages.success(
+            request, _("E-mail sent to %(count)s drivers.") % {"count": len(addresses)}
+        )
     return redirect(_entries_url(event))
 
 
@@ -264,12 +277,8 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
         if request.GET.get("status") in Entry.Status.values
         else None,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-entries.csv"'
-    # Excel only reads a CSV as UTF-8 (and shows Chinese names) when it starts with a BOM.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    response, export = csv_attachment(f"{event.slug}-entries.csv")
+    export.row(
         [
             _("Class"),
             _("Car number"),
@@ -292,15 +301,15 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
     for entry in entries:
         name = entry.driver.get_full_name() or entry.driver.email
         deposit = entry.deposit
-        writer.writerow(
+        export.row(
             [
                 entry.entry_class.name,
                 entry.car_number or "",
-                _csv_safe(name),
+                name,
                 entry.driver.email,
                 entry.get_status_display(),
                 entry.co_driver_email,
-                _csv_safe(entry.vehicle_description),
+                entry.vehicle_description,
                 entry.transponder,
                 _("yes") if entry.checked_in_at else _("no"),
                 entry.get_scrutineering_display(),
@@ -313,11 +322,6 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @login_required

@@ -53,6 +53,10 @@ class InvalidWebhook(Exception):
     """The webhook body or its signature is not what Stripe would send."""
 
 
+class MalformedObject(ValueError):
+    """A Stripe object lacks a field we read, or holds a value of the wrong type."""
+
+
 @dataclass(frozen=True)
 class CheckoutRequest:
     payment_id: int
@@ -79,6 +83,7 @@ class CheckoutSession:
     currency: str
     payment_id: int | None
     deposit_id: int | None = None
+    entry_id: int | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -130,6 +135,14 @@ class Authorisation:
     @property
     def lapsed(self) -> bool:
         return self.cancellation_reason in ("automatic", "expired")
+
+
+@dataclass(frozen=True)
+class ChargeRefunds:
+    """What a `charge.refunded` event tells: how much of which PaymentIntent is refunded."""
+
+    payment_intent_id: str | None
+    amount_refunded: int
 
 
 @dataclass(frozen=True)
@@ -197,25 +210,70 @@ def _stripe_locale(language: str) -> str:
     return "zh" if language.lower().startswith("zh") else "en"
 
 
-def _metadata_id(obj: Any, key: str) -> int | None:
-    raw = (obj.get("metadata") or {}).get(key)
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+# Readers of Stripe objects, from the SDK's answers and from webhooks alike. A signed webhook
+# can still carry a body we never expected (a test event, another API version, a hand-made
+# "resend"): each field is checked for its type, so such a body is refused as a whole rather
+# than half-read or crashing.
+
+
+def _field(obj: Any, key: str, kind: type | tuple[type, ...], *, nullable: bool = False) -> Any:
+    value = obj.get(key)
+    if value is None and nullable:
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise MalformedObject(f"{key} is {type(value).__name__}")
+    return value
+
+
+def _text(obj: Any, key: str) -> str:
+    return _field(obj, key, str, nullable=True) or ""
+
+
+def _whole(obj: Any, key: str) -> int:
+    return _field(obj, key, int, nullable=True) or 0
+
+
+def _id(obj: Any) -> str:
+    value = _field(obj, "id", str)
+    if not value:
+        raise MalformedObject("id is empty")
+    return str(value)
+
+
+def _metadata(obj: Any) -> dict[str, str]:
+    metadata = _field(obj, "metadata", dict)
+    if not all(isinstance(value, str) for value in metadata.values()):
+        raise MalformedObject("metadata holds a value that is not text")
+    return dict(metadata)
+
+
+def _metadata_id(metadata: dict[str, str], key: str) -> int | None:
+    raw = metadata.get(key)
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise MalformedObject(f"metadata {key} is not a number")
+    return int(raw)
 
 
 def _session(obj: Any) -> CheckoutSession:
     intent = obj.get("payment_intent")
-    if intent is not None and not isinstance(intent, str):
-        intent = intent.get("id")
+    if isinstance(intent, dict):
+        intent = _id(intent)
+    elif intent is not None and not isinstance(intent, str):
+        raise MalformedObject("payment_intent is neither an id nor an object")
+    metadata = _metadata(obj)
     return CheckoutSession(
-        id=obj["id"],
-        url=obj.get("url") or "",
-        status=obj.get("status") or "",
-        payment_status=obj.get("payment_status") or "",
+        id=_id(obj),
+        url=_text(obj, "url"),
+        status=_field(obj, "status", str),
+        payment_status=_field(obj, "payment_status", str),
         payment_intent_id=intent,
-        amount_total=int(obj.get("amount_total") or 0),
-        currency=(obj.get("currency") or "").upper(),
-        payment_id=_metadata_id(obj, "paddock_payment_id"),
-        deposit_id=_metadata_id(obj, "paddock_deposit_id"),
+        amount_total=_whole(obj, "amount_total"),
+        currency=_text(obj, "currency").upper(),
+        payment_id=_metadata_id(metadata, "paddock_payment_id"),
+        deposit_id=_metadata_id(metadata, "paddock_deposit_id"),
+        entry_id=_metadata_id(metadata, "paddock_entry_id"),
     )
 
 
@@ -323,18 +381,33 @@ def create_deposit_checkout_session(request: DepositCheckoutRequest) -> Checkout
 
 def _authorisation(obj: Any) -> Authorisation:
     return Authorisation(
-        id=obj["id"],
-        status=obj.get("status") or "",
-        amount_capturable=int(obj.get("amount_capturable") or 0),
-        amount_received=int(obj.get("amount_received") or 0),
-        currency=(obj.get("currency") or "").upper(),
-        deposit_id=_metadata_id(obj, "paddock_deposit_id"),
-        cancellation_reason=obj.get("cancellation_reason") or "",
+        id=_id(obj),
+        status=_field(obj, "status", str),
+        amount_capturable=_whole(obj, "amount_capturable"),
+        amount_received=_whole(obj, "amount_received"),
+        currency=_text(obj, "currency").upper(),
+        deposit_id=_metadata_id(_metadata(obj), "paddock_deposit_id"),
+        cancellation_reason=_text(obj, "cancellation_reason"),
     )
 
 
 def authorisation_from_event(event: WebhookEvent) -> Authorisation:
     return _authorisation(event.object)
+
+
+def _charge_refunds(obj: Any) -> ChargeRefunds:
+    intent = obj.get("payment_intent")
+    if isinstance(intent, dict):
+        intent = _id(intent)
+    elif intent is not None and not isinstance(intent, str):
+        raise MalformedObject("payment_intent is neither an id nor an object")
+    return ChargeRefunds(
+        payment_intent_id=intent or None, amount_refunded=_whole(obj, "amount_refunded")
+    )
+
+
+def charge_refunds_from_event(event: WebhookEvent) -> ChargeRefunds:
+    return _charge_refunds(event.object)
 
 
 def capture_authorisation(
@@ -415,18 +488,48 @@ def create_refund(
     )
 
 
+# The events we act on, and the reader each one's object must pass before anything is stored.
+_WEBHOOK_READERS: dict[str, Any] = {
+    "checkout.session.completed": _session,
+    "checkout.session.async_payment_succeeded": _session,
+    "checkout.session.async_payment_failed": _session,
+    "checkout.session.expired": _session,
+    "payment_intent.amount_capturable_updated": _authorisation,
+    "payment_intent.canceled": _authorisation,
+    "charge.refunded": _charge_refunds,
+}
+
+
 def parse_webhook(payload: bytes, signature_header: str) -> WebhookEvent:
-    """Verify Stripe's signature over the raw body (and its age) and return the event."""
+    """Verify Stripe's signature over the raw body (and its age) and return the event.
+
+    Only the signature is left to the SDK: its event objects are built from whatever JSON was
+    signed and fail in their own ways on a list or a string. The body is read here instead, and
+    the object of an event we act on must pass its reader, so a signed but malformed body is an
+    `InvalidWebhook` (a 400) before any row is written.
+    """
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise InvalidWebhook("STRIPE_WEBHOOK_SECRET is not set")
     try:
-        stripe.Webhook.construct_event(payload, signature_header, secret)
-        # The SDK's objects are nested StripeObjects; keep plain JSON for the rest of the app.
-        event = json.loads(payload)
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            text, signature_header, secret, tolerance=stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        event = json.loads(text)
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidWebhook(str(exc)) from exc
-    obj = event.get("data", {}).get("object") if isinstance(event, dict) else None
-    if not isinstance(obj, dict) or not event.get("id") or not event.get("type"):
+    data = event.get("data") if isinstance(event, dict) else None
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
         raise InvalidWebhook("not a Stripe event")
-    return WebhookEvent(id=str(event["id"]), type=str(event["type"]), object=obj)
+    event_id, event_type = event.get("id"), event.get("type")
+    if not (isinstance(event_id, str) and event_id and isinstance(event_type, str) and event_type):
+        raise InvalidWebhook("not a Stripe event")
+    reader = _WEBHOOK_READERS.get(event_type)
+    if reader is not None:
+        try:
+            reader(obj)
+        except MalformedObject as exc:
+            raise InvalidWebhook(f"{event_type}: {exc}") from exc
+    return WebhookEvent(id=event_id, type=event_type, object=obj)

@@ -7,13 +7,13 @@ reader (``read_result_records``), so a typed row and an uploaded line get the sa
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
+from config.csv_export import csv_text
 from events.models import ResultRow, ResultStatus
 from events.racetime import format_gap, format_time, parse_time
 from events.services.results import LapLine, LineError, ResultLine
@@ -302,32 +302,25 @@ EXPORT_COLUMNS = [
 
 
 def write_results_csv(rows: Sequence[ResultRow]) -> str:
-    """The official classification (positions after penalties, times including them).
+    """The official classification (positions after penalties, times including them)."""
 
-    Starts with a byte-order mark so that Excel opens Chinese names correctly.
-    """
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
+    def cells(row: ResultRow) -> list[object]:
         gap = format_gap(row.gap_ms) if row.gap_laps is None else f"+{row.gap_laps}L"
-        writer.writerow(
-            [
-                row.position or "",
-                row.car_number,
-                row.status,
-                row.driver_name,
-                row.team_name,
-                row.class_name,
-                "" if row.laps is None else row.laps,
-                format_time(row.total_ms),
-                gap,
-                format_time(row.best_lap_ms),
-                row.best_lap_no or "",
-                format_time(row.penalty_ms) if row.penalty_ms else "",
-                row.penalty_positions or "",
-                row.penalty_reason,
-            ]
-        )
-    return out.getvalue()
+        return [
+            row.position,
+            row.car_number,
+            row.status,
+            row.driver_name,
+            row.team_name,
+            row.class_name,
+            row.laps,
+            format_time(row.total_ms),
+            gap,
+            format_time(row.best_lap_ms),
+            row.best_lap_no or None,
+            format_time(row.penalty_ms) if row.penalty_ms else "",
+            row.penalty_positions or None,
+            row.penalty_reason,
+        ]
+
+    return csv_text(EXPORT_COLUMNS, (cells(row) for row in rows))

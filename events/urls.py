@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from events import results_urls
-from events.views import audit, calendar, organizer, public
+from events.views import audit, calendar, mail, organizer, public
 
 app_name = "events"
 
@@ -19,6 +19,7 @@ organizer_event_patterns = [
     path("classes/<int:pk>/delete/", organizer.entry_class_delete, name="class-delete"),
     path("audit/", audit.manage_audit, name="manage-audit"),
     path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
+    path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
 ]
 
 urlpatterns = [

@@ -1,6 +1,6 @@
 """The spectator socket: /ws/live/sessions/<id>/[?since=<seq>].
 
-Protocol (TIMING.md section 4): subscribe first, then read and send the snapshot (or the stored
+Protocol (docs/timing.md, section 6): subscribe first, then read and send the snapshot (or the stored
 deltas after `since`), then the deltas in `seq` order as the hub hands them over. The client
 applies them in order and reconnects for a fresh snapshot when it sees a gap or a close.
 """
@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from live.broadcast import FanoutHub, Outbox, get_hub
 from live.queries import opening_frames
@@ -21,7 +22,46 @@ logger = logging.getLogger(__name__)
 
 UNKNOWN_SESSION_CLOSE_CODE = 4404
 TRY_AGAIN_LATER_CLOSE_CODE = 1013
+# The client address already holds LIVE_MAX_SOCKETS_PER_CLIENT sockets in this process. Not a
+# 4429 (that one asks for an immediate reconnect): the board waits a minute before trying again.
+TOO_MANY_SOCKETS_CLOSE_CODE = 4430
 MAX_ID = 2**63 - 1
+
+# Open live sockets per client address in this server process. One event loop serves them all,
+# so a plain dict needs no lock.
+_sockets_per_client: dict[str, int] = {}
+
+
+def client_address(scope: dict[str, Any]) -> str | None:
+    """The address the server saw, or the one the reverse proxy vouched for: uvicorn run with
+    `--proxy-headers` puts the X-Forwarded-For client of a trusted proxy in `scope["client"]`."""
+    client = scope.get("client")
+    if not client:
+        return None
+    return str(client[0])
+
+
+def take_socket_slot(address: str | None) -> bool:
+    """Count a new socket for `address`; False (and not counted) when it has its share."""
+    if address is None:
+        # No address (a server on a Unix socket without proxy headers): nothing to count by.
+        return True
+    limit = settings.LIVE_MAX_SOCKETS_PER_CLIENT
+    held = _sockets_per_client.get(address, 0)
+    if limit and held >= limit:
+        return False
+    _sockets_per_client[address] = held + 1
+    return True
+
+
+def release_socket_slot(address: str | None) -> None:
+    if address is None:
+        return
+    held = _sockets_per_client.get(address, 0) - 1
+    if held > 0:
+        _sockets_per_client[address] = held
+    else:
+        _sockets_per_client.pop(address, None)
 
 
 def parse_session_id(raw: str) -> int | None:
@@ -52,12 +92,20 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
     ignored_messages = 0
     outbox: Outbox | None = None
     hub: FanoutHub | None = None
+    # Set once this socket is counted against its client address, so it is released once.
+    counted_address: str | None = None
 
     async def connect(self) -> None:
         session_id = parse_session_id(self.scope["url_route"]["kwargs"]["session_id"])
         since = parse_since(self.scope.get("query_string", b""))
         # Accept before anything else: a close code only reaches the client on an open socket.
         await self.accept()
+        address = client_address(self.scope)
+        if not take_socket_slot(address):
+            logger.info("live socket refused: %s holds its share of sockets", address)
+            await self.close(code=TOO_MANY_SOCKETS_CLOSE_CODE)
+            return
+        self.counted_address = address
         if session_id is None:
             await self.close(code=UNKNOWN_SESSION_CLOSE_CODE)
             return
@@ -111,6 +159,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         await self._leave()
 
     async def _leave(self) -> None:
+        address, self.counted_address = self.counted_address, None
+        release_socket_slot(address)
         hub, outbox = self.hub, self.outbox
         self.hub = self.outbox = None
         if outbox is not None:

@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
+from django.db import DatabaseError, connection
 
 from live.adapters.p3 import P3Parser, looks_like_hex_lines
 from live.adapters.rmonitor import DEFAULT_ENCODING, RMonitorParser
 from live.exceptions import SessionFinished
 from live.models import LiveSession
-from live.services import apply_timing_events
+from live.services import apply_timing_events_skipping_failures
 from live.timing import TimingEvent, TransponderPassing
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,8 @@ class ReplayStats:
     changes: int = 0
     events: int = 0
     rejected: int = 0
+    # Timing events the database refused, skipped so the rest of the capture still applies.
+    failed: int = 0
     last_seq: int | None = None
 
 
@@ -103,6 +106,17 @@ def session_encoding(session_id: int) -> str:
         LiveSession.objects.filter(pk=session_id).values_list("feed_encoding", flat=True).first()
     )
     return value or DEFAULT_ENCODING
+
+
+def _session_encoding_or_default(session_id: int) -> str:
+    # The database may be restarting when the ingest reconnects: read the feed with the default
+    # encoding rather than end the ingest; the next reconnect reads the session's again.
+    try:
+        return session_encoding(session_id)
+    except DatabaseError:
+        logger.exception("live session %s: feed encoding not readable", session_id)
+        connection.close_if_unusable_or_obsolete()
+        return DEFAULT_ENCODING
 
 
 def rmonitor_steps(
@@ -216,16 +230,17 @@ def replay(
         stats.rejected += step.rejected
         if not step.events and not step.raw and not step.rejected:
             continue
-        seq = apply_timing_events(
+        applied = apply_timing_events_skipping_failures(
             session_id=session_id,
             events=step.events,
             raw=step.raw,
             raw_format=format,
             rejected=step.rejected,
         )
-        if seq is not None:
+        stats.failed += applied.failed
+        if applied.seq is not None:
             stats.changes += 1
-            stats.last_seq = seq
+            stats.last_seq = applied.seq
     return stats
 
 
@@ -244,6 +259,8 @@ class IngestStats:
     bytes: int = 0
     changes: int = 0
     rejected: int = 0
+    # Timing events whose change the database refused: rolled back, logged, skipped.
+    failed: int = 0
     finished: bool = False
     delays: list[float] = field(default_factory=list)
 
@@ -319,10 +336,10 @@ async def ingest(
         idle_timeout_s = IDLE_TIMEOUT_S[format]
     if idle_timeout_s <= 0 or connect_timeout_s <= 0:
         raise ValueError("timeouts must be more than 0")
-    stored_encoding = sync_to_async(session_encoding, thread_sensitive=True)
+    stored_encoding = sync_to_async(_session_encoding_or_default, thread_sensitive=True)
     stats = IngestStats()
     delays = backoff_delays(initial_backoff_s, max_backoff_s)
-    apply_batch = sync_to_async(apply_timing_events, thread_sensitive=True)
+    apply_batch = sync_to_async(apply_timing_events_skipping_failures, thread_sensitive=True)
     while not stop.is_set():
         if max_connections is not None and stats.connections >= max_connections:
             break
@@ -378,14 +395,15 @@ async def ingest(
                     stats.bytes += len(data)
                     events, rejected = decoder.feed(data)
                     stats.rejected += rejected
-                    seq = await apply_batch(
+                    applied = await apply_batch(
                         session_id=session_id,
                         events=events,
                         raw=data,
                         raw_format=format,
                         rejected=rejected,
                     )
-                    stats.changes += seq is not None
+                    stats.changes += applied.seq is not None
+                    stats.failed += applied.failed
             except OSError as exc:
                 stats.failures += 1
                 logger.warning("timing feed %s:%s dropped: %s", host, port, exc)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from events.models import AuditLog
@@ -102,6 +103,88 @@ def apply_timing_events(
         return _publish_change(session, state)
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What `apply_timing_events_skipping_failures` did: the last new seq, and how many timing
+    events it had to skip because the database (or anything else) refused their change."""
+
+    seq: int | None
+    failed: int = 0
+
+
+def apply_timing_events_skipping_failures(
+    *,
+    session_id: int,
+    events: Sequence[TimingEvent],
+    raw: bytes = b"",
+    raw_format: str = "",
+    rejected: int = 0,
+) -> Applied:
+    """`apply_timing_events` for a feed that must outlive any one bad record.
+
+    Timing PCs resend their `$A` records on every reconnect, so a record the database refuses (a
+    NUL byte in a name, a value out of a column's range) would otherwise end the ingest again at
+    every restart and freeze the board. A batch that fails is rolled back and applied again one
+    event per transaction, so only the events that fail themselves are lost; they are logged and
+    added to the session's rejected records. `SessionFinished` still ends the feed.
+    """
+    try:
+        return Applied(
+            apply_timing_events(
+                session_id=session_id,
+                events=events,
+                raw=raw,
+                raw_format=raw_format,
+                rejected=rejected,
+            )
+        )
+    except SessionFinished:
+        raise
+    except Exception:
+        logger.exception(
+            "live session %s: a batch of %d timing events was refused; applying them one by one",
+            session_id,
+            len(events),
+        )
+        _recover_connection()
+    seq: int | None = None
+    failed = 0
+    for event in events:
+        try:
+            seq = apply_timing_events(session_id=session_id, events=[event]) or seq
+        except SessionFinished:
+            raise
+        except Exception:
+            failed += 1
+            logger.exception("live session %s: timing event skipped: %r", session_id, event)
+            _recover_connection()
+    try:
+        # The raw bytes are stored all the same (bytea takes any byte), so a replay of the stored
+        # feed and a resumed replay see exactly what the timing system sent.
+        seq = (
+            apply_timing_events(
+                session_id=session_id,
+                events=[],
+                raw=raw,
+                raw_format=raw_format,
+                rejected=rejected + failed,
+            )
+            or seq
+        )
+    except SessionFinished:
+        raise
+    except Exception:
+        logger.exception("live session %s: raw feed chunk not stored", session_id)
+        _recover_connection()
+    return Applied(seq, failed)
+
+
+def _recover_connection() -> None:
+    # A long-running command has no request cycle to drop a broken connection: without this, one
+    # lost database connection would fail every later change with "connection already closed".
+    connection.close_if_unusable_or_obsolete()
+
+
 def _publish_change(session: LiveSession, state: State) -> int | None:
     """Store `state` on the locked session row; when the board changed, seq += 1, the delta is
     stored and published after commit. Returns the new seq, or None if the board did not change.
@@ -121,7 +204,9 @@ def _publish_change(session: LiveSession, state: State) -> int | None:
     message = {"type": "delta", "seq": session.seq, **body}
     LiveDelta.objects.create(session=session, seq=session.seq, payload=message)
     session_id = session.pk
-    transaction.on_commit(lambda: broadcast.publish(session_id, message))
+    # Robust: the change is committed; a channel layer that fails must neither undo it in the
+    # caller's eyes nor end the ingest. Spectators resync from the stored snapshot by seq.
+    transaction.on_commit(lambda: broadcast.publish(session_id, message), robust=True)
     return session.seq
 
 

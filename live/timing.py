@@ -29,7 +29,8 @@ class Competitor:
     first_name: str = ""
     last_name: str = ""
     class_no: int | None = None
-    transponder: int | None = None
+    # A number, or the code of an alphanumeric transponder (`NE4`, `NF-10567`) as sent.
+    transponder: int | str | None = None
     nationality: str = ""
     additional: str = ""
     # Set when the class comes by name (an entry, an ad hoc row) rather than an RMonitor `$C` number.
@@ -66,7 +67,8 @@ class RaceRow:
 
     position: int
     reg_no: str
-    laps: int
+    # None: the feed's lap count could not be read, so the last known one stands.
+    laps: int | None
     total_ms: int | None
 
 
@@ -82,7 +84,8 @@ class PracticeRow:
 
 @dataclass(frozen=True)
 class Reset:
-    """RMonitor `$I`: clear the scoreboard."""
+    """RMonitor `$I`: the timing system re-initialised its scoreboard (docs/timing.md: reset
+    semantics; within one session the last known board is kept)."""
 
     time_of_day: str = ""
     date: str = ""
@@ -103,7 +106,7 @@ class Correction:
 
     reg_no: str
     number: str
-    laps: int
+    laps: int | None
     total_ms: int | None
     correction: str
 

@@ -17,6 +17,10 @@ def board_labels() -> dict[str, str]:
         "reconnecting": _("Reconnecting…"),
         "offline": _("Offline: retrying"),
         "not_found": _("This live session does not exist."),
+        "too_many": _(
+            "Too many live boards are open from your network. Close some; this one tries "
+            "again in a minute."
+        ),
         "flag_green": _("Green flag"),
         "flag_yellow": _("Yellow flag"),
         "flag_red": _("Red flag"),

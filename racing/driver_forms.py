@@ -17,6 +17,7 @@ from racing.models import (
     LicenceKind,
     Vehicle,
 )
+from racing.storage import scan_content_type
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
@@ -142,6 +143,11 @@ class LicenceForm(forms.ModelForm):
         document = self.cleaned_data.get("document")
         if isinstance(document, UploadedFile) and (document.size or 0) > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."), code="too_large")
+        if isinstance(document, UploadedFile) and scan_content_type(document) is None:
+            raise forms.ValidationError(
+                _("This file is not a PDF, JPEG or PNG document. Upload a scan or a photo."),
+                code="not_a_scan",
+            )
         return document
 
 

@@ -14,6 +14,11 @@ urlpatterns = [
         organizations.invitation_create,
         name="invitation-create",
     ),
+    path(
+        "organizer/<slug:slug>/invitations/<int:pk>/resend/",
+        organizations.invitation_resend,
+        name="invitation-resend",
+    ),
     path("invitations/<str:token>/", organizations.invitation_accept, name="invitation-accept"),
     # A driver's own pages.
     path("driver/", drivers.profile, name="profile"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from racing.models import Membership, Organization
+from tests.fakes.smtp_server import DownMailServer
 
 SHARED_TIMING = os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "timing")
@@ -171,3 +172,15 @@ def shared_timing_dir() -> str:
     if not os.path.isdir(SHARED_TIMING):
         pytest.skip(f"timing captures not found at {SHARED_TIMING} (only in the project workspace)")
     return SHARED_TIMING
+
+
+@pytest.fixture
+def mail_server_down(settings: Any) -> Iterator[DownMailServer]:
+    """The real SMTP backend, pointed at a local port where nothing listens (a dead mail server).
+
+    `mail_server_down.start()` brings a real SMTP server up on that port and returns what it
+    receives.
+    """
+    server = DownMailServer(settings)
+    yield server
+    server.close()

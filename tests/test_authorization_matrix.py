@@ -152,6 +152,9 @@ RULES: dict[str, Rule] = {
     "racing:organization-detail": Rule(STAFF, lambda x: {"slug": x.organization.slug}),
     "racing:organization-edit": Rule(OWNER, lambda x: {"slug": x.organization.slug}),
     "racing:invitation-create": Rule(OWNER, lambda x: {"slug": x.organization.slug}, method="post"),
+    "racing:invitation-resend": Rule(
+        OWNER, lambda x: {"slug": x.organization.slug, "pk": x.invitation.pk}, method="post"
+    ),
     "racing:invitation-accept": Rule(
         TOKEN, lambda x: {"token": x.invitation.token}, token_reveals=(w.INVITEE_EMAIL,)
     ),
@@ -233,6 +236,8 @@ RULES: dict[str, Rule] = {
     # The event's audit trail: its details may hold the driver's data (staff may see it).
     "events:manage-audit": Rule(STAFF, managed),
     "events:manage-audit-csv": Rule(STAFF, managed),
+    # Sends the event's unsent mail again (to its drivers): any staff member, like bulk e-mail.
+    "events:manage-mail-resend": Rule(STAFF, managed, method="post"),
     # Damage deposits: any staff member (they are taken and settled at the track).
     "events:manage-deposit": Rule(
         STAFF, lambda x: {**managed(x), "pk": x.entry.pk, "action": "release"}, method="post"

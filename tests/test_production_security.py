@@ -146,7 +146,7 @@ def test_the_session_cookie_is_secure_and_hidden_from_scripts_in_production(tmp_
 
 
 def test_development_reports_the_same_policy_without_enforcing_it(client, db):
-    # The test run uses the development settings (DJANGO_DEBUG unset).
+    # The test run uses the development settings (tests/settings.py sets DJANGO_DEBUG=1).
     assert django_settings.CONTENT_SECURITY_POLICY_REPORT_ONLY["DIRECTIVES"]["script-src"] == [
         "'self'"
     ]

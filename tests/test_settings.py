@@ -44,7 +44,7 @@ def test_production_without_a_secret_key_stops_with_a_clear_error():
 def test_the_demo_defaults_are_sqlite_in_memory_layer_console_mail_and_no_stripe():
     import json
 
-    result = load_settings()
+    result = load_settings(DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.sqlite3"

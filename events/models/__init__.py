@@ -17,6 +17,7 @@ from events.models.entries import (
     StripeEvent,
 )
 from events.models.events import EntryClass, Event, Session
+from events.models.mail import OutgoingMail
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "EntryClass",
     "Event",
     "LapRecord",
+    "OutgoingMail",
     "Payment",
     "PromotionWaiver",
     "Province",

@@ -155,7 +155,8 @@ def confirm_payment(
         event_id = Payment.objects.values_list("entry__event_id", flat=True).get(pk=payment_id)
         event = lock_event(event_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if payment.status == Payment.Status.SUCCEEDED:
+        if payment.status == Payment.Status.SUCCEEDED or session.id != payment.stripe_session_id:
+            # Paid already, or not the session we made for this payment: nothing to confirm.
             return payment
         entry = (
             Entry.objects.select_for_update().select_related("entry_class").get(pk=payment.entry_id)
@@ -232,12 +233,33 @@ def _place_paid_entry(entry: Entry, payment: Payment, *, event: Event, now: date
 def confirm_checkout_session(
     *, session: payments.CheckoutSession, now: datetime | None = None
 ) -> Payment | None:
-    payment = None
-    if session.payment_id is not None:
-        payment = Payment.objects.filter(pk=session.payment_id).first()
+    """Confirm the payment whose Checkout Session this is, and only a session we created for it.
+
+    The payment is found by the session id stored when we created the session, never by the
+    metadata alone: metadata names a payment but proves nothing, since any session on the same
+    Stripe account (another site, a test environment, a payment link made by hand) can carry
+    any metadata. Metadata that names another payment or entry than the stored session's is
+    refused as well.
+    """
+    payment = Payment.objects.filter(stripe_session_id=session.id).first()
     if payment is None:
-        payment = Payment.objects.filter(stripe_session_id=session.id).first()
-    if payment is None or not session.is_paid:
+        if session.payment_id is not None:
+            logger.warning(
+                "Checkout Session %s names payment %s but is not the session made for it",
+                session.id,
+                session.payment_id,
+            )
+        return None
+    if (session.payment_id, session.entry_id) != (payment.pk, payment.entry_id):
+        logger.warning(
+            "Checkout Session %s names payment %s of entry %s, but it belongs to payment %s",
+            session.id,
+            session.payment_id,
+            session.entry_id,
+            payment.pk,
+        )
+        return None
+    if not session.is_paid:
         return payment
     return confirm_payment(payment_id=payment.pk, session=session, now=now)
 
@@ -300,14 +322,14 @@ def handle_stripe_event(event: payments.WebhookEvent) -> bool:
                 )
                 _fail_payment(payment.pk, detail=event.type, status=status)
         elif event.type == "charge.refunded":
-            _record_external_refunds(event.object)
+            _record_external_refunds(payments.charge_refunds_from_event(event))
     return True
 
 
-def _record_external_refunds(charge: dict[str, object]) -> None:
+def _record_external_refunds(charge: payments.ChargeRefunds) -> None:
     """A refund made in Stripe's dashboard: record it so our books match Stripe's."""
-    intent_id = charge.get("payment_intent")
-    refunded = int(charge.get("amount_refunded") or 0)  # type: ignore[call-overload]
+    intent_id = charge.payment_intent_id
+    refunded = charge.amount_refunded
     payment = (
         Payment.objects.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
     )

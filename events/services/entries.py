@@ -15,11 +15,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import payments
-from events.capacity import count_places_taken
+from events.capacity import count_places_taken, holds_place_q
 from events.exceptions import ClassFull, NotEligible, RegistrationError
 from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.notifications import email_after_commit
@@ -204,6 +205,14 @@ def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) 
         change_status(entry, Entry.Status.HELD, action=action, actor=actor)
 
 
+def _refuse_second_entry(active: QuerySet[Entry], entry_class: EntryClass) -> None:
+    """Refuse a driver whose `active` entries of the event already cover this class."""
+    if active.filter(entry_class=entry_class).exists():
+        raise RegistrationError(_("You have already entered this class."))
+    if not entry_class.allows_additional_entry and active.filter(exclusive=True).exists():
+        raise RegistrationError(_("You have already entered this event."))
+
+
 @transaction.atomic
 def register_entry(
     *,
@@ -230,8 +239,13 @@ def register_entry(
         raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
     if vehicle is not None and vehicle.owner.user_id != driver.pk:
         raise RegistrationError(_("Choose a vehicle from your own garage."), field="vehicle")
-    # Most of an opening rush meets a full class: refuse it without queueing for the lock. A stale
-    # "full" can only refuse someone a moment early, never oversell: places are taken below.
+    # Most of an opening rush meets a full class or is a driver's second click: refuse both without
+    # queueing for the lock, which the few who can still get a place need. Both reads may be a
+    # moment stale; that can only refuse early, never oversell: everything is checked again below.
+    counting = Entry.objects.filter(
+        holds_place_q(now) | Q(status=Entry.Status.WAITLISTED), event_id=event_id, driver=driver
+    )
+    _refuse_second_entry(counting, entry_class)
     if not join_waitlist and count_places_taken(entry_class) >= entry_class.capacity:
         raise ClassFull(_("This class is full. You can join its waiting list."))
 
@@ -255,12 +269,11 @@ def register_entry(
         )
 
     release_lapsed(event=event, now=now)
-    active = Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES)
-    if active.filter(entry_class=entry_class).exists():
-        raise RegistrationError(_("You have already entered this class."))
+    _refuse_second_entry(
+        Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES),
+        entry_class,
+    )
     exclusive = not entry_class.allows_additional_entry
-    if exclusive and active.filter(exclusive=True).exists():
-        raise RegistrationError(_("You have already entered this event."))
 
     entry = Entry(
         event=event,
@@ -301,21 +314,8 @@ def register_entry(
     audit(entry=entry, action="place_taken", to_status=entry.status, actor=driver)
     _after_place_taken(entry, now=now, actor=driver, action="registered")
     if entry.co_driver_email:
-        transaction.on_commit(lambda: _email_co_driver(entry.pk))
+        email_after_commit(entry, "co_driver", to_co_driver=True)
     return entry
-
-
-def _email_co_driver(entry_id: int) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    entry = Entry.objects.select_related("event", "entry_class", "driver").get(pk=entry_id)
-    with translation.override(entry.language):
-        context = {"entry": entry, "site_url": settings.PADDOCK_SITE_URL}
-        subject = render_to_string("events/email/co_driver_subject.txt", context).strip()
-        body = render_to_string("events/email/co_driver.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.co_driver_email])
 
 
 # --- changes by the driver ----------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.csv_export import csv_attachment
 from events.audit_trail import PAGE_SIZE, AuditFilterForm, audit_rows, present
-from events.entry_management import _csv_safe
 from events.entry_queries import event_for_staff
 from events.models import Entry, Event
 
@@ -62,12 +60,8 @@ def manage_audit_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResp
     if form.errors:
         # The page shows what is wrong with the filters; an export of other rows would mislead.
         return redirect(f"{_audit_url(event)}?{request.GET.urlencode()}")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-audit.csv"'
-    # Excel only reads a CSV as UTF-8 (and shows Chinese names) when it starts with a BOM.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    response, export = csv_attachment(f"{event.slug}-audit.csv")
+    export.row(
         [
             _("When"),
             _("By"),
@@ -82,15 +76,15 @@ def manage_audit_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResp
     for row in audit_rows(event, form.cleaned_data).iterator(chunk_size=500):
         shown = present(row, event)
         entry = row.entry
-        writer.writerow(
+        export.row(
             [
                 shown.at.strftime("%Y-%m-%d %H:%M:%S"),
-                _csv_safe(shown.actor),
-                _csv_safe(shown.entry_label if entry is None else _driver_name(entry)),
+                shown.actor,
+                shown.entry_label if entry is None else _driver_name(entry),
                 "" if entry is None or entry.car_number is None else entry.car_number,
                 shown.sentence,
                 shown.change,
-                _csv_safe(shown.detail),
+                shown.detail,
                 row.action,
             ]
         )

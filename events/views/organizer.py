@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events import queries
+from events import notifications, queries
 from events.exceptions import EventsError
 from events.forms import (
     CancelEventForm,
@@ -30,6 +30,9 @@ from events.models import EntryClass, Event, Session
 from events.services import events as services
 from events.services.deposits import held_at_track
 from racing.permissions import get_organization_for_staff
+
+# The newest failures; staff re-send them all with one button, so a long list adds nothing.
+MAIL_FAILURES_SHOWN = 50
 
 
 def _event(request: HttpRequest, org_slug: str, slug: str) -> Event:
@@ -93,6 +96,7 @@ def event_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
             "session_form": SessionForm(),
             "class_form": EntryClassForm(organization=event.organization),
             "editable": event.status in services.EDITABLE_STATUSES,
+            "failed_mail": notifications.failed_mail(event)[:MAIL_FAILURES_SHOWN],
         }
         return render(request, "events/manage/event_manage.html", context)
 

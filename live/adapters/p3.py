@@ -2,8 +2,10 @@
 
 Pure: no Django, no I/O. A frame is `8E | version | length u16 LE | crc u16 LE | flags u16 LE |
 type u16 LE | TLV fields | 8F`, with 8D/8E/8F escaped inside as `8D, byte + 0x20`. Length and CRC
-are over the unescaped frame (docs: TIMING.md section 2). Frames with a wrong CRC or length are
-counted and dropped: applying a corrupted passing would put a car a lap up or down.
+are over the unescaped frame (docs/timing.md, P3). Frames with a wrong CRC or length are
+counted and dropped: applying a corrupted passing would put a car a lap up or down. A number
+field wider than the protocol's (u16, u32, u64) is out of range: in a PASSING's transponder or
+time the passing is dropped, elsewhere the field is null; both are counted.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ CRC_TABLE = _crc_table()
 def crc16(frame: bytes) -> int:
     """The P3 CRC over an unescaped frame whose two CRC bytes are already zero.
 
-    Unlike textbook CRC-16/CCITT the byte is XORed in after the table step (TIMING.md).
+    Unlike textbook CRC-16/CCITT the byte is XORed in after the table step (docs/timing.md).
     """
     crc = 0xFFFF
     for byte in frame:
@@ -132,34 +134,42 @@ def encode_frame(record_type: int, fields: list[tuple[int, bytes]], *, flags: in
     return escape(head + crc.to_bytes(2, "little") + rest)
 
 
-def _uint(fields: dict[int, bytes], tag: int) -> int | None:
+def _uint(fields: dict[int, bytes], tag: int, size: int, odd: list[str]) -> int | None:
     value = fields.get(tag)
-    return int.from_bytes(value, "little") if value else None
+    if not value:
+        return None
+    if len(value) > size:
+        odd.append(f"field {tag:#04x} of {len(value)} bytes, at most {size}")
+        return None
+    return int.from_bytes(value, "little")
 
 
-def frame_event(frame: Frame) -> TimingEvent | None:
-    """PASSING and STATUS become events; other record types carry nothing for standings."""
+def frame_event(frame: Frame, odd: list[str] | None = None) -> TimingEvent | None:
+    """PASSING and STATUS become events; other record types carry nothing for standings.
+
+    Out-of-range fields are noted in `odd`."""
     f = frame.fields
+    odd = [] if odd is None else odd
     if frame.record_type == PASSING:
-        transponder, time_us = _uint(f, 0x03), _uint(f, 0x04)
+        transponder, time_us = _uint(f, 0x03, 4, odd), _uint(f, 0x04, 8, odd)
         if transponder is None or time_us is None:
-            raise FrameError("PASSING without transponder or time")
+            raise FrameError("PASSING without a readable transponder or time")
         return TransponderPassing(
-            passing_no=_uint(f, 0x01),
+            passing_no=_uint(f, 0x01, 4, odd),
             transponder=transponder,
             time_us=time_us,
-            strength=_uint(f, 0x05),
-            hits=_uint(f, 0x06),
-            flags=_uint(f, 0x08),
-            decoder_id=_uint(f, 0x81),
+            strength=_uint(f, 0x05, 2, odd),
+            hits=_uint(f, 0x06, 2, odd),
+            flags=_uint(f, 0x08, 2, odd),
+            decoder_id=_uint(f, 0x81, 4, odd),
         )
     if frame.record_type == STATUS:
         return DecoderStatus(
-            noise=_uint(f, 0x01),
-            gps=_uint(f, 0x06),
-            temperature_decidegrees=_uint(f, 0x07),
-            input_voltage=_uint(f, 0x0C),
-            decoder_id=_uint(f, 0x81),
+            noise=_uint(f, 0x01, 2, odd),
+            gps=_uint(f, 0x06, 1, odd),
+            temperature_decidegrees=_uint(f, 0x07, 2, odd),
+            input_voltage=_uint(f, 0x0C, 2, odd),
+            decoder_id=_uint(f, 0x81, 4, odd),
         )
     return None
 
@@ -174,6 +184,8 @@ class P3Parser:
     garbage: int = 0
     truncated: int = 0
     oversized: int = 0
+    # Number fields nulled for being wider than the protocol's, in frames still applied.
+    odd_fields: int = 0
     errors: list[str] = field(default_factory=list)
     _buffer: bytearray = field(default_factory=bytearray)
     # Garbage that reaches the end of a chunk may go on in the next one: it is one run, counted
@@ -229,9 +241,10 @@ class P3Parser:
         if len(raw) > MAX_FRAME_BYTES:
             self._reject("oversized", f"frame of {len(raw)} bytes")
             return []
+        odd: list[str] = []
         try:
             frame = decode_frame(raw)
-            event = frame_event(frame)
+            event = frame_event(frame, odd)
         except CrcError as exc:
             self._reject("bad_crc", f"{exc}: {raw.hex()[:80]}")
             return []
@@ -240,6 +253,10 @@ class P3Parser:
             self._reject(kind, f"{exc}: {raw.hex()[:80]}")
             return []
         self.frames += 1
+        if odd:
+            self.odd_fields += len(odd)
+            if len(self.errors) < 100:
+                self.errors.append(f"{'; '.join(odd)}: {raw.hex()[:80]}")
         if event is None:
             self.unknown += frame.record_type not in (RESET, VERSION, RESEND, ERROR)
             return []

@@ -1,11 +1,15 @@
 """RMonitor (Orbits / Race Monitor scoreboard protocol) parser: bytes in, timing events out.
 
 Pure: no Django, no I/O. Feed it whatever a socket or a file gives (`RMonitorParser.feed`), in
-chunks of any size; records are CR LF terminated and decoded one by one with the session's feed
-text encoding (`decode_record`: "auto" by default, or an explicit "utf-8", "gb18030", "cp1252";
+chunks of any size; a record ends at CR, LF or CR LF (docs/timing.md) and is decoded on its own
+with the session's feed text encoding (`decode_record`: "auto" by default, or an explicit "utf-8", "gb18030", "cp1252";
 the spec says cp1252, Chinese Windows timing PCs send GBK and newer software UTF-8). Unknown tags and extra
 trailing fields are ignored; garbage, truncated and oversized lines are counted and dropped, never
-raised, because one corrupt line must not stop a live board.
+raised, because one corrupt line must not stop a live board. Inside a record each field is read
+on its own: a field that cannot be read, or is out of range, becomes null (text: cleaned of
+control characters) and is counted in `odd_fields`, and the rest of the record still counts. Only
+a record whose key cannot be read (the registration number, a `$G`/`$H` position, a `$C` class
+number) is dropped.
 """
 
 from __future__ import annotations
@@ -87,69 +91,80 @@ def decode_record(raw: bytes, encoding: str = DEFAULT_ENCODING) -> str:
 
 FLAG_NAMES = {"green": "green", "yellow": "yellow", "red": "red", "finish": "finish"}
 
+# Ranges outside which a number is not a timing value but a corrupt or hostile field. Generous:
+# a 24-hour race on a kart track is under 2,000 laps; a 48-hour event is 172,800,000 ms.
+MAX_LAPS = 10_000
+MAX_POSITION = 10_000
+MAX_CLASS_NO = 1_000_000
+MAX_RUN_NO = 1_000_000_000
+MAX_TRANSPONDER = 10**12
+MAX_SESSION_MS = 7 * 24 * 3_600_000
+MAX_LAP_MS = 24 * 3_600_000
+MAX_TIME_OF_DAY_MS = 24 * 3_600_000
+# Longest text a board shows; longer is cut (and counted), never passed on to spectators whole.
+MAX_TEXT_CHARS = 200
+# Orbits' "not a lap-limited session".
+NO_LAP_LIMIT = 9999
+
+# C0 and C1 control characters, DEL, and the BOM / zero-width no-break space: never part of a
+# name, and NUL is refused outright by PostgreSQL text columns.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufeff]")
+# An alphanumeric transponder code (MYLAPS `NE4`, ProChip `NF-10567`).
+_TRANSPONDER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
+BOM = b"\xef\xbb\xbf"
+_LINE_END = re.compile(rb"[\r\n]")
+_DIGITS = re.compile("[0-9]{1,15}")
+# [[HH:]MM:]SS[.fraction], ASCII digits only (no sign: no board time is negative).
+_TIME = re.compile(r"(?:(?:([0-9]{1,9}):)?([0-9]{1,9}):)?([0-9]{1,9})(?:\.([0-9]*))?")
+
 
 class RecordError(ValueError):
-    """A line that looks like a record but cannot be read (too few fields, bad numbers)."""
+    """A line that looks like a record but cannot be read (too few fields, no readable key)."""
+
+
+class FieldError(ValueError):
+    """One field that cannot be read; the record goes on without it."""
+
+
+def clean_text(text: str) -> str:
+    """Feed text without control characters, trimmed, at most MAX_TEXT_CHARS."""
+    return _CONTROL.sub("", text).strip()[:MAX_TEXT_CHARS]
 
 
 def parse_time_ms(text: str) -> int | None:
     """`HH:MM:SS.ddd` (also `MM:SS.ddd`, `SS.ddd`, `HH:MM:SS`) to integer ms; blank is None.
 
     Zero is returned as 0 here; callers decide whether zero means "no time" for their field.
+    Raises FieldError for anything else, including the negative countdowns some timing PCs send
+    before a start (`"00:00:-47"`, `"00:00:00.-51"`): no field of a board is a negative time.
     """
     text = text.strip()
     if not text:
         return None
-    parts = text.split(":")
-    if len(parts) > 3:
-        raise RecordError(f"bad time {text!r}")
-    try:
-        seconds_part = parts[-1]
-        if "." in seconds_part:
-            whole, fraction = seconds_part.split(".", 1)
-            fraction_ms = int((fraction + "000")[:3]) if fraction else 0
-        else:
-            whole, fraction_ms = seconds_part, 0
-        total = int(whole) * 1000 + fraction_ms
-        if len(parts) >= 2:
-            total += int(parts[-2]) * 60_000
-        if len(parts) == 3:
-            total += int(parts[-3]) * 3_600_000
-    except ValueError as exc:
-        raise RecordError(f"bad time {text!r}") from exc
-    if total < 0:
-        raise RecordError(f"negative time {text!r}")
-    return total
+    match = _TIME.fullmatch(text)
+    if match is None:
+        raise FieldError(f"bad time {text[:20]!r}")
+    hours, minutes, seconds, fraction = match.groups()
+    return (
+        int(hours or 0) * 3_600_000
+        + int(minutes or 0) * 60_000
+        + int(seconds) * 1000
+        + (int((fraction + "000")[:3]) if fraction else 0)
+    )
 
 
-def timing_ms(text: str) -> int | None:
-    """A lap or total time where zero and the 59:59.999 placeholder mean "no time"."""
-    value = parse_time_ms(text)
-    if value is None or value in NO_TIME_MS:
-        return None
-    return value
-
-
-def clock_ms(text: str) -> int | None:
-    """A heartbeat clock; all zeros means "no clock" (before the start)."""
-    value = parse_time_ms(text)
-    return None if value == 0 else value
-
-
-def parse_int(text: str, *, blank: int | None = None) -> int | None:
+def parse_int(text: str, *, blank: int | None = None, maximum: int = MAX_LAPS) -> int | None:
+    """A bare non-negative integer up to `maximum`; blank is `blank`, anything else FieldError."""
     text = text.strip()
     if not text:
         return blank
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise RecordError(f"bad number {text!r}") from exc
-
-
-def required_int(text: str) -> int:
-    value = parse_int(text)
-    if value is None:
-        raise RecordError("missing number")
+    # Digits only, and few of them: int() of a 4,000-digit string is slow, and a number that
+    # long is no timing value.
+    if not _DIGITS.fullmatch(text):
+        raise FieldError(f"bad number {text[:20]!r}")
+    value = int(text)
+    if value > maximum:
+        raise FieldError(f"number out of range {text!r}")
     return value
 
 
@@ -157,111 +172,198 @@ def parse_flag(text: str) -> str:
     return FLAG_NAMES.get(text.strip().lower(), "none")
 
 
-def _heartbeat(f: list[str]) -> Heartbeat:
-    laps_to_go = parse_int(f[0])
+class Fields:
+    """One record's fields, read one by one: an unreadable field is null and noted in `odd`."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.values = values
+        self.odd: list[str] = []
+
+    def _raw(self, index: int) -> str:
+        return self.values[index] if len(self.values) > index else ""
+
+    def _odd(self, exc: ValueError) -> None:
+        self.odd.append(str(exc))
+
+    def text(self, index: int) -> str:
+        raw = self._raw(index)
+        cleaned = clean_text(raw)
+        if cleaned != raw.strip():
+            self.odd.append(f"text cleaned in field {index + 1}")
+        return cleaned
+
+    def key(self, index: int) -> str:
+        """A registration number: without it the record applies to nobody."""
+        value = self.text(index)
+        if not value:
+            raise RecordError(f"no registration number in field {index + 1}")
+        return value
+
+    def number(
+        self, index: int, *, blank: int | None = None, maximum: int = MAX_LAPS
+    ) -> int | None:
+        try:
+            return parse_int(self._raw(index), blank=blank, maximum=maximum)
+        except FieldError as exc:
+            self._odd(exc)
+            return None
+
+    def required(self, index: int, *, maximum: int, what: str) -> int:
+        """A number the record means nothing without (a `$G`/`$H` position, a `$C` class)."""
+        try:
+            value = parse_int(self._raw(index), maximum=maximum)
+        except FieldError as exc:
+            raise RecordError(str(exc)) from exc
+        if value is None:
+            raise RecordError(f"missing {what}")
+        return value
+
+    def position(self, index: int) -> int:
+        return self.required(index, maximum=MAX_POSITION, what="position")
+
+    def time(self, index: int, *, maximum: int = MAX_SESSION_MS) -> int | None:
+        """A time in ms, 0 kept as 0 (the caller decides what zero means)."""
+        try:
+            value = parse_time_ms(self._raw(index))
+        except FieldError as exc:
+            self._odd(exc)
+            return None
+        if value is not None and value > maximum:
+            self._odd(FieldError(f"time out of range {self._raw(index)!r}"))
+            return None
+        return value
+
+    def timing(self, index: int, *, maximum: int = MAX_SESSION_MS) -> int | None:
+        """A lap or total time where zero and the 59:59.999 placeholder mean "no time"."""
+        value = self.time(index, maximum=maximum)
+        return None if value is None or value in NO_TIME_MS else value
+
+    def clock(self, index: int) -> int | None:
+        """A heartbeat clock; all zeros means "no clock" (before the start)."""
+        value = self.time(index)
+        return None if value == 0 else value
+
+    def transponder(self, index: int) -> int | str | None:
+        raw = self._raw(index).strip()
+        if not raw:
+            return None
+        if raw.isdigit():
+            if len(raw) <= 13 and int(raw) <= MAX_TRANSPONDER:
+                return int(raw) or None
+            self.odd.append(f"transponder out of range {raw[:20]!r}")
+            return None
+        if _TRANSPONDER_CODE.fullmatch(raw):
+            return raw
+        self.odd.append(f"bad transponder {raw[:20]!r}")
+        return None
+
+
+def _heartbeat(f: Fields) -> Heartbeat:
+    # 9999 is Orbits' "no lap limit"; anything above it is no lap count at all.
+    laps_to_go = f.number(0, maximum=NO_LAP_LIMIT)
     return Heartbeat(
-        laps_to_go=None if laps_to_go == 9999 else laps_to_go,
-        time_to_go_ms=clock_ms(f[1]),
-        time_of_day_ms=parse_time_ms(f[2]),
-        elapsed_ms=clock_ms(f[3]),
-        flag=parse_flag(f[4]),
+        laps_to_go=None if laps_to_go == NO_LAP_LIMIT else laps_to_go,
+        time_to_go_ms=f.clock(1),
+        time_of_day_ms=f.time(2, maximum=MAX_TIME_OF_DAY_MS),
+        elapsed_ms=f.clock(3),
+        flag=parse_flag(f.text(4)),
     )
 
 
-def _competitor(f: list[str]) -> Competitor:
+def _competitor(f: Fields) -> Competitor:
     return Competitor(
-        reg_no=f[0].strip(),
-        number=f[1].strip(),
-        transponder=parse_int(f[2]),
-        first_name=f[3].strip(),
-        last_name=f[4].strip(),
-        nationality=f[5].strip(),
-        class_no=parse_int(f[6]),
+        reg_no=f.key(0),
+        number=f.text(1),
+        transponder=f.transponder(2),
+        first_name=f.text(3),
+        last_name=f.text(4),
+        nationality=f.text(5),
+        class_no=f.number(6, maximum=MAX_CLASS_NO),
     )
 
 
-def _comp(f: list[str]) -> Competitor:
+def _comp(f: Fields) -> Competitor:
     return Competitor(
-        reg_no=f[0].strip(),
-        number=f[1].strip(),
-        class_no=parse_int(f[2]),
-        first_name=f[3].strip(),
-        last_name=f[4].strip(),
-        nationality=f[5].strip(),
-        additional=f[6].strip() if len(f) > 6 else "",
+        reg_no=f.key(0),
+        number=f.text(1),
+        class_no=f.number(2, maximum=MAX_CLASS_NO),
+        first_name=f.text(3),
+        last_name=f.text(4),
+        nationality=f.text(5),
+        additional=f.text(6),
     )
 
 
-def _race_row(f: list[str]) -> RaceRow:
+def _race_row(f: Fields) -> RaceRow:
     return RaceRow(
-        position=required_int(f[0]),
-        reg_no=f[1].strip(),
-        laps=parse_int(f[2], blank=0) or 0,
-        total_ms=timing_ms(f[3]),
+        position=f.position(0),
+        reg_no=f.key(1),
+        # Empty laps: a car that has not crossed yet (0). Unreadable laps: unknown (None).
+        laps=f.number(2, blank=0),
+        total_ms=f.timing(3),
     )
 
 
-def _practice_row(f: list[str]) -> PracticeRow:
-    best_ms = timing_ms(f[3])
-    best_no = parse_int(f[2])
+def _practice_row(f: Fields) -> PracticeRow:
+    best_ms = f.timing(3, maximum=MAX_LAP_MS)
+    best_no = f.number(2)
     return PracticeRow(
-        position=required_int(f[0]),
-        reg_no=f[1].strip(),
+        position=f.position(0),
+        reg_no=f.key(1),
         best_lap_no=best_no if best_ms is not None and best_no else None,
         best_lap_ms=best_ms,
     )
 
 
-def _correction(f: list[str]) -> Correction:
+def _class_info(f: Fields) -> ClassInfo:
+    class_no = f.required(0, maximum=MAX_CLASS_NO, what="class number")
+    return ClassInfo(class_no=class_no, description=f.text(1))
+
+
+def _correction(f: Fields) -> Correction:
     return Correction(
-        reg_no=f[0].strip(),
-        number=f[1].strip(),
-        laps=parse_int(f[2], blank=0) or 0,
-        total_ms=timing_ms(f[3]),
-        correction=f[4].strip(),
+        reg_no=f.key(0),
+        number=f.text(1),
+        laps=f.number(2, blank=0),
+        total_ms=f.timing(3),
+        correction=f.text(4),
     )
 
 
 # tag -> (minimum field count, builder). Fields past the minimum are ignored (the spec allows
 # vendors to append fields).
-RECORDS: dict[str, tuple[int, Callable[[list[str]], TimingEvent]]] = {
+RECORDS: dict[str, tuple[int, Callable[[Fields], TimingEvent]]] = {
     "F": (5, _heartbeat),
     "A": (7, _competitor),
     "COMP": (6, _comp),
-    "B": (2, lambda f: RunInfo(run_no=parse_int(f[0]), description=f[1].strip())),
-    "C": (2, lambda f: ClassInfo(class_no=required_int(f[0]), description=f[1].strip())),
-    "E": (2, lambda f: Setting(name=f[0].strip(), value=f[1].strip())),
+    "B": (2, lambda f: RunInfo(run_no=f.number(0, maximum=MAX_RUN_NO), description=f.text(1))),
+    "C": (2, _class_info),
+    "E": (2, lambda f: Setting(name=f.text(0), value=f.text(1))),
     "G": (4, _race_row),
     "H": (4, _practice_row),
-    "I": (0, lambda f: Reset(time_of_day=_at(f, 0), date=_at(f, 1))),
+    "I": (0, lambda f: Reset(time_of_day=f.text(0), date=f.text(1))),
     "J": (
         3,
-        lambda f: LapPassing(reg_no=f[0].strip(), lap_ms=timing_ms(f[1]), total_ms=timing_ms(f[2])),
+        lambda f: LapPassing(
+            reg_no=f.key(0), lap_ms=f.timing(1, maximum=MAX_LAP_MS), total_ms=f.timing(2)
+        ),
     ),
     "COR": (5, _correction),
     "L": (
         3,
         lambda f: LineCrossing(
-            car=f[0].strip(),
-            line=f[1].strip(),
-            line_name=f[2].strip(),
-            date=_at(f, 3),
-            time=_at(f, 4),
+            car=f.text(0), line=f.text(1), line_name=f.text(2), date=f.text(3), time=f.text(4)
         ),
     ),
 }
-
-
-def _at(fields: list[str], index: int) -> str:
-    return fields[index].strip() if len(fields) > index else ""
 
 
 class UnknownRecord(Exception):
     """A well-formed record with a tag this parser does not know: ignored by design."""
 
 
-def parse_line(line: str) -> TimingEvent:
-    """One decoded record (without its line end) to one event.
+def parse_record(line: str) -> tuple[TimingEvent, list[str]]:
+    """One decoded record (without its line end) to one event and the notes on its odd fields.
 
     Raises RecordError for garbage or truncated records and UnknownRecord for unknown tags.
     """
@@ -269,20 +371,25 @@ def parse_line(line: str) -> TimingEvent:
     if not line.startswith("$") or len(line) < 2:
         raise RecordError("not a record")
     try:
-        fields = next(csv.reader([line[1:]], skipinitialspace=True))
+        values = next(csv.reader([line[1:]], skipinitialspace=True))
     except csv.Error as exc:
         raise RecordError(str(exc)) from exc
-    tag = fields[0].strip().upper()
+    tag = values[0].strip().upper()
     spec = RECORDS.get(tag)
     if spec is None:
         if not tag.isalnum():
-            raise RecordError(f"bad tag {tag!r}")
+            raise RecordError(f"bad tag {tag[:20]!r}")
         raise UnknownRecord(tag)
     minimum, build = spec
-    values = fields[1:]
-    if len(values) < minimum:
-        raise RecordError(f"${tag} has {len(values)} fields, needs {minimum}")
-    return build(values)
+    if len(values) - 1 < minimum:
+        raise RecordError(f"${tag} has {len(values) - 1} fields, needs {minimum}")
+    fields = Fields(values[1:])
+    return build(fields), fields.odd
+
+
+def parse_line(line: str) -> TimingEvent:
+    """One decoded record to one event (odd fields nulled); see `parse_record`."""
+    return parse_record(line)[0]
 
 
 @dataclass
@@ -294,6 +401,8 @@ class RMonitorParser:
     garbage: int = 0
     truncated: int = 0
     oversized: int = 0
+    # Fields nulled, cleaned or cut inside records that were still applied.
+    odd_fields: int = 0
     errors: list[str] = field(default_factory=list)
     encoding: str = DEFAULT_ENCODING
     _buffer: bytearray = field(default_factory=bytearray)
@@ -306,17 +415,18 @@ class RMonitorParser:
     def feed(self, data: bytes) -> list[TimingEvent]:
         events: list[TimingEvent] = []
         self._buffer.extend(data)
-        while True:
-            end = self._buffer.find(b"\n")
-            if end < 0:
-                break
-            raw = bytes(self._buffer[:end])
-            del self._buffer[: end + 1]
+        start = 0
+        # CR LF, LF and CR all end a record (some serial-to-TCP bridges send CR only); the LF of
+        # a CR LF then ends an empty line, which is skipped.
+        while (end := _LINE_END.search(self._buffer, start)) is not None:
+            raw = bytes(self._buffer[start : end.start()])
+            start = end.end()
             if self._discarding:
                 # The tail of a line already counted as oversized.
                 self._discarding = False
                 continue
             events.extend(self._line(raw))
+        del self._buffer[:start]
         if len(self._buffer) > MAX_LINE_BYTES:
             if not self._discarding:
                 self._reject("oversized", f"line over {MAX_LINE_BYTES} bytes")
@@ -329,23 +439,24 @@ class RMonitorParser:
             raise ValueError(f"unknown encoding {self.encoding!r}")
 
     def finish(self) -> list[TimingEvent]:
-        """End of stream: a final line without CR LF is still a record if it parses."""
-        raw = bytes(self._buffer)
-        self._buffer.clear()
-        if self._discarding:
-            self._discarding = False
-            return []
-        return self._line(raw) if raw.strip() else []
+        """End of stream: a final line without its line end is a record cut short (a connection
+        dropped mid-record: `"00:00:02` of a longer time still parses, as the wrong time), so it
+        is counted as truncated and never applied."""
+        self.abandon()
+        return []
 
     def _line(self, raw: bytes) -> list[TimingEvent]:
         if len(raw) > MAX_LINE_BYTES:
             self._reject("oversized", f"line over {MAX_LINE_BYTES} bytes")
             return []
-        text = decode_record(raw, self.encoding).strip("\r\n\x00 \t")
+        if raw.startswith(BOM):
+            # A BOM opens some files and some software's first send; it is not part of the record.
+            raw = raw[len(BOM) :]
+        text = decode_record(raw, self.encoding).strip("\r\n\x00 \t\ufeff")
         if not text:
             return []
         try:
-            event = parse_line(text)
+            event, odd = parse_record(text)
         except UnknownRecord:
             self.unknown += 1
             return []
@@ -354,17 +465,23 @@ class RMonitorParser:
             self._reject(kind, f"{exc}: {text[:80]!r}")
             return []
         self.records += 1
+        if odd:
+            self.odd_fields += len(odd)
+            self._note(f"{'; '.join(odd)[:200]}: {text[:80]!r}")
         return [event]
 
     def abandon(self) -> None:
         """The stream broke: a half-received line is counted as truncated and never parsed."""
-        if self._buffer and not self._discarding:
-            self._reject("truncated", f"{len(self._buffer)} bytes of a line cut by a disconnect")
+        if self._buffer.strip(b"\r\n\x00 \t") and not self._discarding:
+            self._reject("truncated", f"{len(self._buffer)} bytes of a line cut off at the end")
         self._buffer.clear()
         self._discarding = False
 
     def _reject(self, kind: str, message: str) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
+        self._note(message)
+
+    def _note(self, message: str) -> None:
         if len(self.errors) < 100:
             self.errors.append(message)
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,8 +12,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.mail import Delivery, Mail, send_after_commit
 from racing.exceptions import InvitationError
 from racing.models import Invitation, Membership, Organization
+from racing.models.organizations import INVITATION_VALID_DAYS
 
 
 def unique_slug(name: str) -> str:
@@ -40,7 +44,7 @@ def invite_staff(
     invited_by: User,
     email: str,
     role: str = Membership.Role.STAFF,
-) -> Invitation:
+) -> Invited:
     email = email.strip()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise InvitationError(
@@ -55,12 +59,36 @@ def invite_staff(
         raise InvitationError(
             _("An invitation for %(email)s is already pending.") % {"email": email}
         ) from exc
-    language = translation.get_language()
-    transaction.on_commit(lambda: _send_invitation(invitation, language))
-    return invitation
+    return Invited(invitation, _send_invitation(invitation, translation.get_language()))
 
 
-def _send_invitation(invitation: Invitation, language: str | None) -> None:
+@dataclass(frozen=True)
+class Invited:
+    invitation: Invitation
+    # Filled in once the mail has been tried (after commit): the view tells the owner if it failed.
+    deliveries: list[Delivery]
+
+    @property
+    def mail_failed(self) -> bool:
+        return any(delivery.failed for delivery in self.deliveries)
+
+
+def resend_invitation(*, organization: Organization, invitation_id: int) -> Invited:
+    invitation = (
+        Invitation.objects.filter(organization=organization, accepted_at__isnull=True)
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(_("This invitation does not exist."))
+    # Sending again also renews an expired invitation: a pending one blocks inviting the same
+    # address anew, so this is the owner's only way to reach that person again.
+    invitation.expires_at = timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
+    invitation.save(update_fields=["expires_at"])
+    return Invited(invitation, _send_invitation(invitation, translation.get_language()))
+
+
+def _send_invitation(invitation: Invitation, language: str | None) -> list[Delivery]:
     url = settings.PADDOCK_SITE_URL.rstrip("/") + reverse(
         "racing:invitation-accept", kwargs={"token": invitation.token}
     )
@@ -70,7 +98,7 @@ def _send_invitation(invitation: Invitation, language: str | None) -> None:
             "organization": invitation.organization.name
         }
         body = render_to_string("racing/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    return send_after_commit([Mail(subject=subject, body=body, to=[invitation.email])])
 
 
 @transaction.atomic

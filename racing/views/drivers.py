@@ -22,6 +22,7 @@ from racing.services.drivers import (
     save_licence,
     save_vehicle,
 )
+from racing.storage import SCAN_EXTENSIONS, scan_content_type
 
 
 def _own_profile_or_prompt(request: HttpRequest) -> DriverProfile | HttpResponse:
@@ -118,9 +119,23 @@ def licence_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def private_document_response(licence: Licence) -> HttpResponse:
+    """The scan as a download, typed by what its bytes are rather than by its name.
+
+    Never inline: a file stored before scans were checked by content (or one that fooled the
+    check) is then only saved, never rendered by the browser on our origin. A file that is no
+    longer a scan we take is sent as opaque bytes.
+    """
     if not licence.document:
         raise Http404
-    response = FileResponse(licence.document.open("rb"), as_attachment=False)
+    document = licence.document.open("rb")
+    content_type = scan_content_type(document) or "application/octet-stream"
+    extension = SCAN_EXTENSIONS.get(content_type, "bin")
+    response = FileResponse(
+        document,
+        as_attachment=True,
+        filename=f"licence-{licence.pk}.{extension}",
+        content_type=content_type,
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]

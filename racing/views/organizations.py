@@ -12,7 +12,13 @@ from racing.forms import InvitationForm, OrganizationForm
 from racing.hooks import collect_organizer_links
 from racing.models import Invitation, Membership
 from racing.permissions import get_membership
-from racing.services.organizations import accept_invitation, create_organization, invite_staff
+from racing.services.organizations import (
+    Invited,
+    accept_invitation,
+    create_organization,
+    invite_staff,
+    resend_invitation,
+)
 from racing.typing import AuthenticatedHttpRequest
 
 
@@ -76,7 +82,7 @@ def invitation_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invite_staff(
+            invited = invite_staff(
                 organization=organization,
                 invited_by=request.user,
                 email=form.cleaned_data["email"],
@@ -85,7 +91,7 @@ def invitation_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
         except InvitationError as exc:
             form.add_error("email", str(exc))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            _report_invitation_mail(request, invited)
             return redirect(organization.get_absolute_url())
     context = {
         "membership": membership,
@@ -96,6 +102,35 @@ def invitation_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
         "organizer_links": collect_organizer_links(organization, membership),
     }
     return render(request, "racing/organization_detail.html", context, status=400)
+
+
+def _report_invitation_mail(request: AuthenticatedHttpRequest, invited: Invited) -> None:
+    email = invited.invitation.email
+    if invited.mail_failed:
+        # The invitation is saved either way; the owner can send it again from the list.
+        messages.warning(
+            request,
+            _(
+                "The invitation for %(email)s is saved, but the e-mail could not be sent just "
+                "now. Use “Send again” in the list of pending invitations later."
+            )
+            % {"email": email},
+        )
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+
+
+@login_required
+@require_POST
+def invitation_resend(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization = get_membership(request.user, slug, owner=True).organization
+    try:
+        invited = resend_invitation(organization=organization, invitation_id=pk)
+    except InvitationError as exc:
+        messages.error(request, str(exc))
+    else:
+        _report_invitation_mail(request, invited)
+    return redirect(organization.get_absolute_url())
 
 
 @login_required

@@ -20,6 +20,10 @@
 
   var UNKNOWN_SESSION = 4404;
   var RESYNC = 4000; // our own close code: "I saw a gap, give me a snapshot"
+  // The server holds as many sockets from this address as it allows (live/consumers.py): say so
+  // and wait long, instead of adding to the crowd with quick retries.
+  var TOO_MANY_SOCKETS = 4430;
+  var TOO_MANY_DELAY_MS = 60000;
   var MAX_DELAY_MS = 30000;
   var COLUMNS = ["position", "number", "name", "class", "laps", "last", "best", "gap", "interval"];
   var CELL_CLASS = {
@@ -263,6 +267,13 @@
       if (event.code === UNKNOWN_SESSION) {
         stopped = true;
         setState("gone", labels.not_found);
+        return;
+      }
+      if (event.code === TOO_MANY_SOCKETS) {
+        setState("busy", labels.too_many);
+        resumeFrom = seq < 0 ? null : seq;
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(connect, TOO_MANY_DELAY_MS * (1 + Math.random()));
         return;
       }
       // A resync asked for a snapshot; any other drop resumes from what we have.

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
 from live.broadcast import MAX_BACKLOG, apublish, get_hub
 from live.models import LiveSession
+from tests.servers import uvicorn_in_this_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,30 +26,9 @@ ORIGIN = "http://127.0.0.1"
 
 @pytest.fixture
 async def server(settings: Any, channel_layer: object) -> AsyncIterator[int]:
-    from config.asgi import application
-
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(
-        application,
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        lifespan="off",
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.get_running_loop().create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "uvicorn did not start"
-        await asyncio.sleep(0.01)
-    try:
+    async with uvicorn_in_this_loop() as port:
         yield port
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
 
 
 async def stuck_spectator(port: int, session_id: int) -> socket.socket:

@@ -39,6 +39,18 @@ def connections_received(url: str) -> int:
         client.close()
 
 
+async def probe_until_subscribed(layer: Any, channel: str, session_id: int) -> None:
+    """Until the subscription is live a frame can be lost (pub/sub): probe until one arrives."""
+    for _ in range(50):
+        await asyncio.to_thread(publish, session_id, {"type": "delta", "seq": 0})
+        try:
+            await asyncio.wait_for(layer.receive(channel), 0.2)
+            return
+        except TimeoutError:
+            continue
+    pytest.fail("no frame reached the group within 10 s")
+
+
 async def test_frames_from_a_thread_without_a_loop_share_one_connection(
     redis_layer: Any, settings: Any
 ) -> None:
@@ -46,16 +58,7 @@ async def test_frames_from_a_thread_without_a_loop_share_one_connection(
     channel = await redis_layer.new_channel("test.")
     await redis_layer.group_add(group_name(session_id), channel)
     try:
-        # Until the subscription is live a frame can be lost (pub/sub): probe until one arrives.
-        for _ in range(50):
-            await asyncio.to_thread(publish, session_id, {"type": "delta", "seq": 0})
-            try:
-                await asyncio.wait_for(redis_layer.receive(channel), 0.2)
-                break
-            except TimeoutError:
-                continue
-        else:
-            pytest.fail("no frame reached the group within 10 s")
+        await probe_until_subscribed(redis_layer, channel, session_id)
 
         before = await asyncio.to_thread(connections_received, settings.REDIS_URL)
 

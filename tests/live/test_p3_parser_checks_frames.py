@@ -38,8 +38,8 @@ def passing_frame(passing_no: int = 1, transponder: int = 1234, time_us: int = 1
 
 
 def test_the_worked_example_of_the_timing_notes_decodes(shared_timing_dir: str) -> None:
-    # TIMING.md says "third line of p3-amb.out"; that line is a STATUS frame. The example is the
-    # third line of p3-amb-short.out (the same passing is the first PASSING in both files).
+    # docs/timing.md's worked example: the third line of p3-amb-short.out (the same passing is
+    # the first PASSING of p3-amb.out, whose third line is a STATUS frame).
     (event,) = P3Parser().feed_hex_line(hex_lines(shared_timing_dir, "p3-amb-short.out")[2])
     assert event == TransponderPassing(
         passing_no=157777,

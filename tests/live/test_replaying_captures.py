@@ -30,7 +30,7 @@ def ms(text: str) -> int | None:
 
 
 def expected_board(lines: list[str], mode: str) -> list[dict[str, Any]]:
-    """Order, laps, times and gaps the board must show after `lines`, by TIMING.md section 3."""
+    """Order, laps, times and gaps the board must show after `lines`, by docs/timing.md section 3."""
     race_rows: dict[str, list[str]] = {}
     practice_rows: dict[str, list[str]] = {}
     named: set[str] = set()

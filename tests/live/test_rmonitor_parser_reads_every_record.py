@@ -119,10 +119,11 @@ def test_records_split_across_reads_are_joined() -> None:
     assert events == [ClassInfo(1, "Formula Vee"), ClassInfo(2, "GT")]
 
 
-def test_a_final_line_without_line_end_is_read_at_end_of_stream() -> None:
+def test_a_final_line_without_line_end_is_held_then_dropped_at_end_of_stream() -> None:
     parser = RMonitorParser()
     assert parser.feed(b'$C,1,"GT"') == []
-    assert parser.finish() == [ClassInfo(1, "GT")]
+    assert parser.finish() == []
+    assert parser.truncated == 1
 
 
 def test_a_comma_inside_a_quoted_name_stays_in_the_name() -> None:

@@ -19,6 +19,7 @@ from live.timing import (
     PracticeRow,
     RaceRow,
     Reset,
+    RunInfo,
     TransponderPassing,
 )
 
@@ -32,6 +33,12 @@ EVENTS = st.one_of(
         number=REG_NOS,
         first_name=st.sampled_from(["Li", "Wang", ""]),
         class_no=st.sampled_from([None, 1, 2]),
+        transponder=st.sampled_from([None, 101, "NE4"]),
+    ),
+    st.builds(
+        RunInfo,
+        run_no=st.sampled_from([None, 1, 2]),
+        description=st.sampled_from(["Heat 1", "Heat 2"]),
     ),
     st.builds(
         ClassInfo,
@@ -47,7 +54,11 @@ EVENTS = st.one_of(
         flag=st.sampled_from(["green", "yellow", "red", "finish", "none"]),
     ),
     st.builds(
-        RaceRow, position=st.integers(1, 6), reg_no=REG_NOS, laps=st.integers(0, 30), total_ms=TIMES
+        RaceRow,
+        position=st.integers(1, 6),
+        reg_no=REG_NOS,
+        laps=st.one_of(st.none(), st.integers(0, 30)),
+        total_ms=TIMES,
     ),
     st.builds(
         PracticeRow,

@@ -201,7 +201,7 @@ def test_a_document_of_the_wrong_type_is_refused(client: Client, driver: Any) ->
         reverse("racing:licence-create"), {**licence_data(), "document": script}, **EN
     )
     assert response.status_code == 400
-    assert "File extension" in response.content.decode()
+    assert "This file is not a PDF, JPEG or PNG document" in response.content.decode()
 
 
 def test_a_licence_with_a_document_can_be_edited_and_the_document_removed(
@@ -209,7 +209,7 @@ def test_a_licence_with_a_document_can_be_edited_and_the_document_removed(
 ) -> None:
     make_profile(driver)
     client.force_login(driver)
-    scan = SimpleUploadedFile("scan.png", b"\x89PNG", "image/png")
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 licence", "application/pdf")
     client.post(reverse("racing:licence-create"), {**licence_data(), "document": scan})
     licence = Licence.objects.get()
     url = reverse("racing:licence-edit", args=[licence.pk])

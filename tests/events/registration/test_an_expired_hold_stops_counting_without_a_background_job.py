@@ -55,3 +55,20 @@ def test_the_hold_length_comes_from_settings(
     entry = register(driver, event.entry_classes.get())
 
     assert entry.expires_at - entry.created_at == timedelta(minutes=45)
+
+
+def test_a_driver_whose_hold_lapsed_may_enter_the_class_again(
+    make_entry_class: Any, event: Any, driver: Any, register: Any, fake_stripe: Any
+) -> None:
+    # The lapsed hold is still HELD in the table until a writer takes the lock: the refusal of a
+    # second entry, read before the lock, must not count it.
+    entry_class = make_entry_class(event, name="Solo", capacity=1)
+    lapsed = register(driver, entry_class)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=False):
+        again = register(driver, entry_class)
+
+    lapsed.refresh_from_db()
+    assert lapsed.status == Entry.Status.EXPIRED
+    assert again.status == Entry.Status.HELD
+    assert again.place_number == 1

@@ -149,16 +149,22 @@ def test_an_approval_class_waits_for_the_organizer_then_asks_for_payment(
 
 
 def test_staff_email_one_class(
-    client: Any, staff_member: Any, confirmed: Entry, make_entry_class: Any
+    client: Any,
+    staff_member: Any,
+    confirmed: Entry,
+    make_entry_class: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     other = make_entry_class(confirmed.event, name="Other class")
     client.force_login(staff_member)
     url = entries_url(confirmed.event, "entries/email/")
 
-    client.post(url, {"entry_class": other.pk, "subject": "Briefing", "body": "08:00"})
-    client.post(
-        url, {"entry_class": confirmed.entry_class_id, "subject": "Briefing", "body": "08:00"}
-    )
+    # Mail leaves after commit (config/mail.py); the test's own transaction never commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"entry_class": other.pk, "subject": "Briefing", "body": "08:00"})
+        client.post(
+            url, {"entry_class": confirmed.entry_class_id, "subject": "Briefing", "body": "08:00"}
+        )
 
     assert [m.to for m in mail.outbox] == [["zhang@example.test"]]
     assert "Briefing" in mail.outbox[0].subject

@@ -138,7 +138,7 @@ def test_the_print_version_and_the_csv_export(
     assert text.startswith("\ufeffposition,car,status")
     lines = text.strip().splitlines()
     assert lines[1].startswith("1,7,classified,张敏")
-    assert ",+1.250," in lines[2]
+    assert ",'+1.250," in lines[2]
     assert lines[4].startswith(",11,dnf,Chen Jie")
 
 
