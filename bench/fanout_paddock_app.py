@@ -1,4 +1,4 @@
-"""Paddock's own ASGI application, plus a publisher calling `live.broadcast.apublish` at 10 Hz.
+"""Paddock's own ASGI application, plus a publisher calling `live.fanout.publish.apublish` at 10 Hz.
 
 The publisher runs inside the server process because the default (in-memory) channel layer only
 reaches sockets of its own process. It calls the async form of `publish` on the server's loop (as
@@ -19,7 +19,7 @@ from asgiref.sync import sync_to_async
 from fanout_common import run_publisher
 
 from config.asgi import application as paddock
-from live.broadcast import apublish, publish
+from live.fanout.publish import apublish, publish
 
 SESSION_ID = int(os.environ["FANOUT_SESSION_ID"])
 SYNC_PUBLISH = os.environ.get("FANOUT_SYNC_PUBLISH") == "1"

@@ -1,5 +1,5 @@
 """The timing feed's side of the `paddock-redis` server in bench/live_fanout.py: a process of its
-own, with no event loop, calling `live.broadcast.publish` (the synchronous path `manage.py
+own, with no event loop, calling `live.fanout.publish.publish` (the synchronous path `manage.py
 live_ingest` takes after each commit) with fanout_common's delta at its rate. The frames reach the
 server's worker processes through Redis, as an ingest's do. Runs until terminated.
 
@@ -21,7 +21,7 @@ def main() -> None:
     django.setup()
     from fanout_common import Pace, delta
 
-    from live.broadcast import publish
+    from live.fanout.publish import publish
 
     session_id = int(os.environ["FANOUT_SESSION_ID"])
     pace = Pace()

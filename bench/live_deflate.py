@@ -40,10 +40,10 @@ def stored_frames(capture: Path, feed_format: str, workdir: Path) -> list[bytes]
     django.setup()
     from django.core.management import call_command
 
-    from live.broadcast import encode
-    from live.feeds import replay
+    from live.fanout.frames import encode
+    from live.feeds.replay import replay
     from live.models import LiveDelta
-    from live.services import create_live_session
+    from live.services.timing import create_live_session
 
     call_command("migrate", verbosity=0, interactive=False)
     session = create_live_session(name=capture.name, mode="race", source="replay")

@@ -6,7 +6,7 @@
 
 For each server (started here as a subprocess on 127.0.0.1, stopped at the end):
 - paddock:  uvicorn config.asgi (Paddock's /ws/live/sessions/<id>/ with the per-process fan-out hub),
-            in-memory channel layer, updates sent through live.broadcast.publish;
+            in-memory channel layer, updates sent through live.fanout.publish.publish;
 - naive:    uvicorn, a plain Channels consumer per socket in the group (one copy per consumer);
 - plain:    a bare `websockets` server calling websockets.broadcast();
 - paddock-redis (only when asked for in --servers): the production shape. uvicorn
@@ -14,7 +14,7 @@ For each server (started here as a subprocess on 127.0.0.1, stopped at the end):
             environment's, or --redis-url), so the Redis pub/sub channel layer and one hub
             subscription per worker; the workers share the listening socket and the kernel spreads
             the spectators over them. The updates come from a separate process
-            (bench/fanout_redis_publisher.py) calling the synchronous live.broadcast.publish, as
+            (bench/fanout_redis_publisher.py) calling the synchronous live.fanout.publish.publish, as
             `manage.py live_ingest` does, at the same rate with the same delta. Its channel-layer
             names and cache keys carry a prefix of this run's own (pub/sub channels are shared by
             every database of a Redis server), and the keys under it are deleted at the end. When

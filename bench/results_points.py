@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from events.points import (
+from events.engine.points import (
     Line,
     PointsScale,
     PromotionRule,

@@ -77,7 +77,7 @@ BENCHMARKS = (
         ("--sizes", "500", "--servers", "paddock-redis,plain", "--window", "4"),
         "The production shape: two uvicorn workers on the Redis channel layer (REDIS_URL), the "
         "spectators spread over them by the kernel, and the updates published by a separate "
-        "process through the synchronous `live.broadcast.publish`, as `manage.py live_ingest` "
+        "process through the synchronous `live.fanout.publish.publish`, as `manage.py live_ingest` "
         "does; compared with the plain `websockets` broadcast in the same run. Paddock's memory "
         "and CPU are summed over its workers.",
         10 * 60,

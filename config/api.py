@@ -9,10 +9,26 @@ from __future__ import annotations
 from importlib import import_module
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from config import api_errors
 
-api = NinjaAPI(
+
+class PaddockAPI(NinjaAPI):
+    # Operation ids are public: they keep the module names of before the layout of issue 14.
+    OPERATION_PREFIXES = {
+        "events.api.events": "events_api",
+        "events.api.results": "events_results_api",
+        "live.api.board": "live_api",
+    }
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        prefix = self.OPERATION_PREFIXES.get(module, module.replace(".", "_"))
+        return f"{prefix}_{operation.view_func.__name__}"
+
+
+api = PaddockAPI(
     title="Paddock API",
     version="1",
     description="Public, read-only data of Paddock: events, schedules, classes and live timing.",

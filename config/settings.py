@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "racing",
     "events",
     "live",
+    # project-wide commands
+    "config",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from events import registration_hooks, results_hooks
+        from events.hooks import registration as registration_hooks
+        from events.hooks import results as results_hooks
         from racing import hooks
 
         hooks.organizer_links.append(_organizer_links)

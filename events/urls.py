@@ -1,7 +1,8 @@
 from django.urls import include, path
 
-from events import results_urls
-from events.views import audit, calendar, mail, organizer, public
+from events.views import audit, calendar, championships, mail, organizer, public, results
+from events.views import entries as entry_views
+from events.views import manage_entries as entry_management
 
 app_name = "events"
 
@@ -22,6 +23,74 @@ organizer_event_patterns = [
     path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
 ]
 
+MANAGE = "organizer/<slug:org_slug>/events/<slug:slug>/results/"
+
+results_patterns = [
+    path("events/<slug:slug>/results/", results.event_results, name="event-results"),
+    path(
+        "events/<slug:slug>/results/<int:session_id>/",
+        results.session_results,
+        name="session-results",
+    ),
+    path(
+        "events/<slug:slug>/results/<int:session_id>/print/",
+        results.session_results_print,
+        name="session-results-print",
+    ),
+    path(
+        "events/<slug:slug>/results/<int:session_id>/results.csv",
+        results.session_results_csv,
+        name="session-results-csv",
+    ),
+    path("drivers/<int:user_id>/results/", results.driver_results, name="driver-results"),
+    path(MANAGE, results.results_manage, name="results-manage"),
+    path(f"{MANAGE}<int:session_id>/edit/", results.results_edit, name="results-edit"),
+    path(f"{MANAGE}<int:session_id>/upload/", results.results_upload, name="results-upload"),
+    path(f"{MANAGE}<int:session_id>/laps/", results.laps_upload, name="laps-upload"),
+    path(
+        f"{MANAGE}<int:session_id>/official/",
+        results.results_official,
+        name="results-official",
+    ),
+    path("championships/", championships.championship_list, name="championship-list"),
+    path(
+        "championships/<slug:slug>/",
+        championships.championship_detail,
+        name="championship-detail",
+    ),
+    path(
+        "organizer/<slug:org_slug>/championships/",
+        championships.championship_manage_list,
+        name="championship-manage-list",
+    ),
+    path(
+        "organizer/<slug:org_slug>/championships/<slug:slug>/",
+        championships.championship_manage,
+        name="championship-manage",
+    ),
+    path(
+        "organizer/<slug:org_slug>/championships/<slug:slug>/rounds/",
+        championships.championship_round_add,
+        name="championship-round-add",
+    ),
+    path(
+        "organizer/<slug:org_slug>/championships/<slug:slug>/rounds/<int:round_id>/remove/",
+        championships.championship_round_remove,
+        name="championship-round-remove",
+    ),
+    path(
+        "organizer/<slug:org_slug>/championships/<slug:slug>/season/",
+        championships.championship_season,
+        name="championship-season",
+    ),
+    path(
+        "organizer/<slug:org_slug>/championships/<slug:slug>/promotion-exceptions/",
+        championships.championship_promotion_exception,
+        name="championship-promotion-exception",
+    ),
+]
+
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("events/", public.event_list, name="event-list"),
@@ -38,8 +107,6 @@ urlpatterns = [
     path("organizer/<slug:org_slug>/events/<slug:slug>/", include(organizer_event_patterns)),
 ]
 
-# Registration and payments.
-from events import entry_management, entry_views  # noqa: E402
 
 urlpatterns += [
     path("events/<slug:slug>/enter/", entry_views.entry_create, name="entry-create"),
@@ -98,4 +165,4 @@ urlpatterns += [
     ),
 ]
 
-urlpatterns += results_urls.urlpatterns
+urlpatterns += [path("", include(results_patterns))]

@@ -8,9 +8,9 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         from events import hooks
-        from live.queries import live_now
-        from live.views_results import result_sources
-        from live.views_timing import organizer_links
+        from live.queries.board import live_now
+        from live.views.results import result_sources
+        from live.views.timing import organizer_links
         from racing import hooks as racing_hooks
 
         if result_sources not in hooks.result_sources:

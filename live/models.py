@@ -1,7 +1,7 @@
 """Live timing state: one row per live session, its numbered deltas and its raw feed.
 
 `LiveSession.snapshot` holds the snapshot JSON exactly as spectators receive it (see
-`live.standings.SNAPSHOT_KEYS`): top level `seq`, `flag`, `laps_to_go`, `time_to_go_ms`,
+`live.engine.standings.SNAPSHOT_KEYS`): top level `seq`, `flag`, `laps_to_go`, `time_to_go_ms`,
 `elapsed_ms`, `session` and `rows`. `engine_state` holds what the standings engine needs to carry
 on after a restart (competitors, passings, best laps); it is private to `live.services`.
 """
@@ -53,7 +53,7 @@ class LiveSession(models.Model):
         GB18030 = "gb18030", _("GBK / GB18030 (Chinese Windows)")
         CP1252 = "cp1252", _("cp1252 (Western Windows)")
 
-    # How the text of an RMonitor feed is decoded (live.adapters.rmonitor.decode_record); also
+    # How the text of an RMonitor feed is decoded (live.feeds.adapters.rmonitor.decode_record); also
     # used when the stored raw feed is replayed. P3 is binary and ignores it.
     feed_encoding = models.CharField(
         _("feed text encoding"),

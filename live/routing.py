@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from live.consumers import LiveSessionConsumer
+from live.views.consumers import LiveSessionConsumer
 
 # Any last segment reaches the consumer, so a bad id is closed with 4404 instead of failing the
 # handshake.

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from live import views, views_results, views_timing, views_transponders
+from live.views import board as views
+from live.views import results as views_results
+from live.views import timing as views_timing
+from live.views import transponders as views_transponders
 
 app_name = "live"
 

@@ -26,7 +26,7 @@ def collect_account_links(user: Any) -> list[Link]:
 
 
 # - entered_organizations: f(driver_profile) -> ids of the organizations whose events the driver
-#   has entered. `events` fills it; `racing.privacy` uses it to decide who sees private data.
+#   has entered. `events` fills it; `racing.queries.privacy` uses it to decide who sees private data.
 entered_organizations: list[Callable[[Any], Iterable[int]]] = []
 
 
@@ -36,7 +36,7 @@ def collect_entered_organization_ids(profile: Any) -> set[int]:
 
 # - events_started: f(driver_profile, before) -> the number of distinct events dated before the
 #   date `before` in which the person has a confirmed entry as driver. `events` fills it; the
-#   eligibility service uses it for licences issued on the spot (see racing.eligibility). Each
+#   eligibility service uses it for licences issued on the spot (see racing.engine.eligibility). Each
 #   provider counts its own events, so the counts add up. With no provider, the count is 0.
 events_started: list[Callable[[Any, date], int]] = []
 

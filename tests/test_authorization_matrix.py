@@ -69,7 +69,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 # Whose personal data each role may receive. The driver has entered the organization's events,
-# so its staff may see what the driver gave for those entries (racing.privacy).
+# so its staff may see what the driver gave for those entries (racing.queries.privacy).
 DRIVER_DATA = (*w.DRIVER_PRIVATE.values(), w.DRIVER_EMAIL, w.CO_DRIVER_EMAIL)
 MEMBER_EMAILS = (w.OWNER_EMAIL, w.STAFF_EMAIL, w.INVITEE_EMAIL)
 ALL_MARKERS = (*DRIVER_DATA, *MEMBER_EMAILS, w.OTHER_DRIVER_EMAIL, w.RIVAL_EMAIL)

@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from events.models import Championship, Deposit, Event
-from live import demo as live_demo
+from live.demo import sessions as live_demo
 from live.models import LiveSession
-from racing.demo import ADMIN_EMAIL, DRIVER_EMAIL, ORGANIZER_EMAIL
+from racing.demo.registry import ADMIN_EMAIL, DRIVER_EMAIL, ORGANIZER_EMAIL
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

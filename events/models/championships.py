@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.engine.points import PointsScale, PromotionRule, Rules
 from events.models.events import Session
-from events.points import PointsScale, PromotionRule, Rules
 from racing.models import Organization
 
 

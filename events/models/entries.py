@@ -180,7 +180,7 @@ class Entry(models.Model):
 
     @property
     def fee_amount(self) -> Decimal:
-        from events.payments import from_minor_units
+        from events.engine.money import from_minor_units
 
         return from_minor_units(self.fee_minor, self.currency)
 
@@ -442,13 +442,13 @@ class Deposit(models.Model):
 
     @property
     def amount(self) -> Decimal:
-        from events.payments import from_minor_units
+        from events.engine.money import from_minor_units
 
         return from_minor_units(self.amount_minor, self.currency)
 
     @property
     def captured(self) -> Decimal:
-        from events.payments import from_minor_units
+        from events.engine.money import from_minor_units
 
         return from_minor_units(self.captured_minor, self.currency)
 

@@ -355,7 +355,7 @@ class EntryClass(models.Model):
         """
         taken = getattr(self, "places_taken", None)
         if taken is None:
-            from events.capacity import count_places_taken
+            from events.models.capacity import count_places_taken
 
             taken = count_places_taken(self)
         return max(self.capacity - taken, 0)

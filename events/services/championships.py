@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from events.engine.points import Round, RoundLine, Status, compute_standings
 from events.models import (
     Championship,
     ChampionshipClass,
@@ -22,7 +23,6 @@ from events.models import (
     Session,
     SessionResult,
 )
-from events.points import Round, RoundLine, Status, compute_standings
 from racing.models import Organization
 
 

@@ -25,18 +25,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import payments
+from events.engine import money
 from events.exceptions import PaymentFlowError
+from events.gateways import stripe
 from events.models import Deposit, Entry
-from events.notifications import email_after_commit
-from events.services.audit import audit, lock_event
-from events.services.billing import _absolute, expire_sessions_after_commit
+from events.services.audit import audit
+from events.services.checkout import absolute_url, expire_sessions_after_commit
+from events.services.locking import lock_event
+from events.services.notifications import email_after_commit
 
 logger = logging.getLogger(__name__)
 
 
 def deposit_minor(entry: Entry) -> int:
-    return payments.to_minor_units(entry.entry_class.damage_deposit, entry.currency)
+    return money.to_minor_units(entry.entry_class.damage_deposit, entry.currency)
 
 
 def _lock_deposit_entry(entry_id: int) -> Entry:
@@ -114,7 +116,7 @@ def hold_deposit_at_track(*, entry_id: int, actor: Any, now: datetime | None = N
 
 def request_card_deposit(*, entry_id: int, actor: Any, now: datetime | None = None) -> Deposit:
     """Create (or return) the Checkout Session in which the driver authorises the deposit."""
-    if not payments.stripe_enabled():
+    if not stripe.stripe_enabled():
         raise PaymentFlowError(
             _("Online payment is not configured: take the deposit at the track instead.")
         )
@@ -144,7 +146,7 @@ def request_card_deposit(*, entry_id: int, actor: Any, now: datetime | None = No
                 actor=actor,
                 detail=f"{deposit.amount} {deposit.currency}",
             )
-        request = payments.DepositCheckoutRequest(
+        request = stripe.DepositCheckoutRequest(
             deposit_id=deposit.pk,
             entry_id=entry.pk,
             amount_minor=deposit.amount_minor,
@@ -153,16 +155,16 @@ def request_card_deposit(*, entry_id: int, actor: Any, now: datetime | None = No
             customer_email=entry.driver.email,
             language=entry.language,
             # The return page asks Stripe at once, in case the webhook is late.
-            success_url=_absolute(
+            success_url=absolute_url(
                 reverse("events:entry-deposit-authorised", kwargs={"pk": entry.pk})
             )
             + "?session_id={CHECKOUT_SESSION_ID}",
-            cancel_url=_absolute(entry.get_absolute_url()),
+            cancel_url=absolute_url(entry.get_absolute_url()),
             idempotency_key=deposit.checkout_idempotency_key,
         )
     try:
-        session = payments.create_deposit_checkout_session(request)
-    except payments.PaymentProviderError as exc:
+        session = stripe.create_deposit_checkout_session(request)
+    except stripe.PaymentProviderError as exc:
         if exc.definitive:
             # Stripe keeps its answer for this key: the next try needs a new deposit row.
             _fail_request(deposit.pk, detail=exc.detail)
@@ -199,7 +201,7 @@ def _fail_request(deposit_id: int, *, detail: str, status: str = Deposit.Status.
 # --- from Stripe's webhook ----------------------------------------------------------------------
 
 
-def record_authorisation(authorisation: payments.Authorisation) -> Deposit | None:
+def record_authorisation(authorisation: stripe.Authorisation) -> Deposit | None:
     """The driver authorised the deposit (`payment_intent.amount_capturable_updated`).
 
     Called inside the webhook's transaction. An authorisation nobody will settle (the request was
@@ -250,24 +252,24 @@ def record_authorisation(authorisation: payments.Authorisation) -> Deposit | Non
 def _cancel_after_commit(payment_intent_id: str, deposit: Deposit) -> None:
     def cancel() -> None:
         try:
-            payments.cancel_authorisation(
+            stripe.cancel_authorisation(
                 payment_intent_id=payment_intent_id,
                 idempotency_key=f"paddock-deposit-{deposit.pk}-unwanted-{payment_intent_id}",
             )
-        except payments.PaymentProviderError:
+        except stripe.PaymentProviderError:
             logger.warning("could not cancel unwanted authorisation %s", payment_intent_id)
 
     transaction.on_commit(cancel)
 
 
-def expire_request(session: payments.CheckoutSession) -> None:
+def expire_request(session: stripe.CheckoutSession) -> None:
     """`checkout.session.expired` for a deposit link: staff may send a new one."""
     deposit = Deposit.objects.filter(stripe_session_id=session.id).first()
     if deposit is not None:
         _fail_request(deposit.pk, detail="checkout.session.expired", status=Deposit.Status.EXPIRED)
 
 
-def record_cancellation(authorisation: payments.Authorisation) -> Deposit | None:
+def record_cancellation(authorisation: stripe.Authorisation) -> Deposit | None:
     """Stripe cancelled a deposit's authorisation (`payment_intent.canceled`).
 
     Called inside the webhook's transaction. It lapsed uncaptured (about 7 days): the deposit is
@@ -345,11 +347,11 @@ def check_return(*, entry: Entry, session_id: str) -> Deposit:
     if deposit.status != Deposit.Status.REQUESTED:
         return deposit
     try:
-        session = payments.retrieve_checkout_session(session_id)
+        session = stripe.retrieve_checkout_session(session_id)
         if session.deposit_id != deposit.pk or not session.payment_intent_id:
             return deposit
-        authorisation = payments.retrieve_authorisation(session.payment_intent_id)
-    except payments.PaymentProviderError as exc:
+        authorisation = stripe.retrieve_authorisation(session.payment_intent_id)
+    except stripe.PaymentProviderError as exc:
         raise PaymentFlowError(str(exc)) from exc
     if authorisation.status != "requires_capture" or authorisation.deposit_id != deposit.pk:
         # Not authorised (yet): the webhook tells us what happens next.
@@ -430,7 +432,7 @@ def _settle(*, deposit_id: int, capture_minor: int, note: str, actor: Any) -> De
 
 
 def _settlement_detail(deposit: Deposit, capture_minor: int) -> str:
-    kept = payments.from_minor_units(capture_minor, deposit.currency)
+    kept = money.from_minor_units(capture_minor, deposit.currency)
     return f"{kept} / {deposit.amount} {deposit.currency}" + (
         f" · {deposit.note}" if deposit.note else ""
     )
@@ -441,17 +443,17 @@ def _settle_with_stripe(deposit_id: int) -> Deposit:
     capture_minor = deposit.settle_capture_minor or 0
     try:
         if capture_minor:
-            result = payments.capture_authorisation(
+            result = stripe.capture_authorisation(
                 payment_intent_id=deposit.stripe_payment_intent_id,
                 amount_minor=capture_minor,
                 idempotency_key=deposit.settle_idempotency_key,
             )
         else:
-            result = payments.cancel_authorisation(
+            result = stripe.cancel_authorisation(
                 payment_intent_id=deposit.stripe_payment_intent_id,
                 idempotency_key=deposit.settle_idempotency_key,
             )
-    except payments.PaymentProviderError as exc:
+    except stripe.PaymentProviderError as exc:
         return _settlement_refused(deposit_id, exc)
     captured = result.amount_received if result.status == "succeeded" else 0
     with transaction.atomic():
@@ -461,14 +463,14 @@ def _settle_with_stripe(deposit_id: int) -> Deposit:
     return deposit
 
 
-def _settlement_refused(deposit_id: int, exc: payments.PaymentProviderError) -> Deposit:
+def _settlement_refused(deposit_id: int, exc: stripe.PaymentProviderError) -> Deposit:
     """Stripe said no, or could not be reached. Nothing is lost: the request is kept or undone."""
     found = None
     if exc.definitive:
         deposit = Deposit.objects.get(pk=deposit_id)
         try:
-            found = payments.retrieve_authorisation(deposit.stripe_payment_intent_id)
-        except payments.PaymentProviderError:
+            found = stripe.retrieve_authorisation(deposit.stripe_payment_intent_id)
+        except stripe.PaymentProviderError:
             found = None
     with transaction.atomic():
         deposit = _lock_deposit(deposit_id)
@@ -529,7 +531,7 @@ def _finish(deposit: Deposit, *, captured_minor: int, from_status: str, detail: 
         actor=deposit.settled_by,
         detail=detail or _settlement_detail(deposit, captured_minor),
     )
-    returned = payments.from_minor_units(deposit.amount_minor - captured_minor, deposit.currency)
+    returned = money.from_minor_units(deposit.amount_minor - captured_minor, deposit.currency)
     email_after_commit(
         deposit.entry,
         "deposit_captured" if captured_minor else "deposit_released",

@@ -123,7 +123,7 @@ def cancel_event(*, event: Event, reason: str) -> Event:
     touch_event(event=locked)
     # Entries are cancelled and refunded after commit (Stripe calls do not belong under the
     # event lock); whatever fails is resumed by `manage.py refund_cancelled_event`.
-    from events.services.billing import refund_cancelled_event_after_commit
+    from events.services.cancellation import refund_cancelled_event_after_commit
 
     refund_cancelled_event_after_commit(event_id=locked.pk)
     return locked

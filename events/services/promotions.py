@@ -2,7 +2,7 @@
 
 What the rules are (docs/CHAMPIONSHIPS.md, "Promotion"):
 
-- ``events.points`` marks the top N of a championship class as ``promoted`` in the standings
+- ``events.engine.points`` marks the top N of a championship class as ``promoted`` in the standings
   (countback for ties, everyone tied on the last place moves up, minimum starts).
 - A season is over when an organizer **closes** it (``close_season``, stored with who and when).
   Nothing else marks it: the last round being past says nothing about appeals and corrections,

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.engine.points import ClassificationError, Line, Status, classify
 from events.exceptions import EventsError
 from events.models import LapRecord, ResultRevision, ResultRow, ResultStatus, Session, SessionResult
-from events.points import ClassificationError, Line, Status, classify
-from events.results_roster import RosterEntry, roster_for
+from events.queries.roster import RosterEntry, roster_for
 
 MAX_PENALTY_MS = 24 * 3600 * 1000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from events.audit_trail import action_label, actor_label, change_text, detail_text
 from events.models import AuditLog
+from events.queries.audit import action_label, actor_label, change_text, detail_text
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import ngettext
 
-from events.racetime import format_gap, format_time
+from events.engine.racetime import format_gap, format_time
 
 register = template.Library()
 

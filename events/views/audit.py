@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from config.csv_export import csv_attachment
-from events.audit_trail import PAGE_SIZE, AuditFilterForm, audit_rows, present
-from events.entry_queries import event_for_staff
+from events.forms.audit import AuditFilterForm
 from events.models import Entry, Event
+from events.queries.audit import PAGE_SIZE, audit_rows, present
+from events.queries.entries import event_for_staff
 
 
 def _filters(request: HttpRequest) -> AuditFilterForm:

@@ -17,10 +17,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from events import queries
-from events.ical import build_calendar
 from events.models import CalendarToken, Event, Tier
+from events.queries import events as queries
 from events.services import calendar as calendar_services
+from events.views.ical import build_calendar
 from racing.models import Organization
 
 # Subscribed calendars poll; let shared caches keep a public feed for a few minutes.

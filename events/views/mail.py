@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from events import notifications
-from events.entry_queries import event_for_staff
 from events.models import OutgoingMail
+from events.queries.entries import event_for_staff
+from events.services import notifications
 
 
 @login_required

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events import notifications, queries
 from events.exceptions import EventsError
-from events.forms import (
+from events.forms.events import (
     CancelEventForm,
     DuplicateEventForm,
     EntryClassForm,
@@ -27,9 +26,11 @@ from events.forms import (
     SessionForm,
 )
 from events.models import EntryClass, Event, Session
+from events.queries import events as queries
 from events.services import events as services
+from events.services import notifications
 from events.services.deposits import held_at_track
-from racing.permissions import get_organization_for_staff
+from racing.queries.organizations import get_organization_for_staff
 
 # The newest failures; staff re-send them all with one button, so a long list adds nothing.
 MAIL_FAILURES_SHOWN = 50

@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from events import queries
-from events.forms import EventFilterForm
+from events.forms.events import EventFilterForm
 from events.hooks import collect_live_now
+from events.queries import events as queries
 
 PAGE_SIZE = 20
 HOME_UPCOMING = 8

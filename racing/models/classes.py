@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from racing import eligibility
+from racing.engine import eligibility
 from racing.models.licences import Discipline
 from racing.models.organizations import Organization
 
@@ -31,7 +31,7 @@ def validate_rules(value: Any) -> None:
 class CompetitionClass(models.Model):
     """A class an organization runs, reusable across its events.
 
-    `rules` is JSON validated by `racing.eligibility.ClassRules.from_dict` (see that module).
+    `rules` is JSON validated by `racing.engine.eligibility.ClassRules.from_dict` (see that module).
     """
 
     organization = models.ForeignKey(

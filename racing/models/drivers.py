@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from racing.eligibility import age_on
+from racing.engine.eligibility import age_on
 
 ADULT_AGE = 18
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -47,7 +47,7 @@ class BloodType(models.TextChoices):
 
 
 class DriverProfile(models.Model):
-    """A person who drives or navigates. Private fields: see `racing.privacy`."""
+    """A person who drives or navigates. Private fields: see `racing.queries.privacy`."""
 
     PRIVATE_FIELDS = (
         "id_type",

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from racing import eligibility
+from racing.engine import eligibility
 from racing.models.drivers import DriverProfile
 from racing.storage import private_storage
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from racing import eligibility
+from racing.engine import eligibility
 from racing.models.drivers import DriverProfile
 
 FIRST_CAR_YEAR = 1886

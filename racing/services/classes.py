@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.text import slugify
 
-from racing.eligibility import ClassRules
+from racing.engine.eligibility import ClassRules
 from racing.models import CompetitionClass, Organization
 
 

@@ -19,10 +19,11 @@ from datetime import date
 
 from django.utils.translation import gettext
 
-from racing import eligibility, hooks
-from racing.eligibility import Failure, Role
+from racing import hooks
+from racing.engine import eligibility
+from racing.engine.eligibility import Failure, Role
 from racing.models import CompetitionClass, Discipline, DriverProfile, Vehicle
-from racing.queries import grade_ladder, licences_of
+from racing.queries.drivers import grade_ladder, licences_of
 
 
 def driver_facts(profile: DriverProfile, *, events_started: int = 0) -> eligibility.Driver:

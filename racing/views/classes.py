@@ -9,23 +9,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from racing.class_forms import (
+from racing.engine.eligibility import ClassRules
+from racing.engine.presets import PRESETS
+from racing.forms.classes import (
     BaseLicenceRequirementFormSet,
     CompetitionClassForm,
     LicenceRequirementFormSet,
     RulesForm,
     build_rules,
 )
-from racing.eligibility import ClassRules
 from racing.models import CompetitionClass, DriverProfile, Licence, Organization, Tier
-from racing.permissions import get_membership
-from racing.presets import PRESETS
-from racing.privacy import can_view_private_data, has_entered
-from racing.queries import classes_of, licences_of, vehicles_of
-from racing.rules_text import describe_rules
+from racing.queries.drivers import classes_of, licences_of, vehicles_of
+from racing.queries.organizations import get_membership
+from racing.queries.privacy import can_view_private_data, has_entered
 from racing.services.classes import archive_competition_class, save_competition_class
 from racing.services.drivers import verify_licence
 from racing.views.drivers import private_document_response
+from racing.views.rules_text import describe_rules
 
 
 @login_required

@@ -12,9 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from racing.driver_forms import DriverProfileForm, EmergencyContactFormSet, LicenceForm, VehicleForm
+from racing.forms.drivers import (
+    DriverProfileForm,
+    EmergencyContactFormSet,
+    LicenceForm,
+    VehicleForm,
+)
 from racing.models import DriverProfile, Licence, Vehicle
-from racing.queries import licences_of, profile_for_user, vehicles_of
+from racing.queries.drivers import licences_of, profile_for_user, vehicles_of
 from racing.services.drivers import (
     delete_licence,
     delete_vehicle,

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from racing.exceptions import InvitationError
-from racing.forms import InvitationForm, OrganizationForm
+from racing.forms.organizations import InvitationForm, OrganizationForm
 from racing.hooks import collect_organizer_links
 from racing.models import Invitation, Membership
-from racing.permissions import get_membership
+from racing.queries.organizations import get_membership
 from racing.services.organizations import (
     Invited,
     accept_invitation,

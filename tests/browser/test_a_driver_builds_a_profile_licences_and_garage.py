@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from racing.licence_data import ensure_starting_issuers
 from racing.models import CompetitionClass, DriverProfile, LicenceGrade
+from racing.services.licences import ensure_starting_issuers
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from live.adapters.rmonitor import RMonitorParser
-from live.services import apply_timing_events, create_live_session
-from live.standings import State, apply, snapshot
-from live.timing import LapPassing
+from live.engine.standings import State, apply, snapshot
+from live.engine.timing import LapPassing
+from live.feeds.adapters.rmonitor import RMonitorParser
+from live.services.timing import apply_timing_events, create_live_session
 from tests.browser.test_live_board_follows_the_race import AsgiServer, asgi_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -23,10 +23,10 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.db.backends.signals import connection_created
 
-from live.broadcast import publish
+from live.engine.timing import ClassInfo, Competitor, Heartbeat, LapPassing
+from live.fanout.publish import publish
 from live.models import LiveSession
-from live.services import apply_timing_events, create_live_session
-from live.timing import ClassInfo, Competitor, Heartbeat, LapPassing
+from live.services.timing import apply_timing_events, create_live_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from channels.layers import channel_layers
 
-from live.services import apply_timing_events, create_live_session
-from live.timing import Competitor, Heartbeat, LapPassing
+from live.engine.timing import Competitor, Heartbeat, LapPassing
+from live.services.timing import apply_timing_events, create_live_session
 from tests.browser.test_live_board_follows_the_race import AsgiServer, asgi_server  # noqa: F401
 
 pytestmark = [

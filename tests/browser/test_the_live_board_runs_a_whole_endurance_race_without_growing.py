@@ -28,10 +28,10 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
-from live.feeds import replay
-from live.queries import get_snapshot
-from live.services import apply_timing_events, create_live_session
-from live.timing import Reset
+from live.engine.timing import Reset
+from live.feeds.replay import replay
+from live.queries.board import get_snapshot
+from live.services.timing import apply_timing_events, create_live_session
 from tests.browser.policy import watch_policy_violations
 from tests.browser.test_live_board_follows_the_race import AsgiServer, asgi_server  # noqa: F401
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events import queries
 from events.models import CalendarToken
+from events.queries import events as queries
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from events.demo_deposits import CLASS_NAME, DAMAGE_NOTE, EVENT_SLUG, OTHER_DRIVER_EMAIL
+from events.demo.deposits import CLASS_NAME, DAMAGE_NOTE, EVENT_SLUG, OTHER_DRIVER_EMAIL
 from events.models import AuditLog, Deposit, Entry, EntryClass
-from racing.demo import DRIVER_EMAIL, ORGANIZER_EMAIL
+from racing.demo.registry import DRIVER_EMAIL, ORGANIZER_EMAIL
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from live.models import LiveFeedChunk
-from live.services import create_live_session
+from live.services.timing import create_live_session
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from live.adapters.p3 import P3Parser, encode_frame
-from live.adapters.rmonitor import RMonitorParser
-from live.standings import State, apply, apply_delta, diff, snapshot
-from live.timing import TransponderPassing
+from live.engine.standings import State, apply, apply_delta, diff, snapshot
+from live.engine.timing import TransponderPassing
+from live.feeds.adapters.p3 import P3Parser, encode_frame
+from live.feeds.adapters.rmonitor import RMonitorParser
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from live.adapters.rmonitor import RMonitorParser
-from live.standings import State, apply, snapshot
+from live.engine.standings import State, apply, snapshot
+from live.feeds.adapters.rmonitor import RMonitorParser
 
 SESSION = {"id": 1, "name": "Test", "mode": "race"}
 

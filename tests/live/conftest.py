@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events.models import Event, Session
 from live.models import LiveDelta, LiveSession
-from live.services import create_live_session
+from live.services.timing import create_live_session
 
 ORIGIN = b"http://testserver"
 

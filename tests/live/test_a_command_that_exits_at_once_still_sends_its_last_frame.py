@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from live.broadcast import group_name
+from live.fanout.frames import group_name
 from tests.live.test_an_ingest_process_publishes_over_one_redis_connection import (
     probe_until_subscribed,
 )
@@ -28,7 +28,7 @@ SESSION_ID = 987_655
 PUBLISH_AND_EXIT = f"""
 import django
 django.setup()
-from live.broadcast import publish
+from live.fanout.hub import publish
 publish({SESSION_ID}, {{"type": "delta", "seq": 2}})
 """
 

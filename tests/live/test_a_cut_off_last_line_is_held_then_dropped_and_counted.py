@@ -4,7 +4,7 @@ for its line end; when the stream ends instead, it is dropped and counted."""
 
 from __future__ import annotations
 
-from live.feeds import Decoder
+from live.feeds.decoder import Decoder
 from tests.live.boards import by_number, capture, rmonitor_board
 
 START = capture('$A,"4","4",404,"Ana","Lima","",1', '$J,"4","00:02:11.000","00:02:11.000"')

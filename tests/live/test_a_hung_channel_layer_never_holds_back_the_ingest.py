@@ -15,9 +15,9 @@ from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from django.test import Client
 
-from live import broadcast
-from live.feeds import ingest
-from live.services import create_live_session
+from live.fanout import publish
+from live.feeds.ingest import ingest
+from live.services.timing import create_live_session
 from tests.live.test_live_ingest_reconnects_with_back_off import free_port, serve
 
 LAPS = 6
@@ -60,7 +60,7 @@ def hung_layer(settings: Any) -> Iterator[SilentServer]:
     yield server
     # Hanging up fails the frames still waiting at once, so no later test queues behind them.
     server.close()
-    broadcast.wait_published(30)
+    publish.wait_published(30)
     channel_layers.backends.clear()
 
 
@@ -82,7 +82,7 @@ async def test_the_snapshot_keeps_pace_with_the_feed_while_the_layer_never_answe
     session = await sync_to_async(create_live_session)(name="Live 1")
     port = free_port()
     server, _ = await serve(port, laps_feed())
-    sent_before = broadcast.publish_stats.sent
+    sent_before = publish.publish_stats.sent
     started = time.monotonic()
     async with server:
         stats = await ingest(
@@ -99,10 +99,10 @@ async def test_the_snapshot_keeps_pace_with_the_feed_while_the_layer_never_answe
     assert stats.changes == LAPS and session.seq == LAPS
     assert session.snapshot["rows"][0]["laps"] == LAPS
     # Six changes waiting 5 s each for the layer took 30 s; now the feed takes about a second.
-    assert elapsed < 2 * broadcast.PUBLISH_TIMEOUT_SECONDS
+    assert elapsed < 2 * publish.PUBLISH_TIMEOUT_SECONDS
     response = await sync_to_async(Client().get)(f"/api/live/sessions/{session.pk}/")
     assert response.status_code == 200
     assert (response.json()["seq"], response.json()["rows"][0]["laps"]) == (LAPS, LAPS)
     # The layer took the connection and nothing came of it: the frames are still waiting.
     assert hung_layer.accepted
-    assert broadcast.publish_stats.sent == sent_before
+    assert publish.publish_stats.sent == sent_before

@@ -7,7 +7,8 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
-from live.broadcast import LAGGING_CLOSE_CODE, MAX_BACKLOG, FanoutHub, Outbox, publish
+from live.fanout.hub import LAGGING_CLOSE_CODE, MAX_BACKLOG, FanoutHub, Outbox
+from live.fanout.publish import publish
 
 
 async def test_a_stuck_socket_is_dropped_and_told_to_resync(channel_layer) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from live.broadcast import GC_THRESHOLDS, _raise_gc_thresholds
+from live.fanout.hub import GC_THRESHOLDS, _raise_gc_thresholds
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from live.adapters.p3 import PASSING, P3Parser, encode_frame
-from live.standings import State, apply, snapshot
+from live.engine.standings import State, apply, snapshot
+from live.feeds.adapters.p3 import PASSING, P3Parser, encode_frame
 
 SECOND = 1_000_000
 T0 = 1_764_849_600_000_000

@@ -9,9 +9,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection
 
-from live.feeds import IngestStats, ingest
+from live.feeds.ingest import IngestStats, ingest
 from live.models import LiveSession
-from live.services import create_live_session
+from live.services.timing import create_live_session
 from tests.live.test_live_ingest_reconnects_with_back_off import free_port, serve
 
 GOOD = b'$A,"8","8",2,"Wang","Fang","",1\r\n$C,1,"GT3"\r\n'

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import LapRecord, ResultRow
+from live.engine.standings import apply_delta
+from live.engine.timing import TransponderPassing
 from live.models import LiveDelta, LiveSession, LiveTransponder
-from live.services import apply_timing_events, finish_live_session
-from live.standings import apply_delta
-from live.timing import TransponderPassing
+from live.services.timing import apply_timing_events, finish_live_session
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from asgiref.sync import sync_to_async
 from django.core.management import CommandError, call_command
 from django.utils.translation import gettext
 
-from live.feeds import IDLE_TIMEOUT_S, IngestStats, enable_keepalive, ingest
-from live.services import create_live_session
+from live.feeds.ingest import IDLE_TIMEOUT_S, IngestStats, enable_keepalive, ingest
+from live.services.timing import create_live_session
 
 GREETING = '$COMP,"2","15",1,"红牛车队","","CHN",""\r\n$G,1,"2",1,"00:01:00.000"\r\n'.encode("gbk")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from live.broadcast import LAGGING_CLOSE_CODE, MAX_BACKLOG, Outbox
+from live.fanout.hub import LAGGING_CLOSE_CODE, MAX_BACKLOG, Outbox
 
 
 def frame(seq: int) -> dict[str, Any]:

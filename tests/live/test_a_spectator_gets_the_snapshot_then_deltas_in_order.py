@@ -6,7 +6,7 @@ import json
 
 from asgiref.sync import sync_to_async
 
-from live.broadcast import publish
+from live.fanout.publish import publish
 from tests.live.conftest import spectator
 
 ROWS = [{"position": 1, "number": "7", "name": "Min Zhang", "laps": 3}]

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from live.broadcast import MAX_BACKLOG, apublish, get_hub
+from live.fanout.hub import MAX_BACKLOG, get_hub
+from live.fanout.publish import apublish
 from live.models import LiveSession
 from tests.servers import uvicorn_in_this_loop
 

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from live.engine.timing import TransponderPassing
 from live.models import LiveDelta, LiveSession, LiveTransponder
-from live.services import apply_timing_events
-from live.timing import TransponderPassing
+from live.services.timing import apply_timing_events
 
 pytestmark = pytest.mark.django_db
 

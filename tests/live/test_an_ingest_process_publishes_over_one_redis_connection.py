@@ -11,7 +11,8 @@ import pytest
 import redis
 from channels.layers import channel_layers, get_channel_layer
 
-from live.broadcast import group_name, publish
+from live.fanout.frames import group_name
+from live.fanout.publish import publish
 
 pytestmark = pytest.mark.redis
 

@@ -6,7 +6,7 @@ import pytest
 from channels.testing.websocket import WebsocketCommunicator
 
 from config.asgi import application
-from live.broadcast import get_hub
+from live.fanout.hub import get_hub
 from tests.live.conftest import ORIGIN
 
 

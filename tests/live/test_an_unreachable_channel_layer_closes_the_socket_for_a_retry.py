@@ -10,8 +10,8 @@ from asgiref.sync import sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 
 from config.asgi import application
-from live import broadcast
-from live.broadcast import get_hub
+from live.fanout import hub
+from live.fanout.hub import get_hub
 from tests.live.conftest import ORIGIN
 
 
@@ -22,7 +22,7 @@ async def test_a_socket_that_cannot_subscribe_is_told_to_try_again_later(
         await asyncio.Event().wait()
 
     monkeypatch.setattr(channel_layer, "group_add", unreachable)
-    monkeypatch.setattr(broadcast, "SUBSCRIBE_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(hub, "SUBSCRIBE_TIMEOUT_SECONDS", 0.05)
     session = await sync_to_async(make_live_session)(seq=1)
     socket = WebsocketCommunicator(
         application, f"/ws/live/sessions/{session.pk}/", headers=[(b"origin", ORIGIN)]

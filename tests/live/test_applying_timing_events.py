@@ -10,12 +10,12 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from live import broadcast
+from live.engine.standings import apply_delta
+from live.engine.timing import Competitor, Heartbeat, LapPassing
 from live.exceptions import SessionFinished
+from live.fanout import frames, publish
 from live.models import LiveDelta, LiveSession
-from live.services import apply_timing_events, create_live_session, finish_live_session
-from live.standings import apply_delta
-from live.timing import Competitor, Heartbeat, LapPassing
+from live.services.timing import apply_timing_events, create_live_session, finish_live_session
 
 CAR = Competitor(reg_no="7", number="7", first_name="Li", last_name="Na")
 
@@ -23,13 +23,13 @@ CAR = Competitor(reg_no="7", number="7", first_name="Li", last_name="Na")
 @pytest.fixture
 def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, dict[str, Any]]]:
     sent: list[tuple[int, dict[str, Any]]] = []
-    real = broadcast.publish
+    real = publish.publish
 
     def record(session_id: int, message: dict[str, Any]) -> None:
         sent.append((session_id, message))
         real(session_id, message)
 
-    monkeypatch.setattr(broadcast, "publish", record)
+    monkeypatch.setattr(publish, "publish", record)
     return sent
 
 
@@ -128,8 +128,8 @@ async def test_the_delta_reaches_the_channel_layer_after_commit() -> None:
     session = await sync_to_async(create_live_session)(name="Race 1")
     layer = get_channel_layer()
     channel = await layer.new_channel()
-    await layer.group_add(broadcast.group_name(session.pk), channel)
+    await layer.group_add(frames.group_name(session.pk), channel)
     await sync_to_async(apply_timing_events)(session_id=session.pk, events=[CAR])
     message = await layer.receive(channel)
     assert message["seq"] == 1 and '"seq":1' in message["text"]
-    await layer.group_discard(broadcast.group_name(session.pk), channel)
+    await layer.group_discard(frames.group_name(session.pk), channel)

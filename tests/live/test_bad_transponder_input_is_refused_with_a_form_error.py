@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Entry, EntryClass
+from live.engine.timing import TransponderPassing
 from live.models import LiveSession, LiveTransponder
-from live.services import apply_timing_events, finish_live_session
-from live.timing import TransponderPassing
+from live.services.timing import apply_timing_events, finish_live_session
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from live.adapters.rmonitor import ENCODINGS, RMonitorParser, decode_record
-from live.feeds import replay
-from live.services import create_live_session
-from live.timing import Competitor
+from live.engine.timing import Competitor
+from live.feeds.adapters.rmonitor import ENCODINGS, RMonitorParser, decode_record
+from live.feeds.replay import replay
+from live.services.timing import create_live_session
 
 FEED = (
     '$A,"1","8",1001,"张","伟","CHN",1\r\n'

@@ -7,7 +7,8 @@ import json
 
 from asgiref.sync import sync_to_async
 
-from live.broadcast import get_hub, publish
+from live.fanout.hub import get_hub
+from live.fanout.publish import publish
 from tests.live.conftest import spectator
 
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
+from live.engine.timing import Competitor, Heartbeat
 from live.models import LiveDelta
-from live.services import apply_timing_events, create_live_session
-from live.timing import Competitor, Heartbeat
+from live.services.timing import apply_timing_events, create_live_session
 
 
 @pytest.mark.postgres

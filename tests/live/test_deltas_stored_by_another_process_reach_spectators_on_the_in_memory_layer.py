@@ -8,8 +8,9 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 
-from live import broadcast
-from live.broadcast import get_hub, publish
+from live.fanout import hub
+from live.fanout.hub import get_hub
+from live.fanout.publish import publish
 from live.models import LiveDelta, LiveSession
 from tests.live.conftest import spectator
 
@@ -24,7 +25,7 @@ def store_delta_elsewhere(session: LiveSession, seq: int) -> dict:
 
 @pytest.fixture
 def fast_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(broadcast, "DATABASE_POLL_SECONDS", 0.02)
+    monkeypatch.setattr(hub, "DATABASE_POLL_SECONDS", 0.02)
 
 
 async def test_a_delta_from_another_process_arrives_once_and_in_order(

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from live.adapters.rmonitor import RMonitorParser
-from live.feeds import replay
-from live.services import create_live_session
-from live.timing import ClassInfo, Competitor, LineCrossing, RunInfo, Setting
+from live.engine.timing import ClassInfo, Competitor, LineCrossing, RunInfo, Setting
+from live.feeds.adapters.rmonitor import RMonitorParser
+from live.feeds.replay import replay
+from live.services.timing import create_live_session
 from tests.live.boards import by_number, rmonitor_board
 
 DIRTY = (

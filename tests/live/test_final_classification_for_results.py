@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from live.services import (
+from live.engine.timing import Competitor, LapPassing, TransponderPassing
+from live.services.timing import (
     apply_timing_events,
     create_live_session,
     final_classification,
     finish_live_session,
 )
-from live.timing import Competitor, LapPassing, TransponderPassing
 
 
 @pytest.mark.django_db

@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from live.adapters.p3 import PASSING, encode_frame, unescape
-from live.feeds import replay
-from live.services import create_live_session
+from live.feeds.adapters.p3 import PASSING, encode_frame, unescape
+from live.feeds.replay import replay
+from live.services.timing import create_live_session
 
 
 @pytest.mark.django_db

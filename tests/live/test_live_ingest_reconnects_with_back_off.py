@@ -12,10 +12,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.core.management import CommandError, call_command
 
-from live.adapters.p3 import PASSING, encode_frame
-from live.feeds import backoff_delays, ingest
+from live.feeds.adapters.p3 import PASSING, encode_frame
+from live.feeds.ingest import backoff_delays, ingest
 from live.models import LiveSession
-from live.services import create_live_session, finish_live_session
+from live.services.timing import create_live_session, finish_live_session
 
 FIRST = b'$A,"7","7",1,"Li","Na","",1\r\n$C,1,"GT3"\r\n$J,"7","00:01:00.000","00:01:00.0'
 SECOND = b'$J,"7","00:01:01.000","00:02:01.000"\r\nnot a record\r\n$F,9,"00:10:00","10:00:00","00:02:01","Green "\r\n'

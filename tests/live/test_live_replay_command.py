@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from live.feeds import replay
+from live.feeds.replay import replay
 from live.models import LiveSession
-from live.services import create_live_session
+from live.services.timing import create_live_session
 
 
 @pytest.mark.django_db

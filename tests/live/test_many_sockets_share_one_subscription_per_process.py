@@ -7,7 +7,9 @@ from contextlib import AsyncExitStack
 
 from asgiref.sync import sync_to_async
 
-from live.broadcast import get_hub, group_name, publish
+from live.fanout.frames import group_name
+from live.fanout.hub import get_hub
+from live.fanout.publish import publish
 from tests.live.conftest import spectator
 
 

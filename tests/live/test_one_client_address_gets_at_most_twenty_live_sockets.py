@@ -12,8 +12,8 @@ from channels.testing.websocket import WebsocketCommunicator
 from django.conf import settings
 
 from config.asgi import application
-from live.consumers import TOO_MANY_SOCKETS_CLOSE_CODE
 from live.models import LiveSession
+from live.views.consumers import TOO_MANY_SOCKETS_CLOSE_CODE
 from tests.live.conftest import ORIGIN
 
 ATTACKER = "203.0.113.7"

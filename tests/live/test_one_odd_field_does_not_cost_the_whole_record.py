@@ -3,8 +3,8 @@ its own, what is valid is kept, what is not is null, and the odd fields are coun
 
 from __future__ import annotations
 
-from live.adapters.rmonitor import RMonitorParser
-from live.timing import Competitor, Heartbeat, LapPassing, RaceRow
+from live.engine.timing import Competitor, Heartbeat, LapPassing, RaceRow
+from live.feeds.adapters.rmonitor import RMonitorParser
 from tests.live.boards import by_number, capture, rmonitor_board
 
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
-from live.broadcast import FanoutHub, Outbox, group_name, publish
+from live.fanout.frames import group_name
+from live.fanout.hub import FanoutHub, Outbox
+from live.fanout.publish import publish
 
 
 class RecordingSocket:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from live.models import LiveSession, LiveTransponder
-from live.services import create_live_session
+from live.services.timing import create_live_session
 from racing.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import os
 from hypothesis import given
 from hypothesis import strategies as st
 
-from live.adapters.p3 import (
+from live.engine.timing import DecoderStatus, TransponderPassing
+from live.feeds.adapters.p3 import (
     PASSING,
     STATUS,
     P3Parser,
@@ -18,7 +19,6 @@ from live.adapters.p3 import (
     parse_capture,
     unescape,
 )
-from live.timing import DecoderStatus, TransponderPassing
 
 
 def hex_lines(shared_timing_dir: str, name: str = "p3-amb.out") -> list[str]:

@@ -6,7 +6,8 @@ import json
 
 from asgiref.sync import sync_to_async
 
-from live.broadcast import FRAME_MESSAGE_TYPE, group_name, publish
+from live.fanout.frames import FRAME_MESSAGE_TYPE, group_name
+from live.fanout.publish import publish
 
 
 async def test_a_published_delta_reaches_the_group_as_encoded_text(channel_layer) -> None:

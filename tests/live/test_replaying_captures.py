@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from live.adapters.p3 import parse_capture
-from live.feeds import replay
-from live.services import create_live_session
-from live.timing import TransponderPassing
+from live.engine.timing import TransponderPassing
+from live.feeds.adapters.p3 import parse_capture
+from live.feeds.replay import replay
+from live.services.timing import create_live_session
 
 ORBITS = "rmonitor-Orbits_Mock_Session.txt"
 SEBRING_4 = "rmonitor-2009_Sebring_ALMS_Session_4.txt"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live.adapters.rmonitor import RMonitorParser, parse_time_ms
-from live.timing import (
+from live.engine.timing import (
     ClassInfo,
     Competitor,
     Correction,
@@ -18,6 +17,7 @@ from live.timing import (
     RunInfo,
     Setting,
 )
+from live.feeds.adapters.rmonitor import RMonitorParser, parse_time_ms
 
 
 def parse(*lines: str, encoding: str = "cp1252") -> list[object]:

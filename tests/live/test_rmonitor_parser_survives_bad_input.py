@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from live.adapters.rmonitor import MAX_LINE_BYTES, RMonitorParser
-from live.timing import ClassInfo
+from live.engine.timing import ClassInfo
+from live.feeds.adapters.rmonitor import MAX_LINE_BYTES, RMonitorParser
 
 GOOD = b'$C,1,"GT"\r\n'
 

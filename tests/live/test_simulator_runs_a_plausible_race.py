@@ -7,12 +7,12 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from live.adapters.simulator import CARS, SimulatorConfig, looped, seconds, timeline
-from live.api import LiveSnapshot
-from live.demo import background_commands, demo_session, seed
+from live.api.board import LiveSnapshot
+from live.demo.sessions import background_commands, demo_session, seed
+from live.engine.standings import State, apply, snapshot
+from live.engine.timing import Heartbeat, LapPassing, LineCrossing, Reset
+from live.feeds.adapters.simulator import CARS, SimulatorConfig, looped, seconds, timeline
 from live.models import LiveSession
-from live.standings import State, apply, snapshot
-from live.timing import Heartbeat, LapPassing, LineCrossing, Reset
 
 
 def final_board(config: SimulatorConfig) -> dict:

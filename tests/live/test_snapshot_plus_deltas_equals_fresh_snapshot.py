@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from live.api import LiveSnapshot
-from live.standings import MODES, State, apply, apply_delta, diff, snapshot
-from live.timing import (
+from live.api.board import LiveSnapshot
+from live.engine.standings import MODES, State, apply, apply_delta, diff, snapshot
+from live.engine.timing import (
     ClassInfo,
     Competitor,
     Heartbeat,

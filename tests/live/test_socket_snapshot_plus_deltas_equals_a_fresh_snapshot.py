@@ -12,9 +12,9 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from live.adapters.simulator import SimulatorConfig, seconds, timeline
-from live.services import apply_timing_events, create_live_session
-from live.standings import apply_delta
+from live.engine.standings import apply_delta
+from live.feeds.adapters.simulator import SimulatorConfig, seconds, timeline
+from live.services.timing import apply_timing_events, create_live_session
 from tests.live.conftest import spectator
 
 

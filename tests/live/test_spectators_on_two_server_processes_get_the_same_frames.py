@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 from websockets.asyncio.client import connect
 
-from live.broadcast import publish
+from live.fanout.publish import publish
 from live.models import LiveSession
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -18,10 +18,10 @@ from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels.testing.websocket import WebsocketCommunicator
 
-from live import broadcast
+from live.engine.timing import Competitor, Heartbeat
+from live.fanout import publish
 from live.models import LiveSession
-from live.services import apply_timing_events, create_live_session
-from live.timing import Competitor, Heartbeat
+from live.services.timing import apply_timing_events, create_live_session
 from tests.live.conftest import spectator
 
 pytestmark = pytest.mark.redis
@@ -93,7 +93,7 @@ def redis_behind_a_proxy(settings: Any) -> Iterator[CuttableProxy]:
     channel_layers.backends.clear()
     yield proxy
     proxy.cut()
-    broadcast.wait_published(30)
+    publish.wait_published(30)
     channel_layers.backends.clear()
 
 
@@ -156,7 +156,7 @@ async def test_the_subscription_comes_back_and_the_spectator_resyncs_by_seq(
         # The stored snapshot kept pace while no frame could go out.
         assert missed == [seen + 1, seen + 2, seen + 3]
         assert await next_delta(socket, 0.5) is None
-        assert broadcast.wait_published(15)
+        assert publish.wait_published(15)
 
         redis_behind_a_proxy.restore()
         frame, _ = await change_until_delivered(session_id, socket, n + 10)
@@ -172,12 +172,12 @@ async def test_the_subscription_comes_back_and_the_spectator_resyncs_by_seq(
 async def test_publishing_to_a_layer_that_is_down_fails_without_stopping_the_change(
     redis_behind_a_proxy: CuttableProxy, live_session: LiveSession
 ) -> None:
-    assert broadcast.wait_published(15)
+    assert publish.wait_published(15)
     redis_behind_a_proxy.cut()
-    failed_before = broadcast.publish_stats.failed
+    failed_before = publish.publish_stats.failed
     seq = await sync_to_async(apply_timing_events)(session_id=live_session.pk, events=lap(1))
-    assert broadcast.wait_published(15)
+    assert publish.wait_published(15)
 
     await sync_to_async(live_session.refresh_from_db)()
     assert seq == live_session.seq == live_session.snapshot["seq"]
-    assert broadcast.publish_stats.failed == failed_before + 1
+    assert publish.publish_stats.failed == failed_before + 1

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Session
-from live.feeds import ingest
+from live.feeds.ingest import ingest
 from live.models import LiveSession
-from live.services import create_live_session
+from live.services.timing import create_live_session
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import AuditLog
+from live.engine.standings import apply_delta
+from live.engine.timing import TransponderPassing
 from live.models import LiveSession, LiveTransponder
-from live.services import apply_timing_events
-from live.standings import apply_delta
-from live.timing import TransponderPassing
+from live.services.timing import apply_timing_events
 from tests.live.conftest import spectator
 
 UNKNOWN = 5691251

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from events.models import ChampionshipStanding, Event, LapRecord, Session, SessionResult
 from events.services.championships import add_round, create_championship
-from live.feeds import replay
+from live.engine.timing import Competitor, LapPassing
+from live.feeds.replay import replay
 from live.models import LiveSession
-from live.results import publish_live_results, result_lines
-from live.services import apply_timing_events, create_live_session, finish_live_session
-from live.timing import Competitor, LapPassing
+from live.services.results import publish_live_results, result_lines
+from live.services.timing import apply_timing_events, create_live_session, finish_live_session
 from racing.models import Organization
 
 pytestmark = pytest.mark.django_db

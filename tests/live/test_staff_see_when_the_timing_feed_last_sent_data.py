@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Session
+from live.engine.timing import Heartbeat
 from live.models import LiveFeedChunk, LiveSession
-from live.services import apply_timing_events
-from live.timing import Heartbeat
+from live.services.timing import apply_timing_events
 
 pytestmark = pytest.mark.django_db
 

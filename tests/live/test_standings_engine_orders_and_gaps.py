@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from live.standings import State, apply, snapshot
-from live.timing import (
+from live.engine.standings import State, apply, snapshot
+from live.engine.timing import (
     ClassInfo,
     Competitor,
     Correction,

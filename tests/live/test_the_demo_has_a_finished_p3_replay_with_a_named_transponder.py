@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from live import demo
+from live.demo import sessions as demo
 from live.models import LiveSession, LiveTransponder
-from racing.demo import ORGANIZER_EMAIL
+from racing.demo.registry import ORGANIZER_EMAIL
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 
+from live.engine.timing import Competitor, LapPassing
 from live.models import LiveSession
-from live.services import apply_timing_events, create_live_session
-from live.timing import Competitor, LapPassing
+from live.services.timing import apply_timing_events, create_live_session
 
 ROW = {
     "key": "12X",

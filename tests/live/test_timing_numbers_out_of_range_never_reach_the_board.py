@@ -4,9 +4,9 @@ A 4,000-digit laps-to-go never reaches spectators."""
 
 from __future__ import annotations
 
-from live.adapters.p3 import PASSING, P3Parser, encode_frame
-from live.adapters.rmonitor import MAX_LINE_BYTES, RMonitorParser
-from live.timing import Heartbeat, TransponderPassing
+from live.engine.timing import Heartbeat, TransponderPassing
+from live.feeds.adapters.p3 import PASSING, P3Parser, encode_frame
+from live.feeds.adapters.rmonitor import MAX_LINE_BYTES, RMonitorParser
 from tests.live.boards import by_number, capture, rmonitor_board
 
 

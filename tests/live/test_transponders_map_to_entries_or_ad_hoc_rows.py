@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from events.models import Entry, EntryClass, Event, Session
-from live import transponders
-from live.services import apply_timing_events, create_live_session, map_transponder
-from live.timing import TransponderPassing
+from live.engine.timing import TransponderPassing
+from live.services import transponders
+from live.services.timing import apply_timing_events, create_live_session, map_transponder
 from racing.models import Organization
 
 

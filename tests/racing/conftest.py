@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from racing.licence_data import ensure_starting_issuers
+from racing.services.licences import ensure_starting_issuers
 
 
 @pytest.fixture(autouse=True)

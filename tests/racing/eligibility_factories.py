@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from racing.eligibility import (
+from racing.engine.eligibility import (
     ClassRules,
     Driver,
     GradeLadder,

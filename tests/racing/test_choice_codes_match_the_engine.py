@@ -1,5 +1,5 @@
-from racing import eligibility
-from racing.eligibility import DISCIPLINES, POWERTRAINS, TIERS
+from racing.engine import eligibility
+from racing.engine.eligibility import DISCIPLINES, POWERTRAINS, TIERS
 from racing.models import Discipline, LicenceKind, Powertrain, Tier
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from racing.eligibility import AgeBand, LicenceRequirement
+from racing.engine.eligibility import AgeBand, LicenceRequirement
 from racing.models import CompetitionClass, LicenceGrade, LicenceIssuer, Organization
 from tests.racing.factories import make_class
 
@@ -83,7 +83,7 @@ def test_each_tier_preset_fills_the_new_class_form(
 def test_a_preset_saved_unchanged_gives_the_preset_rules(
     client: Client, organizer: Any, organization: Organization
 ) -> None:
-    from racing.presets import PRESETS
+    from racing.engine.presets import PRESETS
 
     client.force_login(organizer)
     url = reverse("racing:class-create", args=[organization.slug]) + "?tier=nev"

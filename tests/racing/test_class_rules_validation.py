@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from racing.eligibility import AgeBand, ClassRules, LicenceRequirement, RulesError
+from racing.engine.eligibility import AgeBand, ClassRules, LicenceRequirement, RulesError
 
 
 def test_empty_rules_are_valid_and_constrain_nothing() -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from racing.demo import DRIVER_EMAIL
+from racing.demo.registry import DRIVER_EMAIL
 from racing.models import CompetitionClass, DriverProfile, Organization, Tier
 from racing.services.eligibility import check_driver_for_class
 

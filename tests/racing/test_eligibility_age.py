@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from racing.eligibility import age_in_year, age_on, check_eligibility
+from racing.engine.eligibility import age_in_year, age_on, check_eligibility
 from tests.racing.eligibility_factories import LADDER, codes, driver, rules
 
 # Youth karting: "from the year of the 12th birthday to the year of the 14th".

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from racing.eligibility import Role
+from racing.engine.eligibility import Role
 from racing.models import LicenceGrade, LicenceIssuer, Organization
-from racing.queries import grade_ladder
+from racing.queries.drivers import grade_ladder
 from racing.services.eligibility import check_driver_for_class, describe_failure
 from tests.racing.factories import make_class, make_licence, make_profile, make_vehicle
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from racing.eligibility import Role, check_eligibility
+from racing.engine.eligibility import Role, check_eligibility
 from tests.racing.eligibility_factories import EVENT, LADDER, codes, driver, licence, rules
 
 CAMF_B = {"licences": [{"issuer": "CAMF", "discipline": "circuit", "min_grade": "B"}]}

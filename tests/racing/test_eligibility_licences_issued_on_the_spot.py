@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from racing.eligibility import ClassRules, Role, RulesError, check_eligibility
+from racing.engine.eligibility import ClassRules, Role, RulesError, check_eligibility
 from tests.racing.eligibility_factories import EVENT, LADDER, codes, driver, licence, rules
 
 CAMF = {"licences": [{"issuer": "CAMF", "discipline": "circuit"}]}

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from racing.eligibility import (
+from racing.engine.eligibility import (
     DISCIPLINES,
     MESSAGES,
     POWERTRAINS,

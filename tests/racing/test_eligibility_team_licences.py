@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from racing.eligibility import Licence, Role, check_eligibility
+from racing.engine.eligibility import Licence, Role, check_eligibility
 from tests.racing.eligibility_factories import EVENT, LADDER, codes, driver, licence, rules
 
 TEAM_REQUIRED = {"team_licence_required": True}

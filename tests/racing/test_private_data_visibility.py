@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from racing import hooks
 from racing.models import Organization
-from racing.privacy import can_view_private_data
+from racing.queries.privacy import can_view_private_data
 from tests.racing.factories import make_profile
 
 pytestmark = pytest.mark.django_db

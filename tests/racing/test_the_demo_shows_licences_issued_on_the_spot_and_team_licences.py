@@ -13,7 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from racing.demo import DRIVER_EMAIL, ON_THE_SPOT_NUMBER, ORGANIZER_EMAIL, TEAM_LICENCE_NUMBER
+from racing.demo.registry import (
+    DRIVER_EMAIL,
+    ON_THE_SPOT_NUMBER,
+    ORGANIZER_EMAIL,
+    TEAM_LICENCE_NUMBER,
+)
 from racing.models import CompetitionClass, DriverProfile, Licence
 from racing.services.eligibility import check_driver_for_class
 

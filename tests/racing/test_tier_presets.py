@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from racing.eligibility import ClassRules
+from racing.engine.eligibility import ClassRules
+from racing.engine.presets import PRESETS
 from racing.models import Discipline, LicenceGrade, Tier
-from racing.presets import PRESETS
 
 pytestmark = pytest.mark.django_db
 

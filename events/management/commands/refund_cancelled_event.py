@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events.exceptions import EventsError
 from events.models import Event
-from events.services.billing import refund_cancelled_event
+from events.services.cancellation import refund_cancelled_event
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Entry
-from events.services.audit import lock_event
-from events.services.entries import release_lapsed
+from events.services.locking import lock_event
+from events.services.places import release_lapsed
 
 
 class Command(BaseCommand):

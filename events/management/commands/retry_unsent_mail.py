@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from events import notifications
 from events.models import OutgoingMail
+from events.services import notifications
 
 STALE_PENDING = timedelta(minutes=15)
 

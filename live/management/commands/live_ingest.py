@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from live.feeds import IDLE_TIMEOUT_S, ingest
+from live.feeds.ingest import IDLE_TIMEOUT_S, ingest
 from live.models import LiveSession
 
 

@@ -9,10 +9,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from live.feeds import FORMATS, FeedMismatch, replay
+from live.engine.standings import MODES
+from live.feeds.decoder import FORMATS
+from live.feeds.replay import FeedMismatch, replay
 from live.models import LiveFeedChunk, LiveSession
-from live.services import DEFAULT_MIN_LAP_MS, create_live_session, finish_live_session
-from live.standings import MODES
+from live.services.timing import DEFAULT_MIN_LAP_MS, create_live_session, finish_live_session
 
 
 class Command(BaseCommand):

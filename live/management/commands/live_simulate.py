@@ -10,11 +10,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from live.adapters.simulator import SimulatorConfig, looped, seconds, timeline
-from live.demo import demo_session
+from live.demo.sessions import demo_session
 from live.exceptions import SessionFinished
+from live.feeds.adapters.simulator import SimulatorConfig, looped, seconds, timeline
 from live.models import LiveSession
-from live.services import apply_timing_events
+from live.services.timing import apply_timing_events
 
 
 class Command(BaseCommand):

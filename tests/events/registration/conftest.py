@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
+from events.engine import money
 from tests.fakes.stripe_server import FakeStripe, FakeStripeServer
 
 WEBHOOK_SECRET = "whsec_paddock_test_secret"
@@ -15,7 +16,7 @@ WEBHOOK_SECRET = "whsec_paddock_test_secret"
 
 @pytest.fixture
 def fake_stripe(settings: Any) -> Iterator[FakeStripe]:
-    """A running fake Stripe; the real SDK in events.payments is pointed at it."""
+    """A running fake Stripe; the real SDK in events.gateways.stripe is pointed at it."""
     with FakeStripeServer() as state:
         settings.STRIPE_SECRET_KEY = state.api_key
         settings.STRIPE_API_BASE = state.url
@@ -26,13 +27,12 @@ def fake_stripe(settings: Any) -> Iterator[FakeStripe]:
 @pytest.fixture
 def register(db: None) -> Any:
     """register(driver, entry_class, **overrides): the service as the entry form calls it."""
-    from events import payments
-    from events.services.entries import register_entry
+    from events.services.registration import register_entry
 
     def call(driver: Any, entry_class: Any, **overrides: Any) -> Any:
         event = entry_class.event
         event.refresh_from_db()
-        fee = payments.to_minor_units(
+        fee = money.to_minor_units(
             entry_class.fee_at(overrides.get("now") or timezone.now()),
             event.organization.currency,
         )
@@ -83,7 +83,7 @@ def post_webhook(client: Any) -> Any:
 @pytest.fixture
 def held_and_checked_out(event: Any, driver: Any, register: Any, fake_stripe: Any) -> Any:
     """A HELD entry with its Checkout Session open at the fake Stripe."""
-    from events.services.billing import start_checkout
+    from events.services.checkout import start_checkout
 
     entry = register(driver, event.entry_classes.get())
     payment = start_checkout(entry_id=entry.pk, driver=driver)
@@ -93,7 +93,7 @@ def held_and_checked_out(event: Any, driver: Any, register: Any, fake_stripe: An
 @pytest.fixture
 def paid_entry(event: Any, driver: Any, register: Any, fake_stripe: Any, post_webhook: Any) -> Any:
     """paid_entry(driver=..., entry_class=...): an entry paid through Checkout and the webhook."""
-    from events.services.billing import start_checkout
+    from events.services.checkout import start_checkout
 
     def make(who: Any = None, entry_class: Any = None) -> Any:
         who = who or driver

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from events.queries import events_entered_by
-from events.services.entries import cancel_entry
+from events.queries.events import events_entered_by
+from events.services.registration import cancel_entry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -25,7 +25,7 @@ def test_entered_events_are_in_the_personal_calendar_until_cancelled(
 def test_staff_of_an_entered_organization_may_see_private_data(
     event: Any, driver: Any, staff_member: Any, outsider: Any, register: Any, fake_stripe: Any
 ) -> None:
-    from racing.privacy import can_view_private_data
+    from racing.queries.privacy import can_view_private_data
     from tests.racing.factories import make_profile
 
     profile = make_profile(driver)

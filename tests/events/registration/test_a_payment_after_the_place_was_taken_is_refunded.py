@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events.models import Entry, Refund
-from events.services.billing import start_checkout
+from events.services.checkout import start_checkout
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

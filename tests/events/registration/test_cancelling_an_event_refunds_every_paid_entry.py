@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Entry, Event, Refund
-from events.services.billing import refund_cancelled_event
+from events.services.cancellation import refund_cancelled_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

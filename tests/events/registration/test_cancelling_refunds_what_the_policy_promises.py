@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 
 from events.models import AuditLog, Entry, Refund
-from events.services.entries import cancel_entry
+from events.services.registration import cancel_entry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -63,7 +63,7 @@ def test_staff_cancelling_refunds_in_full_and_is_audited(
 def test_a_refund_stripe_refuses_is_kept_for_a_retry_with_a_new_key(
     paid_entry: Any, fake_stripe: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from events.services.billing import process_refund
+    from events.services.refunds import process_refund
 
     entry, payment = paid_entry()
     fake_stripe.fail_next("POST", "/v1/refunds", status=402, message="insufficient balance")

@@ -4,13 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events import payments
+from events.engine import money
+from events.gateways import stripe
 from tests.fakes.stripe_server import FakeStripe
 
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 
 
-def checkout_request(**overrides: object) -> payments.CheckoutRequest:
+def checkout_request(**overrides: object) -> stripe.CheckoutRequest:
     fields: dict[str, object] = {
         "payment_id": 41,
         "entry_id": 7,
@@ -25,13 +26,13 @@ def checkout_request(**overrides: object) -> payments.CheckoutRequest:
         "idempotency_key": "paddock-payment-41-checkout",
     }
     fields.update(overrides)
-    return payments.CheckoutRequest(**fields)  # type: ignore[arg-type]
+    return stripe.CheckoutRequest(**fields)  # type: ignore[arg-type]
 
 
 def test_a_cny_session_offers_card_alipay_and_wechat_pay_for_the_web(
     fake_stripe: FakeStripe,
 ) -> None:
-    session = payments.create_checkout_session(checkout_request())
+    session = stripe.create_checkout_session(checkout_request())
 
     sent = fake_stripe.calls("POST", "/v1/checkout/sessions")[0].params
     assert sent["payment_method_types"] == ["card", "alipay", "wechat_pay"]
@@ -46,7 +47,7 @@ def test_a_cny_session_offers_card_alipay_and_wechat_pay_for_the_web(
 
 
 def test_a_currency_without_wallet_support_offers_only_card(fake_stripe: FakeStripe) -> None:
-    payments.create_checkout_session(checkout_request(currency="INR", amount_minor=500000))
+    stripe.create_checkout_session(checkout_request(currency="INR", amount_minor=500000))
 
     sent = fake_stripe.calls("POST", "/v1/checkout/sessions")[0].params
     assert sent["payment_method_types"] == ["card"]
@@ -54,8 +55,8 @@ def test_a_currency_without_wallet_support_offers_only_card(fake_stripe: FakeStr
 
 
 def test_the_same_idempotency_key_never_creates_a_second_session(fake_stripe: FakeStripe) -> None:
-    first = payments.create_checkout_session(checkout_request())
-    second = payments.create_checkout_session(checkout_request())
+    first = stripe.create_checkout_session(checkout_request())
+    second = stripe.create_checkout_session(checkout_request())
 
     assert first.id == second.id
     assert len(fake_stripe.sessions) == 1
@@ -68,19 +69,19 @@ def test_the_same_idempotency_key_never_creates_a_second_session(fake_stripe: Fa
 def test_a_session_that_stripe_refuses_raises_a_readable_error(fake_stripe: FakeStripe) -> None:
     too_soon = datetime.now(UTC) + timedelta(minutes=5)
 
-    with pytest.raises(payments.PaymentProviderError) as raised:
-        payments.create_checkout_session(checkout_request(expires_at=too_soon))
+    with pytest.raises(stripe.PaymentProviderError) as raised:
+        stripe.create_checkout_session(checkout_request(expires_at=too_soon))
 
     assert "30 minutes" in raised.value.detail
     assert fake_stripe.sessions == {}
 
 
 def test_retrieve_reports_a_paid_session_with_its_payment_intent(fake_stripe: FakeStripe) -> None:
-    session = payments.create_checkout_session(checkout_request())
+    session = stripe.create_checkout_session(checkout_request())
     fake_stripe.pay(session.id)
 
-    paid = payments.retrieve_checkout_session(session.id)
-    intent = payments.retrieve_payment_intent(paid.payment_intent_id or "")
+    paid = stripe.retrieve_checkout_session(session.id)
+    intent = stripe.retrieve_payment_intent(paid.payment_intent_id or "")
 
     assert paid.is_paid
     assert paid.amount_total == 128000
@@ -89,24 +90,24 @@ def test_retrieve_reports_a_paid_session_with_its_payment_intent(fake_stripe: Fa
 
 
 def test_an_open_session_can_be_expired(fake_stripe: FakeStripe) -> None:
-    session = payments.create_checkout_session(checkout_request())
+    session = stripe.create_checkout_session(checkout_request())
 
-    expired = payments.expire_checkout_session(session.id)
+    expired = stripe.expire_checkout_session(session.id)
 
     assert expired.status == "expired"
-    with pytest.raises(payments.PaymentProviderError):
-        payments.expire_checkout_session(session.id)
+    with pytest.raises(stripe.PaymentProviderError):
+        stripe.expire_checkout_session(session.id)
 
 
 def test_a_refund_with_a_repeated_key_refunds_only_once(fake_stripe: FakeStripe) -> None:
-    session = payments.create_checkout_session(checkout_request())
+    session = stripe.create_checkout_session(checkout_request())
     fake_stripe.pay(session.id)
-    intent_id = payments.retrieve_checkout_session(session.id).payment_intent_id or ""
+    intent_id = stripe.retrieve_checkout_session(session.id).payment_intent_id or ""
 
-    first = payments.create_refund(
+    first = stripe.create_refund(
         payment_intent_id=intent_id, amount_minor=64000, idempotency_key="r-1", refund_id=1
     )
-    again = payments.create_refund(
+    again = stripe.create_refund(
         payment_intent_id=intent_id, amount_minor=64000, idempotency_key="r-1", refund_id=1
     )
 
@@ -116,12 +117,12 @@ def test_a_refund_with_a_repeated_key_refunds_only_once(fake_stripe: FakeStripe)
 
 
 def test_a_refund_beyond_what_was_paid_is_refused(fake_stripe: FakeStripe) -> None:
-    session = payments.create_checkout_session(checkout_request())
+    session = stripe.create_checkout_session(checkout_request())
     fake_stripe.pay(session.id)
-    intent_id = payments.retrieve_checkout_session(session.id).payment_intent_id or ""
+    intent_id = stripe.retrieve_checkout_session(session.id).payment_intent_id or ""
 
-    with pytest.raises(payments.PaymentProviderError):
-        payments.create_refund(
+    with pytest.raises(stripe.PaymentProviderError):
+        stripe.create_refund(
             payment_intent_id=intent_id, amount_minor=999999, idempotency_key="r-2", refund_id=2
         )
     assert fake_stripe.refunded_total(intent_id) == 0
@@ -130,9 +131,9 @@ def test_a_refund_beyond_what_was_paid_is_refused(fake_stripe: FakeStripe) -> No
 def test_without_a_secret_key_online_payment_is_off(settings: object) -> None:
     settings.STRIPE_SECRET_KEY = ""  # type: ignore[attr-defined]
 
-    assert not payments.stripe_enabled()
-    with pytest.raises(payments.PaymentProviderError):
-        payments.retrieve_checkout_session("cs_test_x")
+    assert not stripe.stripe_enabled()
+    with pytest.raises(stripe.PaymentProviderError):
+        stripe.retrieve_checkout_session("cs_test_x")
 
 
 @pytest.mark.parametrize(
@@ -142,9 +143,7 @@ def test_without_a_secret_key_online_payment_is_off(settings: object) -> None:
 def test_the_session_expires_with_the_hold_within_stripes_limits(
     hold_minutes: int, expected_minutes: int
 ) -> None:
-    expiry = payments.checkout_expiry(
-        hold_expires_at=NOW + timedelta(minutes=hold_minutes), now=NOW
-    )
+    expiry = stripe.checkout_expiry(hold_expires_at=NOW + timedelta(minutes=hold_minutes), now=NOW)
 
     assert expiry == NOW + timedelta(minutes=expected_minutes)
 
@@ -158,4 +157,4 @@ def test_amounts_are_converted_to_stripes_minor_units(
 ) -> None:
     from decimal import Decimal
 
-    assert payments.to_minor_units(Decimal(amount), currency) == minor
+    assert money.to_minor_units(Decimal(amount), currency) == minor

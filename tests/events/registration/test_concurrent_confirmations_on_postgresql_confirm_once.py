@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from events.models import AuditLog, Entry, Event, Payment, StripeEvent
-from events.services.billing import check_return, start_checkout
+from events.services.checkout import check_return, start_checkout
 from tests.events.registration.conftest import WEBHOOK_SECRET
 from tests.fakes.stripe_signing import signed_event
 

@@ -8,16 +8,16 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from events import payments
+from events.gateways import stripe
 from events.models import AuditLog, Deposit, Entry
-from events.services.billing import handle_stripe_event
 from events.services.deposits import (
     capture_deposit,
     check_return,
     release_deposit,
     request_card_deposit,
 )
-from events.services.entries import cancel_entry
+from events.services.registration import cancel_entry
+from events.services.webhooks import handle_stripe_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("english")]
 
@@ -37,7 +37,7 @@ def test_return_pages_and_webhooks_at_once_mark_the_deposit_held_once(
 
     def webhook(n: int) -> Any:
         return lambda: handle_stripe_event(
-            payments.WebhookEvent(
+            stripe.WebhookEvent(
                 id=f"{authorised['id']}_{n}",
                 type=authorised["type"],
                 object=authorised["data"]["object"],

@@ -105,7 +105,7 @@ def test_an_event_counts_by_its_own_local_date(driver: Any, started_in: Any) -> 
 
 
 def test_the_events_app_fills_the_hook() -> None:
-    from events.registration_hooks import _events_started
+    from events.hooks.registration import _events_started
 
     assert hooks.events_started.count(_events_started) == 1
 

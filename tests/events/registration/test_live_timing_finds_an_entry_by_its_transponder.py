@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from events.queries import entry_for_transponder
-from events.services.entries import update_entry_day
+from events.queries.events import entry_for_transponder
+from events.services.registration import update_entry_day
 
 pytestmark = [pytest.mark.django_db]
 

@@ -124,7 +124,7 @@ def test_a_card_payment_confirmed_by_the_webhook_is_by_stripe(
 def test_live_timing_mappings_are_rows_of_the_event_and_unknown_codes_show_as_they_are(
     client: Any, staff_member: Any, event: Any
 ) -> None:
-    from live.services import create_live_session, map_transponder
+    from live.services.timing import create_live_session, map_transponder
 
     live = create_live_session(name="Race 1", event_session=event.sessions.get())
     map_transponder(

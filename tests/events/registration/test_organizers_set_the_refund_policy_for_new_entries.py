@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from events.models import RefundPolicy
-from events.services.entries import cancel_entry
+from events.services.registration import cancel_entry
 
 pytestmark = [pytest.mark.django_db]
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from events.models import AuditLog, Entry
-from events.services.entries import approve_entry
+from events.services.registration import approve_entry
 
 pytestmark = [pytest.mark.django_db]
 

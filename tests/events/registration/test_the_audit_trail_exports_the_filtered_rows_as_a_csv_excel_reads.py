@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db]
 
 @pytest.fixture
 def entry(event: Any, make_user: Any, register: Any, settings: Any, staff_member: Any) -> Any:
-    from events.services.entries import mark_paid_at_track
+    from events.services.registration import mark_paid_at_track
 
     settings.STRIPE_SECRET_KEY = ""
     entry = register(

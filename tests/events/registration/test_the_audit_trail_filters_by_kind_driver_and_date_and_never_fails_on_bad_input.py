@@ -21,7 +21,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def trail(event: Any, make_user: Any, register: Any, settings: Any, staff_member: Any) -> Any:
     """Two at-track entries (张敏 car 12, Wei Li car 34), one paid at the track, one deposit row
     and one live timing row."""
-    from events.services.entries import mark_paid_at_track
+    from events.services.registration import mark_paid_at_track
 
     settings.STRIPE_SECRET_KEY = ""
     entry_class = event.entry_classes.get()

@@ -27,7 +27,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
-from events.capacity import count_places_taken
+from events.models.capacity import count_places_taken
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -161,7 +161,7 @@ def test_the_confirmation_is_written_in_the_drivers_language(
     post_webhook: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from events.services.billing import start_checkout
+    from events.services.checkout import start_checkout
 
     entry = register(driver, event.entry_classes.get(), language="zh-hans")
     payment = start_checkout(entry_id=entry.pk, driver=driver)

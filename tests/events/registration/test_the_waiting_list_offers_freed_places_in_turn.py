@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events.models import Entry
-from events.services.entries import accept_offer, cancel_entry
+from events.services.registration import accept_offer, cancel_entry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

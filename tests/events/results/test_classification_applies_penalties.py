@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from events.points import ClassificationError, Line, Status, classify
+from events.engine.points import ClassificationError, Line, Status, classify
 
 C = Status.CLASSIFIED
 

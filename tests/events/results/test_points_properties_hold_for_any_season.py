@@ -7,7 +7,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.points import (
+from events.engine.points import (
     Line,
     PointsScale,
     Round,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events.points import PointsScale, Round, RoundLine, Status, score_round
+from events.engine.points import PointsScale, Round, RoundLine, Status, score_round
 
 C = Status.CLASSIFIED
 SCALE = PointsScale(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events.points import (
+from events.engine.points import (
     PointsScale,
     PromotionRule,
     Round,

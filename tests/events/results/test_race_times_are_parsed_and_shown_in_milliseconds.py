@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events.racetime import format_gap, format_time, parse_time
+from events.engine.racetime import format_gap, format_time, parse_time
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.results_csv import read_laps_csv, read_results_csv
 from events.services.results import check_laps, check_lines
+from events.services.results_csv import read_laps_csv, read_results_csv
 from tests.events.results.conftest import RACE_CSV, csv_bytes
 
 pytestmark = pytest.mark.usefixtures("english")

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Event, ResultRow, Session
-from events.results_csv import read_results_csv
-from events.results_roster import roster_for
+from events.queries.roster import roster_for
 from events.services.results import ResultLine, check_lines, publish_results
+from events.services.results_csv import read_results_csv
 from tests.events.results.conftest import csv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events.points import PointsScale, Round, RoundLine, Rules, Status, compute_standings
+from events.engine.points import PointsScale, Round, RoundLine, Rules, Status, compute_standings
 
 C = Status.CLASSIFIED
 

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from events.demo.results import CHAMPIONSHIP_SLUG
 from events.models import Championship
-from events.results_demo import CHAMPIONSHIP_SLUG
 from events.services.promotions import promotions_of
-from racing.demo import ORGANIZER_EMAIL
+from racing.demo.registry import ORGANIZER_EMAIL
 
 pytestmark = pytest.mark.django_db
 

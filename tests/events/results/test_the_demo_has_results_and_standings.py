@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from events.demo.results import CHAMPIONSHIP_SLUG, EVENT_SLUG
 from events.models import Championship, LapRecord, ResultRevision, SessionResult
-from events.results_demo import CHAMPIONSHIP_SLUG, EVENT_SLUG
 
 pytestmark = pytest.mark.django_db
 

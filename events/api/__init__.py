@@ -1,0 +1,3 @@
+from events.api.events import router
+
+__all__ = ["router"]

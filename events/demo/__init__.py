@@ -1,0 +1,3 @@
+from events.demo.events import seed
+
+__all__ = ["seed"]

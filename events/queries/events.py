@@ -1,0 +1,191 @@
+"""Reads for the public pages, the organizer pages, the feeds and the API, joins included."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from events.models import EntryClass, Event, Session, capacity
+
+if TYPE_CHECKING:
+    from racing.models import Organization
+
+PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.COMPLETED, Event.Status.CANCELLED]
+WHEN_UPCOMING, WHEN_PAST, WHEN_ALL = "upcoming", "past", "all"
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """The filters of the public list page and of the API, already validated."""
+
+    q: str = ""
+    tier: str = ""
+    discipline: str = ""
+    province: str = ""
+    city: str = ""
+    month: date | None = None  # any day of the month; only year and month count
+    registration_open: bool = False
+    when: str = ""  # upcoming (default without a month), past, or all
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> EventFilters:
+        known = {name: data[name] for name in cls.__dataclass_fields__ if data.get(name)}
+        return cls(**known)
+
+
+def public_events() -> QuerySet[Event]:
+    return Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("organization")
+
+
+def with_places_taken(queryset: QuerySet[EntryClass]) -> QuerySet[EntryClass]:
+    return queryset.annotate(places_taken=capacity.places_taken_expression())
+
+
+def _month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The month as a UTC range, by the calendar of the site's zone (where the events are)."""
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(month.replace(day=1), time.min, tzinfo=zone)
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return start, datetime.combine(following, time.min, tzinfo=zone)
+
+
+def filter_events(
+    queryset: QuerySet[Event], filters: EventFilters, *, now: datetime | None = None
+) -> QuerySet[Event]:
+    now = now or timezone.now()
+    if filters.q:
+        words = filters.q.split()[:5]
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(venue_name__icontains=word)
+                | Q(city__icontains=word)
+                | Q(organization__name__icontains=word)
+            )
+    if filters.tier:
+        queryset = queryset.filter(tier=filters.tier)
+    if filters.discipline:
+        queryset = queryset.filter(discipline=filters.discipline)
+    if filters.province:
+        queryset = queryset.filter(province=filters.province)
+    if filters.city:
+        queryset = queryset.filter(city__iexact=filters.city.strip())
+    if filters.month:
+        start, end = _month_bounds(filters.month)
+        queryset = queryset.filter(starts_at__lt=end, ends_at__gte=start)
+    if filters.registration_open:
+        queryset = queryset.filter(
+            status=Event.Status.PUBLISHED,
+            registration_opens_at__lte=now,
+            registration_closes_at__gt=now,
+        )
+    when = filters.when or (WHEN_ALL if filters.month else WHEN_UPCOMING)
+    if when == WHEN_UPCOMING:
+        return queryset.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    if when == WHEN_PAST:
+        return queryset.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    return queryset.order_by("starts_at", "pk")
+
+
+def upcoming_events(*, limit: int, now: datetime | None = None) -> list[Event]:
+    now = now or timezone.now()
+    return list(
+        public_events()
+        .filter(status=Event.Status.PUBLISHED, starts_at__gt=now)
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def events_in_progress(*, now: datetime | None = None) -> list[Event]:
+    now = now or timezone.now()
+    return list(
+        public_events()
+        .filter(status=Event.Status.PUBLISHED, starts_at__lte=now, ends_at__gt=now)
+        .order_by("starts_at", "pk")
+    )
+
+
+def _with_schedule_and_classes(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    return queryset.prefetch_related(
+        "sessions",
+        Prefetch(
+            "entry_classes",
+            queryset=with_places_taken(EntryClass.objects.select_related("competition_class")),
+        ),
+    )
+
+
+def public_event(slug: str) -> Event:
+    """A public event with its schedule and classes (places taken annotated), or 404."""
+    return get_object_or_404(_with_schedule_and_classes(public_events()), slug=slug)
+
+
+# How far back a subscribed feed reaches: calendar apps keep what they already have, and an
+# organizer's whole history would make every poll slower.
+FEED_HISTORY = timedelta(days=365)
+
+
+def events_for_feed(
+    queryset: QuerySet[Event], *, now: datetime | None = None, whole_history: bool = False
+) -> QuerySet[Event]:
+    # A feed keeps cancelled events so that subscribed calendars learn of the cancellation.
+    queryset = queryset.filter(status__in=PUBLIC_STATUSES)
+    if not whole_history:
+        queryset = queryset.filter(ends_at__gte=(now or timezone.now()) - FEED_HISTORY)
+    return (
+        queryset.select_related("organization")
+        .prefetch_related("sessions")
+        .order_by("starts_at", "pk")
+    )
+
+
+def organization_events(organization: Organization) -> QuerySet[Event]:
+    return organization.events.select_related("organization").order_by("-starts_at", "-pk")
+
+
+def managed_event(organization: Organization, slug: str) -> Event:
+    """One of the organization's own events (any status) with schedule and classes, or 404."""
+    return get_object_or_404(
+        _with_schedule_and_classes(organization.events.select_related("organization")), slug=slug
+    )
+
+
+def events_entered_by(user: Any) -> QuerySet[Event]:
+    """The events a driver has entered, for their personal calendar feed: entries that hold a
+    place (an unpaid hold only until it expires) or wait on the waiting list."""
+    from events.models import Entry
+
+    entered = capacity.holds_place_q() | Q(status=Entry.Status.WAITLISTED)
+    event_ids = Entry.objects.filter(entered, driver=user).values("event_id")
+    return Event.objects.filter(pk__in=event_ids)
+
+
+def entry_for_transponder(*, session: Session, transponder: int) -> dict[str, str] | None:
+    """The confirmed entry of the session's event that carries this transponder, for live
+    timing's board: its car number, the driver's public name and the class."""
+    from events.models import Entry
+
+    entry = (
+        Entry.objects.filter(
+            event_id=session.event_id,
+            status=Entry.Status.CONFIRMED,
+            transponder=str(transponder),
+        )
+        .select_related("driver", "driver__driver_profile", "entry_class")
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    profile = getattr(entry.driver, "driver_profile", None)
+    name = (profile.display_name if profile is not None else "") or entry.driver.get_full_name()
+    return {
+        "number": str(entry.car_number or ""),
+        "name": name,
+        "class_name": str(entry.entry_class),
+    }

@@ -1,0 +1,503 @@
+"""Entering an event: places, holds, the waiting list, approval, cancellation, the day itself.
+
+Places are taken under the event's row lock, by choosing a free place number of the class; the
+unique (class, place number) constraint backs it, so even a path that skipped the lock could not
+oversell. A hold or an offer that has lapsed keeps its place number only until the next writer
+takes the lock, which releases it first; until then the counting queries (events.models.capacity)
+already ignore it, so correctness never waits for a background job.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.engine import money
+from events.exceptions import ClassFull, NotEligible, RegistrationError
+from events.gateways import stripe
+from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
+from events.models.capacity import count_places_taken, holds_place_q
+from events.services.audit import audit, change_status
+from events.services.locking import lock_event
+from events.services.notifications import email_after_commit
+from events.services.places import (
+    free_place_numbers,
+    hold_duration,
+    lock_entry,
+    offer_free_places,
+    pick_car_number,
+    release_lapsed,
+)
+from events.services.promotions import promotion_refusals
+from racing.models import DriverProfile, Vehicle
+from racing.services.eligibility import check_driver_for_class, describe_failure
+
+# Until an organizer sets one, entries get this policy: everything back until 14 days before the
+# event, half until 3 days before, nothing after.
+DEFAULT_REFUND_POLICY: list[dict[str, int]] = [
+    {"days_before": 14, "percent": 100},
+    {"days_before": 3, "percent": 50},
+]
+
+
+def _refund_policy_of(event: Event) -> list[dict[str, int]]:
+    policy = RefundPolicy.objects.filter(event=event).first()
+    return policy.as_tiers() if policy is not None else DEFAULT_REFUND_POLICY
+
+
+def set_refund_policy(
+    *, event: Event, full_refund_days: int, partial_refund_days: int, partial_refund_percent: int
+) -> RefundPolicy:
+    """Set the policy for entries made from now on; existing entries keep the one they got."""
+    if partial_refund_days > full_refund_days:
+        raise RegistrationError(
+            _("The partial refund must end on or after the full refund ends."),
+            field="partial_refund_days",
+        )
+    if not 0 <= partial_refund_percent <= 100:
+        raise RegistrationError(
+            _("Give a percentage from 0 to 100."), field="partial_refund_percent"
+        )
+    policy, _created = RefundPolicy.objects.update_or_create(
+        event=event,
+        defaults={
+            "full_refund_days": full_refund_days,
+            "partial_refund_days": partial_refund_days,
+            "partial_refund_percent": partial_refund_percent,
+        },
+    )
+    return policy
+
+
+def refund_percent(*, policy: list[dict[str, int]], event: Event, now: datetime) -> int:
+    days_left = (event.local(event.starts_at).date() - event.local(now).date()).days
+    for tier in sorted(policy, key=lambda t: -t["days_before"]):
+        if days_left >= tier["days_before"]:
+            return int(tier["percent"])
+    return 0
+
+
+def check_eligibility(
+    *, entry_class: EntryClass, driver: Any, vehicle: Vehicle | None, event: Event
+) -> None:
+    """Refuse a driver who moved up out of this class, then run racing's eligibility engine for
+    the class's competition rules; raise every reason at once."""
+    # Promotion is decided here rather than in racing's engine: it ties an entry class (by name)
+    # to championship standings, both of which live in events (see events.services.promotions).
+    reasons = promotion_refusals(driver=driver, entry_class=entry_class, event=event)
+    competition_class = getattr(entry_class, "competition_class", None)
+    if competition_class is not None:
+        profile = DriverProfile.objects.filter(user=driver).first()
+        if profile is None:
+            raise NotEligible(
+                [*reasons, _("Complete your driver profile before entering this class.")]
+            )
+        failures = check_driver_for_class(
+            competition_class=competition_class,
+            profile=profile,
+            vehicle=vehicle,
+            event_date=event.local(event.starts_at).date(),
+        )
+        reasons.extend(describe_failure(f) for f in failures)
+    if reasons:
+        raise NotEligible(reasons)
+
+
+# --- registering --------------------------------------------------------------------------------
+
+
+def _check_window(event: Event, now: datetime) -> None:
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationError(_("This event has been cancelled."))
+    if not event.is_registration_open(now):
+        raise RegistrationError(_("Registration for this event is closed."))
+
+
+def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) -> None:
+    """Move an entry that has a place to its next step: approval, payment or confirmation."""
+    if entry.entry_class.approval_required and entry.status != Entry.Status.PENDING_APPROVAL:
+        entry.expires_at = None
+        change_status(entry, Entry.Status.PENDING_APPROVAL, action=action, actor=actor)
+    elif entry.fee_minor == 0 or not stripe.stripe_enabled():
+        entry.expires_at = None
+        entry.confirmed_at = now
+        change_status(entry, Entry.Status.CONFIRMED, action=action, actor=actor)
+        if entry.fee_minor:
+            payment = Payment.objects.create(
+                entry=entry,
+                method=Payment.Method.AT_TRACK,
+                amount_minor=entry.fee_minor,
+                currency=entry.currency,
+            )
+            audit(entry=entry, payment=payment, action="payment_due_at_track", to_status="pending")
+        email_after_commit(entry, "confirmation")
+    else:
+        entry.expires_at = now + hold_duration()
+        change_status(entry, Entry.Status.HELD, action=action, actor=actor)
+
+
+def _refuse_second_entry(active: QuerySet[Entry], entry_class: EntryClass) -> None:
+    """Refuse a driver whose `active` entries of the event already cover this class."""
+    if active.filter(entry_class=entry_class).exists():
+        raise RegistrationError(_("You have already entered this class."))
+    if not entry_class.allows_additional_entry and active.filter(exclusive=True).exists():
+        raise RegistrationError(_("You have already entered this event."))
+
+
+@transaction.atomic
+def register_entry(
+    *,
+    driver: Any,
+    entry_class_id: int,
+    event_id: int,
+    event_sequence: int | None,
+    shown_fee_minor: int | None,
+    vehicle: Vehicle | None = None,
+    co_driver_email: str = "",
+    preferred_car_number: int | None = None,
+    join_waitlist: bool = False,
+    language: str = "zh-hans",
+    now: datetime | None = None,
+) -> Entry:
+    """Take a place in a class (or a spot on its waiting list) for `driver`.
+
+    `event_sequence` and `shown_fee_minor` are what the form showed: if the event changed since,
+    or the fee is not what the driver saw, nothing is taken and the driver is asked to look again.
+    """
+    now = now or timezone.now()
+    entry_class = EntryClass.objects.filter(pk=entry_class_id, event_id=event_id).first()
+    if entry_class is None:
+        raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
+    if vehicle is not None and vehicle.owner.user_id != driver.pk:
+        raise RegistrationError(_("Choose a vehicle from your own garage."), field="vehicle")
+    # Most of an opening rush meets a full class or is a driver's second click: refuse both without
+    # queueing for the lock, which the few who can still get a place need. Both reads may be a
+    # moment stale; that can only refuse early, never oversell: everything is checked again below.
+    counting = Entry.objects.filter(
+        holds_place_q(now) | Q(status=Entry.Status.WAITLISTED), event_id=event_id, driver=driver
+    )
+    _refuse_second_entry(counting, entry_class)
+    if not join_waitlist and count_places_taken(entry_class) >= entry_class.capacity:
+        raise ClassFull(_("This class is full. You can join its waiting list."))
+
+    event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
+    entry_class.event = event
+    _check_window(event, now)
+    check_eligibility(entry_class=entry_class, driver=driver, vehicle=vehicle, event=event)
+    if event_sequence is not None and event_sequence != event.sequence:
+        raise RegistrationError(
+            _("The event was changed while you were filling in the form. Please check it again.")
+        )
+    fee = entry_class.fee_at(now)
+    fee_minor = money.to_minor_units(fee, event.organization.currency)
+    if shown_fee_minor is not None and shown_fee_minor != fee_minor:
+        raise RegistrationError(
+            _(
+                "The fee is now %(fee)s %(currency)s, not what the form showed. Please confirm again."
+            )
+            % {"fee": fee, "currency": event.organization.currency},
+            field="entry_class",
+        )
+
+    release_lapsed(event=event, now=now)
+    _refuse_second_entry(
+        Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES),
+        entry_class,
+    )
+    exclusive = not entry_class.allows_additional_entry
+
+    entry = Entry(
+        event=event,
+        entry_class=entry_class,
+        exclusive=exclusive,
+        driver=driver,
+        vehicle=vehicle,
+        vehicle_description=str(vehicle) if vehicle is not None else "",
+        co_driver_email=co_driver_email.strip().lower(),
+        preferred_car_number=preferred_car_number,
+        fee_minor=fee_minor,
+        currency=event.organization.currency,
+        early_bird=fee != entry_class.fee,
+        refund_policy=_refund_policy_of(event),
+        language=language,
+        created_at=now,
+    )
+    free = free_place_numbers(entry_class=entry_class)
+    waiting = Entry.objects.filter(entry_class=entry_class, status=Entry.Status.WAITLISTED)
+    if free and waiting.exists():
+        # Places appeared without a lapse (the organizer raised the capacity): the queue first.
+        offer_free_places(event=event, now=now)
+        free = free_place_numbers(entry_class=entry_class)
+    if not free:
+        if not join_waitlist:
+            raise ClassFull(_("This class is full. You can join its waiting list."))
+        entry.status = Entry.Status.WAITLISTED
+        entry.waitlisted_at = now
+        entry.save()
+        audit(entry=entry, action="waitlisted", to_status=entry.status, actor=driver)
+        return entry
+
+    entry.place_number = free[0]
+    entry.car_number = pick_car_number(entry_class=entry_class, preferred=preferred_car_number)
+    entry.status = Entry.Status.HELD
+    entry.expires_at = now + hold_duration()
+    entry.save()
+    audit(entry=entry, action="place_taken", to_status=entry.status, actor=driver)
+    _after_place_taken(entry, now=now, actor=driver, action="registered")
+    if entry.co_driver_email:
+        email_after_commit(entry, "co_driver", to_co_driver=True)
+    return entry
+
+
+@transaction.atomic
+def accept_offer(*, entry_id: int, driver: Any, now: datetime | None = None) -> Entry:
+    now = now or timezone.now()
+    _event, entry = lock_entry(entry_id, now=now)
+    if entry.driver_id != driver.pk:
+        raise RegistrationError(_("This is not your entry."))
+    if entry.status != Entry.Status.OFFERED:
+        raise RegistrationError(_("This offer is no longer open."))
+    _after_place_taken(entry, now=now, actor=driver, action="offer_accepted")
+    return entry
+
+
+@transaction.atomic
+def confirm_co_driver(*, token: str, user: Any, now: datetime | None = None) -> Entry:
+    now = now or timezone.now()
+    entry = Entry.objects.filter(co_driver_token=token).first()
+    if entry is None or not entry.co_driver_email:
+        raise RegistrationError(_("This invitation link is not valid."))
+    _event, entry = lock_entry(entry.pk, now=now)
+    if user.email.lower() != entry.co_driver_email:
+        raise RegistrationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to confirm.")
+            % {"email": entry.co_driver_email}
+        )
+    if entry.status not in Entry.ACTIVE_STATUSES:
+        raise RegistrationError(_("This entry is no longer active."))
+    if entry.co_driver_confirmed_at is None:
+        entry.co_driver = user
+        entry.co_driver_confirmed_at = now
+        entry.save(update_fields=["co_driver", "co_driver_confirmed_at"])
+        audit(entry=entry, action="co_driver_confirmed", actor=user, detail=user.email)
+    return entry
+
+
+def _refund_rows(entry: Entry, *, percent: int, reason: str) -> list[Refund]:
+    refunds = []
+    for payment in entry.payments.select_for_update().filter(status=Payment.Status.SUCCEEDED):
+        amount = (payment.refundable_minor * percent) // 100
+        if amount <= 0:
+            continue
+        refund = Refund.objects.create(payment=payment, amount_minor=amount, reason=reason)
+        audit(
+            entry=entry,
+            payment=payment,
+            action="refund_requested",
+            to_status=refund.status,
+            detail=f"{amount} {payment.currency} ({percent}%)",
+        )
+        refunds.append(refund)
+    return refunds
+
+
+def _close_pending_payments(entry: Entry) -> list[str]:
+    """Cancel unpaid payments; returns Checkout Session ids to expire at Stripe after commit."""
+    sessions = []
+    for payment in entry.payments.select_for_update().filter(status=Payment.Status.PENDING):
+        payment.status = Payment.Status.CANCELLED
+        payment.save(update_fields=["status"])
+        audit(entry=entry, payment=payment, action="payment_cancelled", to_status=payment.status)
+        if payment.stripe_session_id:
+            sessions.append(payment.stripe_session_id)
+    return sessions
+
+
+@transaction.atomic
+def cancel_entry(
+    *,
+    entry_id: int,
+    actor: Any,
+    by_staff: bool = False,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Entry:
+    """Cancel an entry. The driver gets what the entry's refund policy promises for today;
+    an entry cancelled by the organizer is refunded in full."""
+    from events.services import deposits
+    from events.services.checkout import expire_sessions_after_commit
+    from events.services.refunds import process_refunds_after_commit
+
+    now = now or timezone.now()
+    event, entry = lock_entry(entry_id, now=now)
+    if not by_staff and entry.driver_id != actor.pk:
+        raise RegistrationError(_("This is not your entry."))
+    if entry.status not in Entry.ACTIVE_STATUSES:
+        raise RegistrationError(_("This entry is not active, so it cannot be cancelled."))
+    percent = 100 if by_staff else refund_percent(policy=entry.refund_policy, event=event, now=now)
+    entry.place_number = None
+    entry.car_number = None
+    entry.expires_at = None
+    entry.cancelled_at = now
+    entry.cancellation_reason = reason[:300]
+    change_status(
+        entry,
+        Entry.Status.CANCELLED,
+        action="cancelled_by_staff" if by_staff else "cancelled_by_driver",
+        actor=actor,
+        detail=reason,
+    )
+    expire_sessions_after_commit(_close_pending_payments(entry))
+    deposit = deposits.release_for_cancellation(
+        entry, actor=actor, reason="cancelled_by_staff" if by_staff else "cancelled_by_driver"
+    )
+    refunds = _refund_rows(
+        entry,
+        percent=percent,
+        reason=Refund.Reason.STAFF_CANCELLED if by_staff else Refund.Reason.DRIVER_CANCELLED,
+    )
+    refund_total = sum(r.amount_minor for r in refunds)
+    email_after_commit(
+        entry,
+        "cancellation",
+        refund=money.from_minor_units(refund_total, entry.currency) if refund_total else None,
+        by_staff=by_staff,
+        **deposit.email_context(),
+    )
+    process_refunds_after_commit([r.pk for r in refunds])
+    if deposit.releasing_id is not None:
+        deposits.release_at_stripe_after_commit([deposit.releasing_id])
+    offer_free_places(event=event, now=now)
+    return entry
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_entry(*, entry_id: int, actor: Any, now: datetime | None = None) -> Entry:
+    now = now or timezone.now()
+    _event, entry = lock_entry(entry_id, now=now)
+    if entry.status != Entry.Status.PENDING_APPROVAL:
+        raise RegistrationError(_("Only an entry awaiting approval can be approved."))
+    # Past the approval step: pay (with a fresh hold) or be confirmed.
+    if entry.fee_minor and stripe.stripe_enabled():
+        entry.expires_at = now + hold_duration()
+        change_status(entry, Entry.Status.HELD, action="approved", actor=actor)
+        email_after_commit(entry, "approved")
+    else:
+        entry.entry_class.approval_required = False  # in memory only: skip the approval step
+        _after_place_taken(entry, now=now, actor=actor, action="approved")
+    return entry
+
+
+@transaction.atomic
+def reject_entry(
+    *, entry_id: int, actor: Any, reason: str = "", now: datetime | None = None
+) -> Entry:
+    now = now or timezone.now()
+    event, entry = lock_entry(entry_id, now=now)
+    if entry.status not in (Entry.Status.PENDING_APPROVAL, Entry.Status.WAITLISTED):
+        raise RegistrationError(_("Only an entry awaiting approval can be rejected."))
+    entry.place_number = None
+    entry.car_number = None
+    change_status(entry, Entry.Status.REJECTED, action="rejected", actor=actor, detail=reason)
+    email_after_commit(entry, "rejected", reason=reason)
+    offer_free_places(event=event, now=now)
+    return entry
+
+
+@transaction.atomic
+def update_entry_day(
+    *,
+    entry_id: int,
+    actor: Any,
+    checked_in: bool | None = None,
+    scrutineering: str | None = None,
+    scrutineering_notes: str | None = None,
+    transponder: str | None = None,
+    car_number: int | None = None,
+    now: datetime | None = None,
+) -> Entry:
+    """Check-in, scrutineering, transponder and car number, each change audited."""
+    now = now or timezone.now()
+    event, entry = lock_entry(entry_id, now=now)
+    if entry.status != Entry.Status.CONFIRMED:
+        raise RegistrationError(_("Only a confirmed entry can be checked in or scrutineered."))
+    if checked_in is not None and checked_in != (entry.checked_in_at is not None):
+        entry.checked_in_at = now if checked_in else None
+        entry.save(update_fields=["checked_in_at"])
+        audit(entry=entry, action="checked_in" if checked_in else "check_in_undone", actor=actor)
+    if scrutineering is not None and (
+        scrutineering != entry.scrutineering
+        or (scrutineering_notes or "") != entry.scrutineering_notes
+    ):
+        if scrutineering not in Entry.Scrutineering.values:
+            raise RegistrationError(_("Unknown scrutineering result."), field="scrutineering")
+        previous = entry.scrutineering
+        entry.scrutineering = scrutineering
+        entry.scrutineering_notes = scrutineering_notes or ""
+        entry.scrutineered_at = now
+        entry.save(update_fields=["scrutineering", "scrutineering_notes", "scrutineered_at"])
+        audit(
+            entry=entry,
+            action="scrutineering",
+            from_status=previous,
+            to_status=scrutineering,
+            actor=actor,
+            detail=entry.scrutineering_notes,
+        )
+    if transponder is not None and transponder.strip() != entry.transponder:
+        detail = f"{entry.transponder or '-'} → {transponder.strip() or '-'}"
+        entry.transponder = transponder.strip()
+        entry.save(update_fields=["transponder"])
+        audit(entry=entry, action="transponder", actor=actor, detail=detail)
+    if car_number is not None and car_number != entry.car_number:
+        if Entry.objects.filter(event=event, car_number=car_number).exclude(pk=entry.pk).exists():
+            raise RegistrationError(
+                _("Car number %(number)s is already taken in this event.") % {"number": car_number},
+                field="car_number",
+            )
+        detail = f"{entry.car_number or '-'} → {car_number}"
+        entry.car_number = car_number
+        entry.save(update_fields=["car_number"])
+        audit(entry=entry, action="car_number", actor=actor, detail=detail)
+    return entry
+
+
+@transaction.atomic
+def mark_paid_at_track(*, entry_id: int, actor: Any, now: datetime | None = None) -> Payment:
+    now = now or timezone.now()
+    _event, entry = lock_entry(entry_id, now=now)
+    payment = (
+        entry.payments.select_for_update()
+        .filter(method=Payment.Method.AT_TRACK, status=Payment.Status.PENDING)
+        .first()
+    )
+    if payment is None:
+        raise RegistrationError(_("This entry has no payment due at the track."))
+    payment.status = Payment.Status.SUCCEEDED
+    payment.paid_at = now
+    payment.marked_paid_by = actor
+    payment.save(update_fields=["status", "paid_at", "marked_paid_by"])
+    audit(
+        entry=entry,
+        payment=payment,
+        action="paid_at_track",
+        from_status=Payment.Status.PENDING,
+        to_status=payment.status,
+        actor=actor,
+    )
+    email_after_commit(entry, "receipt")
+    return payment
+
+
+def fee_display(entry: Entry) -> Decimal:
+    return money.from_minor_units(entry.fee_minor, entry.currency)

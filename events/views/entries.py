@@ -1,0 +1,278 @@
+"""Driver-facing registration pages and the Stripe webhook."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events.engine import money
+from events.exceptions import ClassFull, EventsError, NotEligible, RegistrationError
+from events.forms.entries import EntryForm
+from events.gateways import stripe
+from events.models import Deposit, Entry, Event
+from events.queries.entries import driver_entries, entry_for_driver
+from events.services.checkout import check_return, start_checkout
+from events.services.deposits import check_return as check_deposit_return
+from events.services.registration import (
+    accept_offer,
+    cancel_entry,
+    confirm_co_driver,
+    refund_percent,
+)
+from events.services.webhooks import handle_stripe_event
+
+logger = logging.getLogger(__name__)
+
+
+def _registration_event(slug: str) -> Event:
+    event = (
+        Event.objects.select_related("organization")
+        .exclude(status=Event.Status.DRAFT)
+        .filter(slug=slug)
+        .first()
+    )
+    if event is None:
+        raise Http404
+    return event
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _registration_event(slug)
+    now = timezone.now()
+    currency = event.organization.currency
+    classes = [
+        (c, money.to_minor_units(c.fee_at(now), currency)) for c in event.entry_classes.all()
+    ]
+    form = EntryForm(request.POST or None, event=event, classes=classes, driver=request.user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        class_id, shown_fee = form.cleaned_data["entry_class"]
+        try:
+            entry = _register(request, event, class_id, shown_fee, form)
+        except ClassFull as exc:
+            form.add_error("join_waitlist", str(exc))
+        except NotEligible as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason)
+        except OperationalError:
+            form.add_error(
+                None, _("Too many drivers are entering at this moment. Please try again.")
+            )
+        except RegistrationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            return _after_registration(request, entry)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "event": event,
+        "form": form,
+        "open": event.is_registration_open(now),
+        "rows": [(c, money.from_minor_units(fee, currency)) for c, fee in classes],
+    }
+    return render(request, "events/entries/entry_form.html", context, status=status)
+
+
+def _register(
+    request: HttpRequest, event: Event, class_id: int, shown_fee: int, form: EntryForm
+) -> Entry:
+    from events.services.registration import register_entry
+
+    data = form.cleaned_data
+    return register_entry(
+        driver=request.user,
+        event_id=event.pk,
+        entry_class_id=class_id,
+        event_sequence=data["event_sequence"],
+        shown_fee_minor=shown_fee,
+        vehicle=data["vehicle"],
+        co_driver_email=data["co_driver_email"],
+        preferred_car_number=data["preferred_car_number"],
+        join_waitlist=data["join_waitlist"],
+        language=translation.get_language() or "zh-hans",
+    )
+
+
+def _after_registration(request: HttpRequest, entry: Entry) -> HttpResponse:
+    messages_by_status: dict[str, str] = {
+        Entry.Status.WAITLISTED: _("The class is full: you are on its waiting list."),
+        Entry.Status.PENDING_APPROVAL: _("Entry received. The organizer will review it."),
+        Entry.Status.CONFIRMED: _("Your entry is confirmed."),
+        Entry.Status.HELD: _("Your place is held. Please pay to confirm it."),
+    }
+    messages.success(request, messages_by_status.get(entry.status, _("Entry saved.")))
+    if entry.status == Entry.Status.HELD:
+        return _go_to_checkout(request, entry)
+    return redirect(entry.get_absolute_url())
+
+
+def _go_to_checkout(request: HttpRequest, entry: Entry) -> HttpResponse:
+    try:
+        payment = start_checkout(entry_id=entry.pk, driver=request.user)
+    except EventsError as exc:
+        messages.error(request, str(exc))
+        return redirect(entry.get_absolute_url())
+    return redirect(payment.checkout_url)
+
+
+@login_required
+def my_entries(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "events/entries/my_entries.html", {"entries": driver_entries(request.user)}
+    )
+
+
+@login_required
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_for_driver(request.user, pk)
+    now = timezone.now()
+    context = {
+        "entry": entry,
+        "fee": money.from_minor_units(entry.fee_minor, entry.currency),
+        "refund_percent_now": refund_percent(policy=entry.refund_policy, event=entry.event, now=now)
+        if entry.status in Entry.ACTIVE_STATUSES
+        else None,
+        "can_pay": entry.status == Entry.Status.HELD and not entry.hold_expired(now),
+        "expired_now": entry.hold_expired(now),
+        "payments": entry.payments.all(),
+    }
+    return render(request, "events/entries/entry_detail.html", context)
+
+
+@login_required
+@require_POST
+def entry_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_for_driver(request.user, pk)
+    return _go_to_checkout(request, entry)
+
+
+@login_required
+def entry_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stripe's success_url: the redirect proves nothing, so ask Stripe about the session."""
+    entry = entry_for_driver(request.user, pk)
+    session_id = request.GET.get("session_id", "")
+    if session_id:
+        try:
+            check_return(entry=entry, session_id=session_id)
+        except EventsError as exc:
+            messages.error(request, str(exc))
+        except OperationalError:
+            messages.warning(
+                request, _("We are still confirming your payment; refresh in a moment.")
+            )
+    entry.refresh_from_db()
+    if entry.status == Entry.Status.CONFIRMED:
+        messages.success(request, _("Payment received: your entry is confirmed."))
+    elif entry.status == Entry.Status.HELD:
+        messages.info(
+            request, _("Your payment is being processed. We will e-mail you when it is done.")
+        )
+    return redirect(entry.get_absolute_url())
+
+
+@login_required
+def entry_deposit_authorised(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deposit link's success_url: as for payments, ask Stripe rather than trust it."""
+    entry = entry_for_driver(request.user, pk)
+    session_id = request.GET.get("session_id", "")
+    deposit = None
+    if session_id:
+        try:
+            deposit = check_deposit_return(entry=entry, session_id=session_id)
+        except EventsError as exc:
+            messages.error(request, str(exc))
+        except OperationalError:
+            messages.warning(
+                request, _("We are still confirming your deposit; refresh in a moment.")
+            )
+    if deposit is not None and deposit.status == Deposit.Status.HELD:
+        messages.success(
+            request, _("Your damage deposit is authorised on your card. Nothing is taken yet.")
+        )
+    elif deposit is not None and deposit.status == Deposit.Status.REQUESTED:
+        messages.info(
+            request, _("Your authorisation is being processed; this page shows it once done.")
+        )
+    return redirect(entry.get_absolute_url() + "#deposit")
+
+
+@login_required
+@require_POST
+def entry_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_for_driver(request.user, pk)
+    try:
+        cancel_entry(entry_id=entry.pk, actor=request.user)
+    except EventsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your entry is cancelled."))
+    return redirect(entry.get_absolute_url())
+
+
+@login_required
+@require_POST
+def entry_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_for_driver(request.user, pk)
+    try:
+        if request.POST.get("answer") == "accept":
+            entry = accept_offer(entry_id=entry.pk, driver=request.user)
+            if entry.status == Entry.Status.HELD:
+                return _go_to_checkout(request, entry)
+            messages.success(request, _("You took the place."))
+        else:
+            cancel_entry(entry_id=entry.pk, actor=request.user, reason="declined the offer")
+            messages.success(request, _("You declined the place."))
+    except EventsError as exc:
+        messages.error(request, str(exc))
+    return redirect(entry.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def co_driver_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    entry = (
+        Entry.objects.select_related("event", "entry_class", "driver")
+        .filter(co_driver_token=token)
+        .exclude(co_driver_email="")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            confirm_co_driver(token=token, user=request.user)
+        except EventsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("You are confirmed as co-driver or navigator."))
+            return redirect("events:my-entries")
+    return render(request, "events/entries/co_driver_confirm.html", {"entry": entry})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        event = stripe.parse_webhook(request.body, request.headers.get("Stripe-Signature", ""))
+    except stripe.InvalidWebhook as exc:
+        logger.warning("refused a Stripe webhook: %s", exc)
+        return HttpResponse("invalid signature", status=400, content_type="text/plain")
+    try:
+        fresh = handle_stripe_event(event)
+    except OperationalError:
+        # A lock wait timed out: nothing was stored, and Stripe retries a 503 later.
+        logger.warning("Stripe event %s hit a lock timeout; asking Stripe to retry", event.id)
+        return HttpResponse("busy, retry", status=503, content_type="text/plain")
+    return HttpResponse("ok" if fresh else "duplicate", content_type="text/plain")

@@ -1,0 +1,3 @@
+from live.api.board import router
+
+__all__ = ["router"]

@@ -1,0 +1,96 @@
+"""Demo live session for `manage.py seed_demo`, and the simulator that moves it during `make demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from django.conf import settings
+
+from live.feeds.replay import replay
+from live.models import LiveSession
+from live.services.timing import create_live_session, finish_live_session, map_transponder
+
+DEMO_SESSION_NAME = "Paddock demo race"
+P3_SESSION_NAME = "Paddock demo kart heat (P3 replay)"
+# A real AMB P3 capture in the workspace's shared data, read from there (never copied into the
+# repository); without it the demo simply has no P3 session.
+P3_CAPTURE = Path(settings.BASE_DIR).parent / "shared" / "data" / "timing" / "p3-amb-short.out"
+# The heat of the kart night the demo events have on today, and the name staff give one
+# transponder that no entry carries (an ad-hoc row, as at an arrive-and-drive night).
+P3_EVENT_SLUG = "demo-shanghai-kart-night"
+P3_EVENT_SESSION = "预赛 Heat"
+P3_NAMED = ("27", "陈杰 Chen Jie", "租赁组 Rental")
+
+
+def demo_session() -> LiveSession | None:
+    return LiveSession.objects.filter(
+        name=DEMO_SESSION_NAME, source=LiveSession.Source.SIMULATOR
+    ).first()
+
+
+def seed(stdout: TextIO) -> None:
+    session = demo_session()
+    if session is None:
+        session = create_live_session(
+            name=DEMO_SESSION_NAME,
+            mode=LiveSession.Mode.RACE,
+            source=LiveSession.Source.SIMULATOR,
+            event_session=_demo_event_session(),
+        )
+    stdout.write(f"Live demo session {session.pk}: /live/{session.pk}/\n")
+    seed_p3_replay(stdout)
+
+
+def seed_p3_replay(stdout: TextIO, capture: Path = P3_CAPTURE) -> LiveSession | None:
+    """A finished P3 session replayed from the shared capture, one ad-hoc transponder named."""
+    from events.models import Session
+
+    event_session = Session.objects.filter(event__slug=P3_EVENT_SLUG, name=P3_EVENT_SESSION).first()
+    if event_session is None:
+        return None
+    session = LiveSession.objects.filter(name=P3_SESSION_NAME, source=LiveSession.Source.P3).first()
+    if session is None:
+        if not capture.is_file():
+            stdout.write(f"Live P3 demo skipped: no capture at {capture}.\n")
+            return None
+        session = create_live_session(
+            name=P3_SESSION_NAME,
+            mode=LiveSession.Mode.RACE,
+            source=LiveSession.Source.P3,
+            event_session=event_session,
+            min_lap_ms=20_000,
+        )
+        replay(session_id=session.pk, data=capture.read_bytes(), format="p3", speed=0)
+        finish_live_session(session_id=session.pk)
+        # Every transponder that crossed has an ad-hoc row, named by its number until staff
+        # name it: name the first, as staff would on the Transponders page.
+        first = session.transponders.order_by("transponder").first()
+        if first is not None:
+            number, name, class_name = P3_NAMED
+            map_transponder(
+                session_id=session.pk,
+                transponder=first.transponder,
+                number=number,
+                name=name,
+                class_name=class_name,
+            )
+    org = event_session.event.organization.slug
+    stdout.write(
+        f"Live P3 replay {session.pk} (finished, {session.transponders.count()} transponders, "
+        f"{session.transponders.exclude(name='').count()} named by staff): "
+        f"/organizer/{org}/live/{session.pk}/transponders/\n"
+    )
+    return session
+
+
+def _demo_event_session() -> object | None:
+    # Link the demo board to a race in the events demo data when there is one; ad hoc otherwise.
+    from events.models import Session
+
+    return Session.objects.filter(kind=Session.Kind.RACE).order_by("starts_at", "pk").first()
+
+
+def background_commands() -> list[list[str]]:
+    """`demo_serve` runs these next to the web server: the simulator, forever, in real time."""
+    return [["live_simulate", "--demo", "--loop", "--speed", "1"]]

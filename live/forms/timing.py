@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from live.models import LiveSession
+
+
+class StartTimingForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Mode"), choices=LiveSession.Mode.choices, initial=LiveSession.Mode.RACE
+    )
+    source = forms.ChoiceField(
+        label=_("Timing system"),
+        choices=[
+            (LiveSession.Source.RMONITOR, LiveSession.Source.RMONITOR.label),
+            (LiveSession.Source.P3, LiveSession.Source.P3.label),
+        ],
+        initial=LiveSession.Source.RMONITOR,
+    )
+    min_lap_seconds = forms.IntegerField(
+        label=_("Minimum lap time (seconds)"),
+        min_value=1,
+        max_value=3600,
+        initial=20,
+        help_text=_("P3 passings closer together than this are double reads, not laps."),
+    )
+    feed_encoding = forms.ChoiceField(
+        label=_("Feed text encoding"),
+        choices=LiveSession.FeedEncoding.choices,
+        initial=LiveSession.FeedEncoding.AUTO,
+        required=False,
+        help_text=_(
+            "RMonitor only. Automatic reads UTF-8, Chinese (GBK) and Western names; choose GBK / "
+            "GB18030 for timing software on Chinese Windows if a name still shows garbled."
+        ),
+    )
+
+    def clean_feed_encoding(self) -> str:
+        # Left out by an older form or a script: the default, as on the model.
+        return self.cleaned_data["feed_encoding"] or LiveSession.FeedEncoding.AUTO
+
+
+class FeedEncodingForm(forms.Form):
+    """Change an existing live session's feed text encoding (the start form sets it first)."""
+
+    feed_encoding = forms.ChoiceField(
+        label=_("Feed text encoding"), choices=LiveSession.FeedEncoding.choices
+    )

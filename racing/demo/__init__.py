@@ -1,0 +1,3 @@
+from racing.demo.registry import seed
+
+__all__ = ["seed"]

@@ -1,0 +1,41 @@
+"""Reads with joins for driver, licence, vehicle and class pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+
+from racing.engine.eligibility import GradeLadder
+from racing.models import CompetitionClass, DriverProfile, Licence, LicenceGrade, Vehicle
+
+
+def grade_ladder() -> GradeLadder:
+    by_issuer: dict[str, list[str]] = defaultdict(list)
+    for issuer_code, grade_code in LicenceGrade.objects.order_by(
+        "issuer__code", "rank"
+    ).values_list("issuer__code", "code"):
+        by_issuer[issuer_code].append(grade_code)
+    return GradeLadder({code: tuple(grades) for code, grades in by_issuer.items()})
+
+
+def licences_of(profile: DriverProfile) -> QuerySet[Licence]:
+    return Licence.objects.filter(profile=profile).select_related("issuer", "grade", "verified_by")
+
+
+def vehicles_of(profile: DriverProfile) -> QuerySet[Vehicle]:
+    return Vehicle.objects.filter(owner=profile)
+
+
+def profile_for_user(user: Any) -> DriverProfile | None:
+    return DriverProfile.objects.filter(user=user).prefetch_related("emergency_contacts").first()
+
+
+def classes_of(
+    organization_id: int, *, include_archived: bool = False
+) -> QuerySet[CompetitionClass]:
+    classes = CompetitionClass.objects.filter(organization_id=organization_id)
+    if not include_archived:
+        classes = classes.filter(is_archived=False)
+    return classes.order_by("tier", "name")
