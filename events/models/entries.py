@@ -296,6 +296,12 @@ class Payment(models.Model):
         return f"paddock-payment-{self.pk}-checkout"
 
     @property
+    def amount(self) -> Decimal:
+        from events.engine.money import from_minor_units
+
+        return from_minor_units(self.amount_minor, self.currency)
+
+    @property
     def refundable_minor(self) -> int:
         if self.status != self.Status.SUCCEEDED:
             return 0
@@ -346,6 +352,12 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount_minor} ({self.status})"
+
+    @property
+    def amount(self) -> Decimal:
+        from events.engine.money import from_minor_units
+
+        return from_minor_units(self.amount_minor, self.payment.currency)
 
     @property
     def idempotency_key(self) -> str:
