@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -11,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -86,6 +89,28 @@ def tier_feed(request: HttpRequest, tier: str) -> HttpResponse:
     return _calendar_response(request, events, name=name, filename=f"paddock-{tier}.ics")
 
 
+def webcal_url(feed_url: str) -> str:
+    """The address phones subscribe with: iOS and most calendar apps open webcal:// as a
+    subscription, where an https link would download the file once."""
+    return re.sub(r"^https?://", "webcal://", feed_url)
+
+
+@dataclass(frozen=True)
+class TierFeed:
+    label: str
+    url: str
+    webcal_url: str
+
+
+def tier_feeds(request: HttpRequest) -> list[TierFeed]:
+    """Every public tier feed, from the tier choices so a link can never name a missing feed."""
+    feeds = []
+    for value, label in Tier.choices:
+        url = request.build_absolute_uri(reverse("events:tier-feed", args=[value]))
+        feeds.append(TierFeed(label=str(label), url=url, webcal_url=webcal_url(url)))
+    return feeds
+
+
 @require_GET
 def organization_feed(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
@@ -135,7 +160,7 @@ def personal_calendar(request: HttpRequest) -> HttpResponse:
     context = {
         "token": token,
         "feed_url": feed_url,
-        "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
-        "tiers": Tier.choices,
+        "webcal_url": webcal_url(feed_url),
+        "tier_feeds": tier_feeds(request),
     }
     return render(request, "events/calendar/personal.html", context)

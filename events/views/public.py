@@ -7,6 +7,7 @@ from django.shortcuts import render
 from events.forms.events import EventFilterForm
 from events.hooks import collect_live_now
 from events.queries import events as queries
+from events.views.calendar import tier_feeds
 
 PAGE_SIZE = 20
 HOME_UPCOMING = 8
@@ -18,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "in_progress": queries.events_in_progress(),
         "upcoming": queries.upcoming_events(limit=HOME_UPCOMING),
         "filter_form": EventFilterForm(),
+        "tier_feeds": tier_feeds(request),
     }
     return render(request, "events/home.html", context)
 
