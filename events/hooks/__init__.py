@@ -2,7 +2,8 @@
 importing them.
 
 An app appends a callable in its AppConfig.ready(); events' views call each one.
-- live_now: f() -> list of LiveNow items shown under "Live now" on the home page.
+- live_now: f(event_slug="") -> list of LiveNow items shown under "Live now" on the home page
+  (all events) and on an event's page (that event's only).
 - result_sources: see below.
 """
 
@@ -20,11 +21,11 @@ class LiveNow:
     event_slug: str = ""
 
 
-live_now: list[Callable[[], list[LiveNow]]] = []
+live_now: list[Callable[..., list[LiveNow]]] = []
 
 
-def collect_live_now() -> list[LiveNow]:
-    return [item for provider in live_now for item in provider()]
+def collect_live_now(*, event_slug: str = "") -> list[LiveNow]:
+    return [item for provider in live_now for item in provider(event_slug=event_slug)]
 
 
 # - result_sources: f(session) -> list of (label, url) shown next to a session on the organizer's

@@ -43,4 +43,5 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.public_event(slug)
-    return render(request, "events/event_detail.html", {"event": event})
+    context = {"event": event, "live_boards": collect_live_now(event_slug=event.slug)}
+    return render(request, "events/event_detail.html", context)

@@ -26,15 +26,17 @@ def spectator_sessions() -> QuerySet[LiveSession]:
     return LiveSession.objects.exclude(event_session__event__status=Event.Status.DRAFT)
 
 
-def live_now() -> list[LiveNow]:
-    """The home page's "Live now" entries (registered on events.hooks.live_now)."""
+def live_now(*, event_slug: str = "") -> list[LiveNow]:
+    """The "Live now" entries of the home page, or of one event's page (registered on
+    events.hooks.live_now)."""
+    sessions = spectator_sessions().filter(
+        status=LiveSession.Status.LIVE,
+        updated_at__gte=timezone.now() - LIVE_NOW_SILENCE,
+    )
+    if event_slug:
+        sessions = sessions.filter(event_session__event__slug=event_slug)
     sessions = (
-        spectator_sessions()
-        .filter(
-            status=LiveSession.Status.LIVE,
-            updated_at__gte=timezone.now() - LIVE_NOW_SILENCE,
-        )
-        .select_related("event_session__event")
+        sessions.select_related("event_session__event")
         .order_by("-updated_at")[:10]
     )
     items = []

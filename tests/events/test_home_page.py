@@ -27,7 +27,7 @@ def test_live_sessions_reported_by_the_live_app_appear_under_live_now(client, mo
     monkeypatch.setattr(
         hooks,
         "live_now",
-        [lambda: [hooks.LiveNow(title="Race 2 — Kart Night", url="/live/sessions/7/")]],
+        [lambda **_: [hooks.LiveNow(title="Race 2 — Kart Night", url="/live/sessions/7/")]],
     )
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Live now" in page
