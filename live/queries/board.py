@@ -35,10 +35,7 @@ def live_now(*, event_slug: str = "") -> list[LiveNow]:
     )
     if event_slug:
         sessions = sessions.filter(event_session__event__slug=event_slug)
-    sessions = (
-        sessions.select_related("event_session__event")
-        .order_by("-updated_at")[:10]
-    )
+    sessions = sessions.select_related("event_session__event").order_by("-updated_at")[:10]
     items = []
     for session in sessions:
         event = session.event_session.event if session.event_session else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from live.queries.board import get_snapshot
@@ -28,12 +28,20 @@ def board_labels() -> dict[str, str]:
         "flag_none": _("Waiting for the start"),
         "laps_down_one": _("+1 lap"),
         "laps_down": _("+%(n)s laps"),
-        "laps_to_go": _("%(n)s laps to go"),
+        # The script picks a form by n; English and Chinese need only these two (one, other).
+        "laps_to_go_one": ngettext("%(n)s lap to go", "%(n)s laps to go", 1),
+        "laps_to_go": ngettext("%(n)s lap to go", "%(n)s laps to go", 2),
         "time_to_go": _("%(time)s to go"),
         "elapsed": _("Elapsed %(time)s"),
         "in_pit": _("PIT"),
         "all_classes": _("All classes"),
         "no_cars": _("No cars on track yet."),
+        "detail_class": _("Class"),
+        "detail_laps": _("Laps"),
+        "detail_last": _("Last"),
+        "detail_best": _("Best"),
+        "detail_gap": _("Gap"),
+        "detail_interval": _("Interval to the car ahead"),
     }
 
 

@@ -103,9 +103,70 @@
       cells[name] = td;
       tr.appendChild(td);
     }
-    var entry = { tr: tr, cells: cells, data: {}, text: {}, marks: "" };
+    var entry = { tr: tr, cells: cells, data: {}, text: {}, marks: "", detail: null };
+    // A phone hides columns; tapping the row (or Enter on it) shows them below it.
+    tr.tabIndex = 0;
+    tr.setAttribute("aria-expanded", "false");
+    tr.addEventListener("click", function () { toggleDetail(entry); });
+    tr.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        toggleDetail(entry);
+      }
+    });
     rows.set(key, entry);
     return entry;
+  }
+
+  // The columns a narrow screen drops, as "label value" pairs under the tapped row. Built only
+  // while open and written only when their text changes, like the cells.
+  var DETAIL_FIELDS = ["class", "laps", "last", "best", "gap", "interval"];
+
+  function toggleDetail(entry) {
+    if (entry.detail) {
+      entry.detail.tr.remove();
+      entry.detail = null;
+      entry.tr.setAttribute("aria-expanded", "false");
+      return;
+    }
+    var tr = document.createElement("tr");
+    tr.className = "live-detail";
+    var td = document.createElement("td");
+    td.colSpan = COLUMNS.length;
+    var list = document.createElement("dl");
+    var values = {};
+    for (var i = 0; i < DETAIL_FIELDS.length; i++) {
+      var name = DETAIL_FIELDS[i];
+      var item = document.createElement("div");
+      item.dataset.field = name;
+      var dt = document.createElement("dt");
+      dt.textContent = labels["detail_" + name];
+      var dd = document.createElement("dd");
+      item.appendChild(dt);
+      item.appendChild(dd);
+      list.appendChild(item);
+      values[name] = dd;
+    }
+    td.appendChild(list);
+    tr.appendChild(td);
+    entry.detail = { tr: tr, values: values, text: {} };
+    entry.tr.setAttribute("aria-expanded", "true");
+    entry.tr.after(tr);
+    paintDetail(entry);
+  }
+
+  function paintDetail(entry) {
+    var detail = entry.detail;
+    if (!detail) return;
+    for (var i = 0; i < DETAIL_FIELDS.length; i++) {
+      var name = DETAIL_FIELDS[i];
+      var text = entry.text[name] || "—";
+      if (detail.text[name] !== text) {
+        detail.text[name] = text;
+        detail.values[name].textContent = text;
+      }
+    }
+    if (detail.tr.hidden !== entry.tr.hidden) detail.tr.hidden = entry.tr.hidden;
   }
 
   function paintRow(entry) {
@@ -129,6 +190,7 @@
     }
     var hidden = classFilter !== "" && data.class !== classFilter;
     if (entry.tr.hidden !== hidden) entry.tr.hidden = hidden;
+    paintDetail(entry);
     if (data.class && !knownClasses.has(data.class)) addClassOption(data.class);
   }
 
@@ -148,10 +210,16 @@
       if (!entry) continue;
       if (entry.tr === ref) ref = ref.nextSibling;
       else tbody.insertBefore(entry.tr, ref);
+      // An open detail row travels with its car.
+      if (entry.detail) {
+        if (entry.detail.tr === ref) ref = ref.nextSibling;
+        else tbody.insertBefore(entry.detail.tr, ref);
+      }
     }
     rows.forEach(function (entry, key) {
       if (!wanted.has(key)) {
         entry.tr.remove();
+        if (entry.detail) entry.detail.tr.remove();
         rows.delete(key);
       }
     });
@@ -170,7 +238,8 @@
     }
     var parts = [];
     if (top.laps_to_go !== null && top.laps_to_go !== undefined && top.laps_to_go < 9999) {
-      parts.push(fill(labels.laps_to_go, { n: top.laps_to_go }));
+      var toGo = top.laps_to_go === 1 ? labels.laps_to_go_one : labels.laps_to_go;
+      parts.push(fill(toGo, { n: top.laps_to_go }));
     } else if (top.time_to_go_ms) {
       parts.push(fill(labels.time_to_go, { time: clock(top.time_to_go_ms) }));
     }
