@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from racing.models import (
     DriverProfile,
@@ -82,8 +83,25 @@ class EmergencyContactForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40)
 
 
+class BaseEmergencyContactFormSet(BaseFormSet):
+    # Django's own "Please submit at least 1 form." speaks of forms, not of who to call.
+    default_error_messages = {
+        "too_few_forms": _(
+            "Add at least one emergency contact: their name, how they are related to you and "
+            "a phone number."
+        ),
+        "too_many_forms": _("Five emergency contacts at most."),
+    }
+
+
 EmergencyContactFormSet = formset_factory(
-    EmergencyContactForm, extra=1, min_num=1, validate_min=True, max_num=5, validate_max=True
+    EmergencyContactForm,
+    formset=BaseEmergencyContactFormSet,
+    extra=1,
+    min_num=1,
+    validate_min=True,
+    max_num=5,
+    validate_max=True,
 )
 
 
@@ -169,3 +187,6 @@ class VehicleForm(forms.ModelForm):
             "kart_engine_homologation",
             "classic_certificate",
         ]
+        # The model's "weight (kg)" is shared with the driver's, and Chinese names the two
+        # differently: a person's 体重, a vehicle's 整备质量.
+        labels = {"weight_kg": pgettext_lazy("of a vehicle", "weight (kg)")}
