@@ -26,6 +26,7 @@ organizer_event_patterns = [
 MANAGE = "organizer/<slug:org_slug>/events/<slug:slug>/results/"
 
 results_patterns = [
+    path("help/results-csv/", results.results_csv_guide, name="results-csv-guide"),
     path("events/<slug:slug>/results/", results.event_results, name="event-results"),
     path(
         "events/<slug:slug>/results/<int:session_id>/",

@@ -189,6 +189,7 @@ RULES: dict[str, Rule] = {
     "events:event-detail": Rule(PUBLIC, lambda x: {"slug": x.event.slug}),
     "events:event-ics": Rule(PUBLIC, lambda x: {"slug": x.event.slug}),
     "events:tier-feed": Rule(PUBLIC, lambda x: {"tier": "national"}),
+    "events:results-csv-guide": Rule(PUBLIC),
     "events:organization-feed": Rule(PUBLIC, lambda x: {"slug": x.organization.slug}),
     "events:personal-calendar": Rule(SIGNED_IN),
     "events:personal-feed": Rule(PUBLIC_TOKEN, lambda x: {"token": x.calendar_token.token}),

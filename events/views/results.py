@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.engine.charts import lap_chart, lap_time_chart
 from events.engine.racetime import format_time
@@ -57,6 +58,23 @@ from events.services.results_csv import (
 from racing.queries.organizations import get_organization_for_staff
 
 # ----------------------------------------------------------------------------- public
+
+
+RESULTS_CSV_GUIDE = settings.BASE_DIR / "docs" / "RESULTS_CSV.md"
+
+
+@require_GET
+def results_csv_guide(request: HttpRequest) -> HttpResponse:
+    """The CSV column guide, served from the one copy in docs/ so the page and the repository
+    never disagree. Markdown reads well as plain text; browsers show text/plain inline."""
+    try:
+        text = RESULTS_CSV_GUIDE.read_text(encoding="utf-8")
+    except OSError:
+        # An installation without the docs directory: say so, not a server error.
+        raise Http404 from None
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _public_event(slug: str) -> Event:
