@@ -1,3 +1,3 @@
-from racing.demo.registry import seed
+from racing.demo.registry import seed, summary
 
-__all__ = ["seed"]
+__all__ = ["seed", "summary"]

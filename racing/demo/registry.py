@@ -84,10 +84,6 @@ def seed(stdout: TextIO) -> None:
     for data in ORGANIZATIONS:
         seed_classes(Organization.objects.get(slug=data["slug"]))
     ruled = seed_rule_classes()
-    stdout.write("Demo accounts (e-mail / password):\n")
-    stdout.write(f"  organizer  {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n")
-    stdout.write(f"  driver     {DRIVER_EMAIL} / {DRIVER_PASSWORD}\n")
-    stdout.write(f"  admin      {ADMIN_EMAIL} / {ADMIN_PASSWORD}  (/admin/)\n")
     stdout.write(
         f"Demo licences for {DRIVER_EMAIL}: one issued on the spot ({ON_THE_SPOT_NUMBER}), "
         f"team licence {TEAM_LICENCE_NUMBER} ({TEAM_NAME}) on /driver/licences/.\n"
@@ -268,3 +264,13 @@ def seed_classes(organization: Organization) -> None:
                 "rules": preset.rules.to_dict(),
             },
         )
+
+
+def summary() -> list[str]:
+    """The accounts to sign in with: printed last by seed_demo, where they stay on screen."""
+    return [
+        "Demo accounts (e-mail / password):",
+        f"  organizer  {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}",
+        f"  driver     {DRIVER_EMAIL} / {DRIVER_PASSWORD}",
+        f"  admin      {ADMIN_EMAIL} / {ADMIN_PASSWORD}  (/admin/)",
+    ]
