@@ -259,7 +259,9 @@ def audit_rows(event: Event, filters: dict[str, Any]) -> QuerySet[AuditLog]:
     if until:
         end = datetime.combine(until, time(), tzinfo=zone) + timedelta(days=1)
         rows = rows.filter(created_at__lt=end)
-    return rows.select_related("entry", "entry__driver", "actor").order_by("-created_at", "-pk")
+    return rows.select_related(
+        "entry", "entry__driver__driver_profile", "actor__driver_profile"
+    ).order_by("-created_at", "-pk")
 
 
 def _search(rows: QuerySet[AuditLog], query: str) -> QuerySet[AuditLog]:

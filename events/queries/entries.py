@@ -14,7 +14,7 @@ from events.models import AuditLog, Deposit, Entry, Event, Payment
 
 def _with_joins(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     return queryset.select_related(
-        "event", "event__organization", "entry_class", "driver", "co_driver"
+        "event", "event__organization", "entry_class", "driver__driver_profile", "co_driver"
     ).prefetch_related(
         Prefetch("payments", queryset=Payment.objects.order_by("created_at")),
         Prefetch("deposits", queryset=Deposit.objects.order_by("created_at", "pk")),

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from racing.engine.eligibility import GradeLadder
+from racing.engine.names import full_name
 from racing.models import CompetitionClass, DriverProfile, Licence, LicenceGrade, Vehicle
 
 
@@ -30,18 +31,19 @@ def vehicles_of(profile: DriverProfile) -> QuerySet[Vehicle]:
 
 def public_name(user: Any) -> str:
     """The one name a driver goes by in public (results, the live board, the API): the racing
-    profile's, else the account's full name; never the e-mail or the username. Callers that
-    name many drivers select ``driver_profile`` with the user, or this costs a query each."""
+    profile's, else the account's full name, family name first when it is Chinese (张敏, not
+    "敏 张"); never the e-mail or the username. Callers that name many drivers select
+    ``driver_profile`` with the user, or this costs a query each."""
     profile = getattr(user, "driver_profile", None)
     if profile is not None and profile.display_name:
         return str(profile.display_name)
-    return str(user.get_full_name())
+    return full_name(user.first_name, user.last_name)
 
 
 def staff_name(user: Any) -> str:
-    """How staff pages and exports name an account: the full name, else the e-mail, so that
-    staff can tell apart drivers who gave no name. Never for a public page: see public_name."""
-    return str(user.get_full_name() or user.email)
+    """How staff pages and exports name an account: as in public (see public_name), else the
+    e-mail, so that staff can tell apart drivers who gave no name."""
+    return public_name(user) or str(user.email)
 
 
 def profile_for_user(user: Any) -> DriverProfile | None:

@@ -83,9 +83,9 @@ def test_entering_paying_at_the_track_and_a_staff_cancellation_read_as_sentences
         "events:manage-entry",
         args=[at_track.event.organization.slug, at_track.event.slug, at_track.pk],
     )
-    assert f'href="{entry_page}">敏 张</a>' in by_action["place_taken"]
+    assert f'href="{entry_page}">张敏</a>' in by_action["place_taken"]
     # The driver entered; Paddock itself asked for the payment at the track.
-    assert "敏 张" in by_action["place_taken"].split("<td>")[2]
+    assert "张敏" in by_action["place_taken"].split("<td>")[2]
     assert "system" in by_action["payment_due_at_track"].split("<td>")[2]
     # Amounts in minor units are shown in the currency's units.
     assert "800.00 CNY" in by_action["refund_to_pay_in_person"]
@@ -100,7 +100,7 @@ def test_the_sentences_are_in_chinese_by_default(
     html = client.get(audit_url(at_track.event), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
     assert "已标记为在赛道现场付款" in html
-    assert "敏 张 #12</a>" in html  # the car number while the entry has one
+    assert "张敏 #12</a>" in html  # the car number while the entry has one
     assert "审计记录" in html
     assert "Marked paid at the track" not in html
 

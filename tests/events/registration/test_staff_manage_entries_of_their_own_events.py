@@ -70,7 +70,7 @@ def test_the_csv_opens_in_excel_with_chinese_names(
     assert raw.startswith("\ufeff".encode())
     text = raw.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Class,Car number,Driver")
-    assert "敏 张" in text
+    assert "张敏" in text
 
 
 def test_staff_check_in_scrutineer_and_set_the_transponder_with_an_audit_trail(

@@ -53,7 +53,7 @@ def test_the_csv_has_every_filtered_row_with_a_bom(
     assert set(body) == {"paid_at_track", "payment_due_at_track"}
     paid = body["paid_at_track"]
     assert paid[1] == staff_member.email
-    assert paid[2:6] == ["敏 张", "12", "Marked paid at the track", "Pending → Paid"]
+    assert paid[2:6] == ["张敏", "12", "Marked paid at the track", "Pending → Paid"]
     assert body["payment_due_at_track"][1] == "system"
 
 
