@@ -46,7 +46,6 @@ from live.engine.timing import (
     TimingEvent,
     TransponderPassing,
 )
-from racing.engine.names import full_name
 
 RACE, PRACTICE, QUALIFYING = "race", "practice", "qualifying"
 MODES = (RACE, PRACTICE, QUALIFYING)
@@ -207,8 +206,7 @@ def apply(state: State, event: TimingEvent) -> bool:
         # Team name in first_name with an empty last name is common, and real feeds alternate
         # between "", "Driver" and "Team /", "Lineup" for one car: a name with one part is a
         # whole name. Only an update with no name at all (a transponder or class change) keeps it.
-        # A Chinese name typed as first "敏", last "张" reads 张敏, as Chinese writes it.
-        name = full_name(event.first_name, event.last_name)
+        name = " ".join(part for part in (event.first_name, event.last_name) if part)
         car.name = name or car.name
         if event.class_no is not None:
             car.class_no = event.class_no

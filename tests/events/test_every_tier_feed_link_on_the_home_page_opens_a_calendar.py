@@ -1,5 +1,5 @@
 """The home page offers every public tier feed twice: a webcal:// link that phones open as a
-subscription, and the https address to copy. Every one of them answers 200 with a calendar (the
+subscription, and the https address in a field to copy. Every one of them answers 200 with a calendar (the
 heritage link once pointed at `heritage.ics`, a 404)."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def feed_links(page: str) -> dict[str, list[str]]:
     return {
-        kind: re.findall(rf'<a href="([^"]+)" data-feed="{kind}"', page)
-        for kind in ("subscribe", "https")
+        "subscribe": re.findall(r'<a href="([^"]+)" data-feed="subscribe"', page),
+        "https": re.findall(r'value="([^"]+)" data-feed="https"', page),
     }
 
 
