@@ -130,7 +130,18 @@ class Event(models.Model):
         if self.registration_opens_at is None or self.registration_closes_at is None:
             return False
         now = now or timezone.now()
-        return self.registration_opens_at <= now < self.registration_closes_at
+        if not self.registration_opens_at <= now < self.registration_closes_at:
+            return False
+        return self.has_something_to_enter()
+
+    def has_something_to_enter(self) -> bool:
+        """A session and an entry class: an event published before that rule, or that lost them
+        since, must not offer an Enter button that leads nowhere."""
+        # Lists annotate both (events.queries.events), so a page of events costs no query each.
+        annotated = getattr(self, "enterable", None)
+        if annotated is not None:
+            return bool(annotated)
+        return self.sessions.exists() and self.entry_classes.exists()
 
     @property
     def registration_open(self) -> bool:
