@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.csv_export import csv_attachment
@@ -73,7 +74,11 @@ def manage_entries_check_in(request: HttpRequest, org_slug: str, slug: str) -> H
         messages.error(request, _("Tick the entries to check in first."))
         return redirect(_entries_url(event))
     summary = registration.check_in_entries(event_id=event.pk, entry_ids=ids, actor=request.user)
-    messages.success(request, _("%(count)s entries checked in.") % {"count": summary.checked_in})
+    messages.success(
+        request,
+        ngettext("%(count)s entry checked in.", "%(count)s entries checked in.", summary.checked_in)
+        % {"count": summary.checked_in},
+    )
     for refusal in summary.refused:
         messages.error(request, refusal)
     return redirect(_entries_url(event))
@@ -416,7 +421,12 @@ def manage_refund_cancelled_event(request: HttpRequest, org_slug: str, slug: str
         context = {
             "heading": _("Cancel all entries and refund?"),
             "consequences": [
-                _("%(count)s active entries are cancelled.") % {"count": active},
+                ngettext(
+                    "%(count)s active entry is cancelled.",
+                    "%(count)s active entries are cancelled.",
+                    active,
+                )
+                % {"count": active},
                 _("Every payment is refunded in full; card deposits are released."),
                 _("Every driver is told by e-mail."),
                 _("Refunds that fail can be resumed by pressing this button again."),
