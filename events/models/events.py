@@ -130,9 +130,7 @@ class Event(models.Model):
         if self.registration_opens_at is None or self.registration_closes_at is None:
             return False
         now = now or timezone.now()
-        if not self.registration_opens_at <= now < self.registration_closes_at:
-            return False
-        return self.has_something_to_enter()
+        return self.registration_opens_at <= now < self.registration_closes_at
 
     def has_something_to_enter(self) -> bool:
         """A session and an entry class: an event published before that rule, or that lost them
@@ -145,7 +143,8 @@ class Event(models.Model):
 
     @property
     def registration_open(self) -> bool:
-        return self.is_registration_open()
+        """What pages and the API show: open, and with something to enter."""
+        return self.is_registration_open() and self.has_something_to_enter()
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
