@@ -10,6 +10,7 @@ from racing.models import (
     EmergencyContact,
     Licence,
     LicenceGrade,
+    LicenceIssuer,
     Vehicle,
 )
 
@@ -32,8 +33,15 @@ def give_profile(user: Any, *, born: date, valid_from: date, valid_to: date) -> 
     EmergencyContact.objects.create(
         profile=profile, name="王强", relationship="father", phone="+86 139 0000 2222"
     )
-    # The federation's issuers and grades are seeded by a migration.
-    grade = LicenceGrade.objects.get(issuer__code="CAMF", code="C")
+    # Seeded by a migration, but a transactional test's flush removes them.
+    issuer, _ = LicenceIssuer.objects.get_or_create(
+        code="CAMF", defaults={"name_zh": "中国汽车摩托车运动联合会", "name_en": "CAMF"}
+    )
+    grade, _ = LicenceGrade.objects.get_or_create(
+        issuer=issuer,
+        code="C",
+        defaults={"name_zh": "国家C级", "name_en": "National C", "rank": 10},
+    )
     Licence.objects.create(
         profile=profile,
         issuer=grade.issuer,
