@@ -14,7 +14,6 @@ from events.models import AuditLog, Deposit, Entry, Event, Payment
 from racing.engine.eligibility import age_in_year, age_on
 from racing.models import DriverProfile, Licence, Vehicle
 from racing.queries.drivers import licences_of, profile_for_user
-from racing.queries.organizations import get_organization_for_staff
 
 
 def _with_joins(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -36,18 +35,6 @@ def entry_for_driver(user: Any, pk: int) -> Entry:
     if entry is None:
         raise Http404
     return entry
-
-
-def event_for_staff(user: Any, org_slug: str, slug: str) -> Event:
-    organization = get_organization_for_staff(user, org_slug)
-    event = (
-        Event.objects.select_related("organization")
-        .filter(organization=organization, slug=slug)
-        .first()
-    )
-    if event is None:
-        raise Http404
-    return event
 
 
 def event_entries(

@@ -29,14 +29,15 @@ from events.queries.entries import (
     driver_facts,
     entry_for_staff,
     event_entries,
-    event_for_staff,
     paid_minor,
     sign_on_cells,
     with_sign_on_details,
 )
+from events.queries.events import event_for_staff
 from events.services import deposits as deposit_services
 from events.services import notifications, registration
 from events.services.cancellation import refund_cancelled_event
+from racing.queries.drivers import staff_name
 
 
 def _entries_url(event: Event) -> str:
@@ -386,7 +387,7 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
         ]
     )
     for entry in entries:
-        name = entry.driver.get_full_name() or entry.driver.email
+        name = staff_name(entry.driver)
         deposit = entry.deposit
         export.row(
             [
