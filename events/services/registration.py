@@ -9,6 +9,7 @@ takes the lock, which releases it first; until then the counting queries
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ from events.services.places import (
 from events.services.promotions import promotion_refusals
 from events.services.refunds import process_refunds_after_commit
 from racing.models import DriverProfile, Vehicle
+from racing.queries.drivers import staff_name
 from racing.services.eligibility import check_driver_for_class, describe_failure
 
 # Until an organizer sets one, entries get this policy: everything back until 14 days before the
@@ -448,6 +450,33 @@ def update_entry_day(
         entry.save(update_fields=["car_number"])
         audit(entry=entry, action="car_number", actor=actor, detail=detail)
     return entry
+
+
+@dataclass(frozen=True)
+class CheckInSummary:
+    checked_in: int
+    refused: list[str]  # one sentence per entry that could not be checked in
+
+
+def check_in_entries(*, event_id: int, entry_ids: list[int], actor: Any) -> CheckInSummary:
+    """Check in several entries of one event at once (the sign-on desk's queue).
+
+    Each entry is checked in in its own transaction, so one refused entry (cancelled meanwhile)
+    does not undo the others. Ids of other events' entries are ignored.
+    """
+    checked_in, refused = 0, []
+    entries = Entry.objects.filter(event_id=event_id, pk__in=entry_ids).select_related("driver")
+    for entry in entries.order_by("car_number", "pk"):
+        if entry.checked_in_at is not None:
+            continue
+        try:
+            update_entry_day(entry_id=entry.pk, actor=actor, checked_in=True)
+        except RegistrationError as exc:
+            label = entry.car_number or staff_name(entry.driver)
+            refused.append(f"{label}: {exc}")
+        else:
+            checked_in += 1
+    return CheckInSummary(checked_in=checked_in, refused=refused)
 
 
 @transaction.atomic
