@@ -1,4 +1,4 @@
-/* Paddock live board: snapshot + numbered deltas over one WebSocket (TIMING.md section 4).
+/* Paddock live board: snapshot + numbered deltas over one WebSocket (docs/timing.md, fan-out).
  *
  * The page embeds the snapshot it was rendered with; the socket resumes from its seq. Deltas are
  * applied strictly in seq order; a gap means a frame was lost (the channel layer is at-most-once),

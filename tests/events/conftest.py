@@ -29,7 +29,11 @@ def make_event(organization: Organization) -> Callable[..., Event]:
 
     def make(**fields: Any) -> Event:
         n = next(counter)
-        default_start = (timezone.now() + timedelta(days=30 + n)).replace(second=0, microsecond=0)
+        # A morning start in the event's zone, whatever the time of day the suite runs: refund
+        # tiers and deadlines count calendar days there, so an event created at 23:30 Shanghai
+        # time would start "a day earlier" for a test that moves the clock by whole days.
+        day = timezone.localdate(timezone.now(), SHANGHAI) + timedelta(days=30 + n)
+        default_start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=SHANGHAI)
         starts_at = fields.pop("starts_at", default_start)
         defaults: dict[str, Any] = {
             "organization": organization,

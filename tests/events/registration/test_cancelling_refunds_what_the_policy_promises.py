@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -25,7 +26,11 @@ def test_a_driver_gets_the_share_for_how_early_they_cancel(
     refunded: int,
 ) -> None:
     entry, payment = paid_entry()
-    moment = entry.event.starts_at - timedelta(days=days_before, hours=-1)
+    # Noon, event time, that many calendar days before its start day: the policy counts days in
+    # the event's zone, so "N days minus an hour" changed day when the suite ran near midnight.
+    event = entry.event
+    day = event.local(event.starts_at).date() - timedelta(days=days_before)
+    moment = datetime.combine(day, time(12), tzinfo=ZoneInfo(event.time_zone))
 
     with (
         time_machine.travel(moment, tick=False),
