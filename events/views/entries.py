@@ -28,8 +28,10 @@ from events.services.registration import (
     cancel_entry,
     confirm_co_driver,
     refund_percent,
+    refusals_by_class,
 )
 from events.services.webhooks import handle_stripe_event
+from events.views.terms import class_rule_lines, refund_lines
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +55,19 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     currency = event.organization.currency
     classes = [
-        (c, money.to_minor_units(c.fee_at(now), currency)) for c in event.entry_classes.all()
+        (c, money.to_minor_units(c.fee_at(now), currency))
+        for c in event.entry_classes.select_related("competition_class")
     ]
-    form = EntryForm(request.POST or None, event=event, classes=classes, driver=request.user)
+    refusals = refusals_by_class(
+        driver=request.user, event=event, entry_classes=[c for c, _fee in classes]
+    )
+    form = EntryForm(
+        request.POST or None,
+        event=event,
+        classes=classes,
+        driver=request.user,
+        offered={pk for pk, reasons in refusals.items() if not reasons},
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         class_id, shown_fee = form.cleaned_data["entry_class"]
@@ -81,7 +93,12 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         "event": event,
         "form": form,
         "open": event.is_registration_open(now),
-        "rows": [(c, money.from_minor_units(fee, currency)) for c, fee in classes],
+        "rows": [
+            (c, money.from_minor_units(fee, currency), class_rule_lines(c), refusals[c.pk])
+            for c, fee in classes
+        ],
+        "unavailable": [(c, refusals[c.pk]) for c, _fee in classes if refusals[c.pk]],
+        "refund_lines": refund_lines(event),
     }
     return render(request, "events/entries/entry_form.html", context, status=status)
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from events.forms.events import EventFilterForm
 from events.hooks import collect_live_now
 from events.queries import events as queries
+from events.views.terms import class_rule_lines, refund_lines
 
 PAGE_SIZE = 20
 HOME_UPCOMING = 8
@@ -41,4 +42,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.public_event(slug)
-    return render(request, "events/event_detail.html", {"event": event})
+    context = {
+        "event": event,
+        "classes": [(c, class_rule_lines(c)) for c in event.entry_classes.all()],
+        "refund_lines": refund_lines(event),
+    }
+    return render(request, "events/event_detail.html", context)
