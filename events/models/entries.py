@@ -46,6 +46,23 @@ ACTIVE_STATUSES = (*PLACE_STATUSES, EntryStatus.WAITLISTED)
 EXPIRING_STATUSES = (EntryStatus.HELD, EntryStatus.OFFERED)
 
 
+def holds_place_q(now: datetime | None = None) -> Q:
+    """Entries that occupy a place of their class: confirmed, awaiting approval, or held / offered
+    and not yet expired.
+
+    Expiry is decided by comparing with the current time in the query itself, so a lapsed hold
+    stops counting the moment it lapses, with no background job. Every page, the API and the
+    place-taking service (`events.services.registration`) use this one rule.
+    """
+    now = now or timezone.now()
+    return Q(status__in=PLACE_STATUSES) & (~Q(status__in=EXPIRING_STATUSES) | Q(expires_at__gt=now))
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def holding_places(self, now: datetime | None = None) -> EntryQuerySet:
+        return self.filter(holds_place_q(now))
+
+
 class Entry(models.Model):
     Status = EntryStatus
 
@@ -134,6 +151,8 @@ class Entry(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["entry_class__position", "car_number", "pk"]

@@ -350,14 +350,12 @@ class EntryClass(models.Model):
     def places_left(self) -> int:
         """Capacity minus the places taken by entries.
 
-        Uses the `places_taken` annotation of `events.queries` when present (one query for a
-        whole page), otherwise asks the database for this class alone.
+        Uses the `places_taken` annotation of `events.queries.events.with_places_taken` when
+        present (one query for a whole page), otherwise asks the database for this class alone.
         """
         taken = getattr(self, "places_taken", None)
         if taken is None:
-            from events.models.capacity import count_places_taken
-
-            taken = count_places_taken(self)
+            taken = self.entries.holding_places().count()
         return max(self.capacity - taken, 0)
 
     def clean(self) -> None:

@@ -6,11 +6,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from events.models import EntryClass, Event, Session, capacity
+from events.models import Entry, EntryClass, Event, Session
+from events.models.entries import holds_place_q
 
 if TYPE_CHECKING:
     from racing.models import Organization
@@ -42,8 +54,21 @@ def public_events() -> QuerySet[Event]:
     return Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("organization")
 
 
+def places_taken_expression(now: datetime | None = None) -> Expression:
+    """An expression to annotate EntryClass rows with the number of places taken."""
+    taken = (
+        Entry.objects.holding_places(now)
+        .filter(entry_class=OuterRef("pk"))
+        .order_by()
+        .values("entry_class")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
+
+
 def with_places_taken(queryset: QuerySet[EntryClass]) -> QuerySet[EntryClass]:
-    return queryset.annotate(places_taken=capacity.places_taken_expression())
+    return queryset.annotate(places_taken=places_taken_expression())
 
 
 def _month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -158,9 +183,7 @@ def managed_event(organization: Organization, slug: str) -> Event:
 def events_entered_by(user: Any) -> QuerySet[Event]:
     """The events a driver has entered, for their personal calendar feed: entries that hold a
     place (an unpaid hold only until it expires) or wait on the waiting list."""
-    from events.models import Entry
-
-    entered = capacity.holds_place_q() | Q(status=Entry.Status.WAITLISTED)
+    entered = holds_place_q() | Q(status=Entry.Status.WAITLISTED)
     event_ids = Entry.objects.filter(entered, driver=user).values("event_id")
     return Event.objects.filter(pk__in=event_ids)
 

@@ -1,9 +1,11 @@
-"""Paying for entries with Stripe Checkout, confirming payments once, and refunding."""
+"""Cancelling entries: one entry (by its driver or staff) or all of a cancelled event's."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from events.exceptions import PaymentFlowError
 from events.models import Entry, Event, Payment, Refund
+from events.services import deposits
 from events.services.audit import audit, change_status
 from events.services.checkout import expire_sessions_after_commit
 from events.services.locking import lock_event
@@ -18,6 +21,45 @@ from events.services.notifications import email_after_commit
 from events.services.refunds import process_refund
 
 logger = logging.getLogger(__name__)
+
+
+# --- one entry ----------------------------------------------------------------------------------
+
+
+def cancel_one_entry(
+    entry: Entry,
+    *,
+    action: str,
+    actor: Any,
+    reason: str,
+    detail: str = "",
+    now: datetime | None = None,
+) -> deposits.CancelledDeposit:
+    """Cancel a locked entry: free its place, close its unpaid payments, release its deposit.
+
+    The caller holds the event and entry locks, and refunds and e-mails as its own rule says (a
+    driver's refund policy, or everything for a cancelled event).
+    """
+    entry.place_number = None
+    entry.car_number = None
+    entry.expires_at = None
+    entry.cancelled_at = now or timezone.now()
+    entry.cancellation_reason = reason[:300]
+    change_status(entry, Entry.Status.CANCELLED, action=action, actor=actor, detail=detail)
+    expire_sessions_after_commit(_close_pending_payments(entry))
+    return deposits.release_for_cancellation(entry, actor=actor, reason=action)
+
+
+def _close_pending_payments(entry: Entry) -> list[str]:
+    """Cancel unpaid payments; returns Checkout Session ids to expire at Stripe after commit."""
+    sessions = []
+    for payment in entry.payments.select_for_update().filter(status=Payment.Status.PENDING):
+        payment.status = Payment.Status.CANCELLED
+        payment.save(update_fields=["status"])
+        audit(entry=entry, payment=payment, action="payment_cancelled", to_status=payment.status)
+        if payment.stripe_session_id:
+            sessions.append(payment.stripe_session_id)
+    return sessions
 
 
 # --- event cancellation -------------------------------------------------------------------------
@@ -42,35 +84,18 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
     Card deposits are released at Stripe the same way (one left waiting is sent again); cash
     deposits are counted for staff to hand back.
     """
-    from events.services import deposits
-
     summary = CancellationSummary()
     with transaction.atomic():
         event = lock_event(event_id)
         if event.status != Event.Status.CANCELLED:
             raise PaymentFlowError(_("Only a cancelled event's entries are refunded this way."))
-        sessions: list[str] = []
         for entry in Entry.objects.select_for_update().filter(
             event=event, status__in=Entry.ACTIVE_STATUSES
         ):
-            entry.place_number = None
-            entry.car_number = None
-            entry.expires_at = None
-            entry.cancelled_at = timezone.now()
-            entry.cancellation_reason = event.cancellation_reason[:300]
-            change_status(entry, Entry.Status.CANCELLED, action="event_cancelled", actor=actor)
-            deposit = deposits.release_for_cancellation(
-                entry, actor=actor, reason="event_cancelled"
+            deposit = cancel_one_entry(
+                entry, action="event_cancelled", actor=actor, reason=event.cancellation_reason
             )
             email_after_commit(entry, "event_cancelled", **deposit.email_context())
-            for payment in entry.payments.select_for_update().filter(status=Payment.Status.PENDING):
-                payment.status = Payment.Status.CANCELLED
-                payment.save(update_fields=["status"])
-                audit(
-                    entry=entry, payment=payment, action="payment_cancelled", to_status="cancelled"
-                )
-                if payment.stripe_session_id:
-                    sessions.append(payment.stripe_session_id)
             summary.entries_cancelled += 1
         for payment in (
             Payment.objects.select_for_update()
@@ -91,7 +116,6 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
                 to_status=refund.status,
                 detail=str(refund.get_reason_display()),
             )
-        expire_sessions_after_commit(sessions)
         releases = deposits.releases_of_cancelled_event(event_id, actor=actor)
     todo = Refund.objects.filter(
         payment__entry__event_id=event_id,

@@ -15,7 +15,7 @@ from events.exceptions import PaymentFlowError
 from events.gateways import stripe
 from events.models import Entry, Event, Payment, Refund
 from events.services.audit import audit, change_status
-from events.services.locking import lock_event
+from events.services.locking import lock_entry, lock_event
 from events.services.notifications import email_after_commit
 from events.services.places import free_place_numbers, pick_car_number, release_lapsed
 from events.services.refunds import process_refunds_after_commit
@@ -34,9 +34,7 @@ def start_checkout(*, entry_id: int, driver: object, now: datetime | None = None
     """Return the entry's open Stripe payment, creating it and its Checkout Session if needed."""
     now = now or timezone.now()
     with transaction.atomic():
-        event_id = Entry.objects.values_list("event_id", flat=True).get(pk=entry_id)
-        event = lock_event(event_id)
-        entry = Entry.objects.select_for_update().select_related("entry_class").get(pk=entry_id)
+        event, entry = lock_entry(entry_id)
         if entry.driver_id != getattr(driver, "pk", None):
             raise PaymentFlowError(_("This is not your entry."))
         if entry.status != Entry.Status.HELD or entry.hold_expired(now):
@@ -148,16 +146,12 @@ def confirm_payment(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event_id = Payment.objects.values_list("entry__event_id", flat=True).get(pk=payment_id)
-        event = lock_event(event_id)
+        entry_id = Payment.objects.values_list("entry_id", flat=True).get(pk=payment_id)
+        event, entry = lock_entry(entry_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status == Payment.Status.SUCCEEDED or session.id != payment.stripe_session_id:
             # Paid already, or not the session we made for this payment: nothing to confirm.
             return payment
-        entry = (
-            Entry.objects.select_for_update().select_related("entry_class").get(pk=payment.entry_id)
-        )
-        entry.event = event
         if (session.amount_total, session.currency) != (payment.amount_minor, payment.currency):
             audit(
                 entry=entry,

@@ -31,7 +31,7 @@ from events.gateways import stripe
 from events.models import Deposit, Entry
 from events.services.audit import audit
 from events.services.checkout import absolute_url, expire_sessions_after_commit
-from events.services.locking import lock_event
+from events.services.locking import lock_entry
 from events.services.notifications import email_after_commit
 
 logger = logging.getLogger(__name__)
@@ -42,12 +42,7 @@ def deposit_minor(entry: Entry) -> int:
 
 
 def _lock_deposit_entry(entry_id: int) -> Entry:
-    event_id = Entry.objects.values_list("event_id", flat=True).get(pk=entry_id)
-    event = lock_event(event_id)
-    entry = (
-        Entry.objects.select_for_update().select_related("entry_class", "driver").get(pk=entry_id)
-    )
-    entry.event = event
+    _event, entry = lock_entry(entry_id, related=("driver",))
     return entry
 
 

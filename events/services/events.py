@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from events.exceptions import EventStateError
 from events.models import EntryClass, Event, Session
+from events.services.locking import lock_event
 from racing.models import CompetitionClass, Organization
 
 EDITABLE_STATUSES = {Event.Status.DRAFT, Event.Status.PUBLISHED}
@@ -40,10 +41,6 @@ def touch_event(*, event: Event) -> None:
     now = timezone.now()
     Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1, updated_at=now)
     event.refresh_from_db(fields=["sequence", "updated_at"])
-
-
-def _lock(event: Event) -> Event:
-    return Event.objects.select_for_update().select_related("organization").get(pk=event.pk)
 
 
 def _require_editable(event: Event) -> None:
@@ -80,7 +77,7 @@ def create_event(*, organization: Organization, slug: str = "", **fields: Any) -
 
 @transaction.atomic
 def update_event(*, event: Event, **fields: Any) -> Event:
-    locked = _lock(event)
+    locked = lock_event(event.pk)
     _require_editable(locked)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -93,7 +90,7 @@ def update_event(*, event: Event, **fields: Any) -> Event:
 
 @transaction.atomic
 def publish_event(*, event: Event) -> Event:
-    locked = _lock(event)
+    locked = lock_event(event.pk)
     if locked.status == Event.Status.PUBLISHED:
         return locked
     if locked.status != Event.Status.DRAFT:
@@ -108,7 +105,7 @@ def publish_event(*, event: Event) -> Event:
 
 @transaction.atomic
 def cancel_event(*, event: Event, reason: str) -> Event:
-    locked = _lock(event)
+    locked = lock_event(event.pk)
     if locked.status == Event.Status.CANCELLED:
         return locked
     if locked.status not in EDITABLE_STATUSES:
@@ -131,7 +128,7 @@ def cancel_event(*, event: Event, reason: str) -> Event:
 
 @transaction.atomic
 def complete_event(*, event: Event) -> Event:
-    locked = _lock(event)
+    locked = lock_event(event.pk)
     if locked.status == Event.Status.COMPLETED:
         return locked
     if locked.status != Event.Status.PUBLISHED:
@@ -209,7 +206,7 @@ def duplicate_event(*, event: Event, starts_at: datetime, title: str = "") -> Ev
 def add_session(
     *, event: Event, kind: str, starts_at: datetime, ends_at: datetime, name: str = ""
 ) -> Session:
-    locked = _lock(event)
+    locked = lock_event(event.pk)
     _require_editable(locked)
     session = Session(event=locked, kind=kind, name=name, starts_at=starts_at, ends_at=ends_at)
     session.full_clean()
@@ -220,7 +217,7 @@ def add_session(
 
 @transaction.atomic
 def update_session(*, session: Session, **fields: Any) -> Session:
-    locked = _lock(session.event)
+    locked = lock_event(session.event_id)
     _require_editable(locked)
     session = Session.objects.select_for_update().get(pk=session.pk)
     session.event = locked
@@ -235,7 +232,7 @@ def update_session(*, session: Session, **fields: Any) -> Session:
 
 @transaction.atomic
 def delete_session(*, session: Session) -> None:
-    locked = _lock(session.event)
+    locked = lock_event(session.event_id)
     _require_editable(locked)
     # Championship rounds protect their session; say so instead of failing on the foreign key.
     if session.championship_rounds.exists():
@@ -263,7 +260,7 @@ def add_entry_class(
     name: str = "",
     **fields: Any,
 ) -> EntryClass:
-    locked = _lock(event)
+    locked = lock_event(event.pk)
     _require_editable(locked)
     entry_class = EntryClass(
         event=locked,
@@ -282,7 +279,7 @@ def add_entry_class(
 
 @transaction.atomic
 def update_entry_class(*, entry_class: EntryClass, **fields: Any) -> EntryClass:
-    locked = _lock(entry_class.event)
+    locked = lock_event(entry_class.event_id)
     _require_editable(locked)
     entry_class = EntryClass.objects.select_for_update().get(pk=entry_class.pk)
     entry_class.event = locked
@@ -297,7 +294,7 @@ def update_entry_class(*, entry_class: EntryClass, **fields: Any) -> EntryClass:
 
 @transaction.atomic
 def delete_entry_class(*, entry_class: EntryClass) -> None:
-    locked = _lock(entry_class.event)
+    locked = lock_event(entry_class.event_id)
     _require_editable(locked)
     # Entries protect their class (money and history hang off them): refuse rather than fail.
     if entry_class.entries.exists():

@@ -1,11 +1,17 @@
-"""Audit rows and the locking rule shared by the registration and payment services."""
+"""Row locks for every writer of events and entries, each with a bounded wait.
+
+The order is always the event first, then the entry (then its payments, deposits, refunds): a
+writer that holds a lower lock never waits for a higher one, so two writers cannot deadlock.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import connection
 
-from events.models import Event
+from events.models import Entry, Event
 
 
 def set_lock_timeout(milliseconds: int | None = None) -> None:
@@ -21,5 +27,28 @@ def set_lock_timeout(milliseconds: int | None = None) -> None:
 
 
 def lock_event(event_id: int, *, timeout_ms: int | None = None) -> Event:
+    """Lock the event row, waiting at most `timeout_ms` (default PADDOCK_LOCK_TIMEOUT_MS)."""
     set_lock_timeout(timeout_ms)
     return Event.objects.select_for_update().select_related("organization").get(pk=event_id)
+
+
+def lock_entry(
+    entry_id: int,
+    *,
+    related: Sequence[str] = (),
+    under_event_lock: Callable[[Event], object] | None = None,
+) -> tuple[Event, Entry]:
+    """Lock the entry's event, then the entry (with its class and the `related` rows joined).
+
+    `under_event_lock` runs once the event is locked and before the entry is read, so the entry
+    comes back as that step left it (the places service releases lapsed holds there).
+    """
+    event_id = Entry.objects.values_list("event_id", flat=True).get(pk=entry_id)
+    event = lock_event(event_id)
+    if under_event_lock is not None:
+        under_event_lock(event)
+    entry = (
+        Entry.objects.select_for_update().select_related("entry_class", *related).get(pk=entry_id)
+    )
+    entry.event = event
+    return event, entry

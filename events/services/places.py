@@ -8,7 +8,7 @@ from django.conf import settings
 
 from events.models import Entry, EntryClass, Event
 from events.services.audit import change_status
-from events.services.locking import lock_event
+from events.services.locking import lock_entry
 from events.services.notifications import email_after_commit
 
 
@@ -87,10 +87,6 @@ def pick_car_number(*, entry_class: EntryClass, preferred: int | None) -> int | 
 # --- changes by the driver ----------------------------------------------------------------------
 
 
-def lock_entry(entry_id: int, *, now: datetime) -> tuple[Event, Entry]:
-    event_id = Entry.objects.values_list("event_id", flat=True).get(pk=entry_id)
-    event = lock_event(event_id)
-    release_lapsed(event=event, now=now)
-    entry = Entry.objects.select_for_update().select_related("entry_class").get(pk=entry_id)
-    entry.event = event
-    return event, entry
+def lock_entry_releasing_lapsed(entry_id: int, *, now: datetime) -> tuple[Event, Entry]:
+    """Lock the entry's event and the entry, releasing the event's lapsed holds in between."""
+    return lock_entry(entry_id, under_event_lock=lambda event: release_lapsed(event=event, now=now))

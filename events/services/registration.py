@@ -3,8 +3,8 @@
 Places are taken under the event's row lock, by choosing a free place number of the class; the
 unique (class, place number) constraint backs it, so even a path that skipped the lock could not
 oversell. A hold or an offer that has lapsed keeps its place number only until the next writer
-takes the lock, which releases it first; until then the counting queries (events.models.capacity)
-already ignore it, so correctness never waits for a background job.
+takes the lock, which releases it first; until then the counting queries
+(`Entry.objects.holding_places`) already ignore it, so correctness never waits for a background job.
 """
 
 from __future__ import annotations
@@ -24,19 +24,22 @@ from events.engine import money
 from events.exceptions import ClassFull, NotEligible, RegistrationError
 from events.gateways import stripe
 from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
-from events.models.capacity import count_places_taken, holds_place_q
+from events.models.entries import holds_place_q
+from events.services import deposits
 from events.services.audit import audit, change_status
+from events.services.cancellation import cancel_one_entry
 from events.services.locking import lock_event
 from events.services.notifications import email_after_commit
 from events.services.places import (
     free_place_numbers,
     hold_duration,
-    lock_entry,
+    lock_entry_releasing_lapsed,
     offer_free_places,
     pick_car_number,
     release_lapsed,
 )
 from events.services.promotions import promotion_refusals
+from events.services.refunds import process_refunds_after_commit
 from racing.models import DriverProfile, Vehicle
 from racing.services.eligibility import check_driver_for_class, describe_failure
 
@@ -213,7 +216,7 @@ def register_entry(
         holds_place_q(now) | Q(status=Entry.Status.WAITLISTED), event_id=event_id, driver=driver
     )
     _refuse_second_entry(counting, entry_class)
-    if not join_waitlist and count_places_taken(entry_class) >= entry_class.capacity:
+    if not join_waitlist and entry_class.entries.holding_places().count() >= entry_class.capacity:
         raise ClassFull(_("This class is full. You can join its waiting list."))
 
     event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
@@ -288,7 +291,7 @@ def register_entry(
 @transaction.atomic
 def accept_offer(*, entry_id: int, driver: Any, now: datetime | None = None) -> Entry:
     now = now or timezone.now()
-    _event, entry = lock_entry(entry_id, now=now)
+    _event, entry = lock_entry_releasing_lapsed(entry_id, now=now)
     if entry.driver_id != driver.pk:
         raise RegistrationError(_("This is not your entry."))
     if entry.status != Entry.Status.OFFERED:
@@ -303,7 +306,7 @@ def confirm_co_driver(*, token: str, user: Any, now: datetime | None = None) -> 
     entry = Entry.objects.filter(co_driver_token=token).first()
     if entry is None or not entry.co_driver_email:
         raise RegistrationError(_("This invitation link is not valid."))
-    _event, entry = lock_entry(entry.pk, now=now)
+    _event, entry = lock_entry_releasing_lapsed(entry.pk, now=now)
     if user.email.lower() != entry.co_driver_email:
         raise RegistrationError(
             _("This invitation was sent to %(email)s. Sign in with that address to confirm.")
@@ -337,18 +340,6 @@ def _refund_rows(entry: Entry, *, percent: int, reason: str) -> list[Refund]:
     return refunds
 
 
-def _close_pending_payments(entry: Entry) -> list[str]:
-    """Cancel unpaid payments; returns Checkout Session ids to expire at Stripe after commit."""
-    sessions = []
-    for payment in entry.payments.select_for_update().filter(status=Payment.Status.PENDING):
-        payment.status = Payment.Status.CANCELLED
-        payment.save(update_fields=["status"])
-        audit(entry=entry, payment=payment, action="payment_cancelled", to_status=payment.status)
-        if payment.stripe_session_id:
-            sessions.append(payment.stripe_session_id)
-    return sessions
-
-
 @transaction.atomic
 def cancel_entry(
     *,
@@ -360,32 +351,20 @@ def cancel_entry(
 ) -> Entry:
     """Cancel an entry. The driver gets what the entry's refund policy promises for today;
     an entry cancelled by the organizer is refunded in full."""
-    from events.services import deposits
-    from events.services.checkout import expire_sessions_after_commit
-    from events.services.refunds import process_refunds_after_commit
-
     now = now or timezone.now()
-    event, entry = lock_entry(entry_id, now=now)
+    event, entry = lock_entry_releasing_lapsed(entry_id, now=now)
     if not by_staff and entry.driver_id != actor.pk:
         raise RegistrationError(_("This is not your entry."))
     if entry.status not in Entry.ACTIVE_STATUSES:
         raise RegistrationError(_("This entry is not active, so it cannot be cancelled."))
     percent = 100 if by_staff else refund_percent(policy=entry.refund_policy, event=event, now=now)
-    entry.place_number = None
-    entry.car_number = None
-    entry.expires_at = None
-    entry.cancelled_at = now
-    entry.cancellation_reason = reason[:300]
-    change_status(
+    deposit = cancel_one_entry(
         entry,
-        Entry.Status.CANCELLED,
         action="cancelled_by_staff" if by_staff else "cancelled_by_driver",
         actor=actor,
+        reason=reason,
         detail=reason,
-    )
-    expire_sessions_after_commit(_close_pending_payments(entry))
-    deposit = deposits.release_for_cancellation(
-        entry, actor=actor, reason="cancelled_by_staff" if by_staff else "cancelled_by_driver"
+        now=now,
     )
     refunds = _refund_rows(
         entry,
@@ -413,7 +392,7 @@ def cancel_entry(
 @transaction.atomic
 def approve_entry(*, entry_id: int, actor: Any, now: datetime | None = None) -> Entry:
     now = now or timezone.now()
-    _event, entry = lock_entry(entry_id, now=now)
+    _event, entry = lock_entry_releasing_lapsed(entry_id, now=now)
     if entry.status != Entry.Status.PENDING_APPROVAL:
         raise RegistrationError(_("Only an entry awaiting approval can be approved."))
     # Past the approval step: pay (with a fresh hold) or be confirmed.
@@ -432,7 +411,7 @@ def reject_entry(
     *, entry_id: int, actor: Any, reason: str = "", now: datetime | None = None
 ) -> Entry:
     now = now or timezone.now()
-    event, entry = lock_entry(entry_id, now=now)
+    event, entry = lock_entry_releasing_lapsed(entry_id, now=now)
     if entry.status not in (Entry.Status.PENDING_APPROVAL, Entry.Status.WAITLISTED):
         raise RegistrationError(_("Only an entry awaiting approval can be rejected."))
     entry.place_number = None
@@ -457,7 +436,7 @@ def update_entry_day(
 ) -> Entry:
     """Check-in, scrutineering, transponder and car number, each change audited."""
     now = now or timezone.now()
-    event, entry = lock_entry(entry_id, now=now)
+    event, entry = lock_entry_releasing_lapsed(entry_id, now=now)
     if entry.status != Entry.Status.CONFIRMED:
         raise RegistrationError(_("Only a confirmed entry can be checked in or scrutineered."))
     if checked_in is not None and checked_in != (entry.checked_in_at is not None):
@@ -504,7 +483,7 @@ def update_entry_day(
 @transaction.atomic
 def mark_paid_at_track(*, entry_id: int, actor: Any, now: datetime | None = None) -> Payment:
     now = now or timezone.now()
-    _event, entry = lock_entry(entry_id, now=now)
+    _event, entry = lock_entry_releasing_lapsed(entry_id, now=now)
     payment = (
         entry.payments.select_for_update()
         .filter(method=Payment.Method.AT_TRACK, status=Payment.Status.PENDING)

@@ -1,0 +1,56 @@
+"""An organizer's change to an event waits for the event's row lock only so long
+(PADDOCK_LOCK_TIMEOUT_MS), then answers 503 and changes nothing; a retry succeeds."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from events.models import Event
+
+pytestmark = [pytest.mark.postgres]
+
+
+def test_publishing_while_the_event_is_locked_gives_up_with_503_and_a_retry_publishes(
+    transactional_db: None, client: Any, organizer: Any, make_event: Any, settings: Any
+) -> None:
+    settings.PADDOCK_LOCK_TIMEOUT_MS = 200
+    event = make_event(status=Event.Status.DRAFT)
+    client.force_login(organizer)
+    url = reverse(
+        "events:event-publish", kwargs={"org_slug": event.organization.slug, "slug": event.slug}
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_event_lock() -> None:
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=event.pk)
+                locked.set()
+                # Long enough that a publish waiting without a limit would be plainly too slow.
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_event_lock)
+    holder.start()
+    assert locked.wait(timeout=10)
+    started = time.monotonic()
+    try:
+        first = client.post(url)
+    finally:
+        waited = time.monotonic() - started
+        release.set()
+        holder.join(timeout=30)
+
+    assert first.status_code == 503
+    assert waited < 5
+    assert Event.objects.get(pk=event.pk).status == Event.Status.DRAFT
+
+    assert client.post(url).status_code == 302
+    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
