@@ -18,7 +18,7 @@ from racing.forms.classes import (
     RulesForm,
     build_rules,
 )
-from racing.models import CompetitionClass, DriverProfile, Licence, Organization, Tier
+from racing.models import CompetitionClass, DriverProfile, Licence, Organization
 from racing.queries.drivers import classes_of, licences_of, vehicles_of
 from racing.queries.organizations import get_membership
 from racing.queries.privacy import can_view_private_data, has_entered
@@ -37,7 +37,7 @@ def class_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         "organization": organization,
         "classes": classes_of(organization.pk, include_archived=show_archived),
         "show_archived": show_archived,
-        "tiers": Tier.choices,
+        "templates": [(key, _(preset.label)) for key, preset in PRESETS.items()],
     }
     return render(request, "racing/classes/class_list.html", context)
 
