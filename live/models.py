@@ -1,7 +1,7 @@
 """Live timing state: one row per live session, its numbered deltas and its raw feed.
 
 `LiveSession.snapshot` holds the snapshot JSON exactly as spectators receive it (see
-`live.engine.standings.SNAPSHOT_KEYS`): top level `seq`, `flag`, `laps_to_go`, `time_to_go_ms`,
+`live.engine.standings.snapshot`): top level `seq`, `flag`, `laps_to_go`, `time_to_go_ms`,
 `elapsed_ms`, `session` and `rows`. `engine_state` holds what the standings engine needs to carry
 on after a restart (competitors, passings, best laps); it is private to `live.services`.
 """

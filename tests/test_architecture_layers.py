@@ -1,10 +1,9 @@
-"""Issue 14: inside an app, no import cycles; the pure layers import no framework.
+"""Inside an app there is no import cycle, and the pure layers import no framework.
 
-Goes next to tests/test_architecture.py (as tests/test_architecture_layers.py, or merged into it).
-Reads the imports with `ast`, like the direction test: nothing is imported, so a broken module
-cannot hide a violation. Every import counts, also one inside a function (a lazy import is still a
-cycle a reader has to untangle); only `if TYPE_CHECKING:` blocks are left out, since they exist to
-name a type without depending on its module.
+Reads the imports with `ast`, like the direction test in test_architecture.py: nothing is
+imported, so a broken module cannot hide a violation. Every import counts, also one inside a
+function (a lazy import is still a cycle a reader has to untangle); only `if TYPE_CHECKING:`
+blocks are left out, since they exist to name a type without depending on its module.
 """
 
 from __future__ import annotations

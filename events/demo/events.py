@@ -13,7 +13,6 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.text import slugify
 
 from events.demo import deposits as demo_deposits
 from events.demo import entries as demo_entries
@@ -21,6 +20,7 @@ from events.demo import results as results_demo
 from events.models import EntryClass, Event, Session
 from racing.engine.presets import preset_for
 from racing.models import CompetitionClass, Organization
+from racing.services.classes import unique_class_slug
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLUB = "shanghai-motor-club"
@@ -314,7 +314,7 @@ def _competition_class(event: Event, name: str, preset_key: str) -> CompetitionC
         organization=event.organization,
         name=name,
         create_defaults={
-            "slug": slugify(name) or f"class-{CompetitionClass.objects.count() + 1}",
+            "slug": unique_class_slug(event.organization, name),
             "tier": event.tier,
             "discipline": preset.discipline,
             "rules": preset.rules.to_dict(),

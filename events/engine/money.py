@@ -1,4 +1,5 @@
-"""The one module that talks to Stripe. Everything else speaks in the dataclasses below."""
+"""Amounts in minor units (what Stripe and the database store) and back, per currency. Pure, so
+models may format money without importing the Stripe gateway."""
 
 from __future__ import annotations
 

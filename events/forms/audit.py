@@ -1,4 +1,4 @@
-"""An event's audit trail as its organizer's staff read it: filters, labels and readable rows."""
+"""The filters of an event's audit trail; its rows and their labels: events/queries/audit.py."""
 
 from __future__ import annotations
 

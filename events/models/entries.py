@@ -345,7 +345,7 @@ class Refund(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     # Stripe stores the answer to a key, failures included: a retry after a refusal needs a new
-    # key, a retry after a lost connection must reuse the old one. See services.billing.
+    # key, a retry after a lost connection must reuse the old one. See events/services/refunds.py.
     attempts = models.PositiveIntegerField(default=0)
     failure = models.TextField(_("failure"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

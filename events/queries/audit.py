@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.engine import money
 from events.models import AuditLog, Deposit, Entry, Event, Payment, Refund
+from racing.queries.drivers import staff_name
 
 PAGE_SIZE = 50
 
@@ -124,16 +125,6 @@ _DEPOSIT_Q = Q(action__startswith="deposit_")
 _LIVE_Q = Q(action__startswith="live_")
 
 
-def kind_of(action: str) -> str:
-    if action.startswith(("payment_", "refund_")) or action == "paid_at_track":
-        return PAYMENTS
-    if action.startswith("deposit_"):
-        return DEPOSITS
-    if action.startswith("live_"):
-        return LIVE
-    return ENTRIES
-
-
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
@@ -216,13 +207,13 @@ class AuditRow:
 def entry_label(entry: Entry | None) -> str:
     if entry is None:
         return gettext("event")
-    name = entry.driver.get_full_name() or entry.driver.email
+    name = staff_name(entry.driver)
     return f"{name} #{entry.car_number}" if entry.car_number is not None else name
 
 
 def actor_label(row: AuditLog) -> str:
     if row.actor is not None:
-        return row.actor.get_full_name() or row.actor.email
+        return staff_name(row.actor)
     return "Stripe" if row.action in STRIPE_ACTIONS else gettext("system")
 
 

@@ -10,7 +10,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from events.models import AuditLog, Deposit, Entry, Event, Payment
-from racing.queries.organizations import get_organization_for_staff
 
 
 def _with_joins(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -32,18 +31,6 @@ def entry_for_driver(user: Any, pk: int) -> Entry:
     if entry is None:
         raise Http404
     return entry
-
-
-def event_for_staff(user: Any, org_slug: str, slug: str) -> Event:
-    organization = get_organization_for_staff(user, org_slug)
-    event = (
-        Event.objects.select_related("organization")
-        .filter(organization=organization, slug=slug)
-        .first()
-    )
-    if event is None:
-        raise Http404
-    return event
 
 
 def event_entries(

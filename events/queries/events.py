@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from events.models import Entry, EntryClass, Event, Session
 from events.models.entries import holds_place_q
+from racing.queries.drivers import public_name
+from racing.queries.organizations import get_organization_for_staff
 
 if TYPE_CHECKING:
     from racing.models import Organization
@@ -173,11 +175,15 @@ def organization_events(organization: Organization) -> QuerySet[Event]:
     return organization.events.select_related("organization").order_by("-starts_at", "-pk")
 
 
-def managed_event(organization: Organization, slug: str) -> Event:
-    """One of the organization's own events (any status) with schedule and classes, or 404."""
-    return get_object_or_404(
-        _with_schedule_and_classes(organization.events.select_related("organization")), slug=slug
-    )
+def event_for_staff(user: Any, org_slug: str, slug: str, *, with_schedule: bool = False) -> Event:
+    """One of the organization's own events (any status), for its staff; everyone else gets a
+    404, so another club's events are not even confirmed to exist. `with_schedule` adds the
+    sessions and the classes with their places taken, for the pages that show them."""
+    organization = get_organization_for_staff(user, org_slug)
+    events = Event.objects.select_related("organization").filter(organization=organization)
+    if with_schedule:
+        events = _with_schedule_and_classes(events)
+    return get_object_or_404(events, slug=slug)
 
 
 def events_entered_by(user: Any) -> QuerySet[Event]:
@@ -205,10 +211,8 @@ def entry_for_transponder(*, session: Session, transponder: int) -> dict[str, st
     )
     if entry is None:
         return None
-    profile = getattr(entry.driver, "driver_profile", None)
-    name = (profile.display_name if profile is not None else "") or entry.driver.get_full_name()
     return {
         "number": str(entry.car_number or ""),
-        "name": name,
+        "name": public_name(entry.driver),
         "class_name": str(entry.entry_class),
     }

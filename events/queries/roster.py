@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from events.models import Entry, Event
+from racing.queries.drivers import public_name
 
 
 @dataclass(frozen=True)
@@ -16,14 +16,6 @@ class RosterEntry:
     class_name: str = ""
     driver_id: int | None = None
     entry_id: int | None = None
-
-
-def public_driver_name(user: Any) -> str:
-    """The name results show: the racing profile's, else the account's; never the e-mail."""
-    profile = getattr(user, "driver_profile", None)
-    if profile is not None and profile.display_name:
-        return str(profile.display_name)
-    return str(user.get_full_name())
 
 
 def roster_for(event: Event) -> dict[str, RosterEntry]:
@@ -40,7 +32,7 @@ def roster_for(event: Event) -> dict[str, RosterEntry]:
     return {
         str(entry.car_number): RosterEntry(
             car_number=str(entry.car_number),
-            driver_name=public_driver_name(entry.driver),
+            driver_name=public_name(entry.driver),
             class_name=entry.entry_class.name,
             driver_id=entry.driver_id,
             entry_id=entry.pk,

@@ -1,4 +1,5 @@
-"""Audit rows and the locking rule shared by the registration and payment services.
+"""Audit rows, written by the registration, payment and deposit services and by live timing.
+The event lock they are written under is in events/services/locking.py.
 
 Lock order, everywhere: the Event row first, then entries, then payments and refunds. Every writer
 that touches places, entries or payments takes the event lock first, so two of them can never wait

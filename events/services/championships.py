@@ -23,6 +23,7 @@ from events.models import (
     Session,
     SessionResult,
 )
+from racing.engine.slugs import unique_slug
 from racing.models import Organization
 
 
@@ -43,13 +44,12 @@ def class_code(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _unique_slug(name: str, season: int) -> str:
-    base = slugify(f"{name} {season}")[:80] or f"championship-{season}"
-    slug, n = base, 2
-    while Championship.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+def _championship_slug(name: str, season: int) -> str:
+    return unique_slug(
+        slugify(f"{name} {season}")[:80],
+        lambda slug: Championship.objects.filter(slug=slug).exists(),
+        fallback=f"championship-{season}",
+    )
 
 
 @transaction.atomic
@@ -57,7 +57,9 @@ def create_championship(
     *, organization: Organization, class_names: list[str] | None = None, **fields: Any
 ) -> Championship:
     championship = Championship(organization=organization, **fields)
-    championship.slug = championship.slug or _unique_slug(championship.name, championship.season)
+    championship.slug = championship.slug or _championship_slug(
+        championship.name, championship.season
+    )
     championship.full_clean()
     championship.save()
     for order, name in enumerate(class_names or []):

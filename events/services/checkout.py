@@ -1,4 +1,5 @@
-"""Paying for entries with Stripe Checkout, confirming payments once, and refunding."""
+"""Paying for entries with Stripe Checkout: starting a session, confirming a payment once (from
+the webhook or the return page), failing or expiring it; refunds are in refunds.py."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from events.exceptions import EventStateError
 from events.models import EntryClass, Event, Session
 from events.services.locking import lock_event
+from racing.engine.slugs import unique_slug
 from racing.models import CompetitionClass, Organization
 
 EDITABLE_STATUSES = {Event.Status.DRAFT, Event.Status.PUBLISHED}
@@ -29,11 +30,9 @@ def unique_event_slug(title: str, *, starts_at: datetime | None = None) -> str:
     base = slugify(title)[:80] or "event"
     if starts_at is not None and str(starts_at.year) not in base:
         base = f"{base}-{starts_at.year}"
-    slug, n = base, 2
-    while Event.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return unique_slug(
+        base, lambda slug: Event.objects.filter(slug=slug).exists(), fallback="event"
+    )
 
 
 def touch_event(*, event: Event) -> None:

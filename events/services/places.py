@@ -1,4 +1,5 @@
-"""Entering an event: places, holds, the waiting list, approval, cancellation, the day itself."""
+"""Places of an entry class: hold and offer durations, lapsed holds released, free places offered
+to the waiting list in turn, car numbers. Callers hold the event lock (services/locking.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Paying for entries with Stripe Checkout, confirming payments once, and refunding."""
+"""Refunding payments through Stripe, after the commit that decided them, each refund once.
+
+Stripe is called outside any transaction or lock (a slow network must not hold the event lock);
+the refund row is written before the call (so the idempotency key exists) and after it.
+"""
 
 from __future__ import annotations
 

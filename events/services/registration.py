@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -505,7 +504,3 @@ def mark_paid_at_track(*, entry_id: int, actor: Any, now: datetime | None = None
     )
     email_after_commit(entry, "receipt")
     return payment
-
-
-def fee_display(entry: Entry) -> Decimal:
-    return money.from_minor_units(entry.fee_minor, entry.currency)

@@ -20,6 +20,7 @@ from events.engine.points import ClassificationError, Line, Status, classify
 from events.exceptions import EventsError
 from events.models import LapRecord, ResultRevision, ResultRow, ResultStatus, Session, SessionResult
 from events.queries.roster import RosterEntry, roster_for
+from events.services.championships import recompute_standings_for_session
 
 MAX_PENALTY_MS = 24 * 3600 * 1000
 
@@ -234,9 +235,6 @@ def _record_revision(result: SessionResult, *, by: AbstractBaseUser | None, reas
 
 
 def _after_change(result: SessionResult) -> None:
-    # Imported here because championships import this module's dataclasses indirectly.
-    from events.services.championships import recompute_standings_for_session
-
     recompute_standings_for_session(session=result.session)
 
 

@@ -1,7 +1,6 @@
-"""Paying for entries with Stripe Checkout, confirming payments once, and refunding.
-
-Stripe is called outside any transaction or lock (a slow network must not hold the event lock);
-the rows are written before the call (so the idempotency key exists) and after it.
+"""Stripe's webhooks, each event handled once: checkout sessions, card deposits, refunds made at
+Stripe. Each event's effects are in the service that owns them (checkout, deposits); this
+module only dispatches and records refunds made in Stripe's dashboard.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from events.gateways import stripe
 from events.models import Payment, Refund, StripeEvent
+from events.services import deposits
 from events.services.audit import audit
 from events.services.checkout import confirm_checkout_session, fail_payment
 from events.services.locking import lock_event
@@ -30,9 +30,6 @@ def handle_stripe_event(event: stripe.WebhookEvent) -> bool:
                 StripeEvent.objects.create(event_id=event.id, type=event.type, payload=event.object)
         except IntegrityError:
             return False
-        # Imported here: the deposits service builds on this module's helpers.
-        from events.services import deposits
-
         if event.type in (
             "checkout.session.completed",
             "checkout.session.async_payment_succeeded",

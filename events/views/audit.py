@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from config.csv_export import csv_attachment
 from events.forms.audit import AuditFilterForm
-from events.models import Entry, Event
+from events.models import Event
 from events.queries.audit import PAGE_SIZE, audit_rows, present
-from events.queries.entries import event_for_staff
+from events.queries.events import event_for_staff
+from racing.queries.drivers import staff_name
 
 
 def _filters(request: HttpRequest) -> AuditFilterForm:
@@ -81,7 +82,7 @@ def manage_audit_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResp
             [
                 shown.at.strftime("%Y-%m-%d %H:%M:%S"),
                 shown.actor,
-                shown.entry_label if entry is None else _driver_name(entry),
+                shown.entry_label if entry is None else staff_name(entry.driver),
                 "" if entry is None or entry.car_number is None else entry.car_number,
                 shown.sentence,
                 shown.change,
@@ -90,7 +91,3 @@ def manage_audit_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResp
             ]
         )
     return response
-
-
-def _driver_name(entry: Entry) -> str:
-    return str(entry.driver.get_full_name() or entry.driver.email)

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events.models import OutgoingMail
-from events.queries.entries import event_for_staff
+from events.queries.events import event_for_staff
 from events.services import notifications
 
 

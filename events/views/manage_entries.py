@@ -24,10 +24,12 @@ from events.forms.entries import (
 )
 from events.gateways import stripe
 from events.models import Entry, Event, OutgoingMail, RefundPolicy
-from events.queries.entries import entry_for_staff, event_entries, event_for_staff
+from events.queries.entries import entry_for_staff, event_entries
+from events.queries.events import event_for_staff
 from events.services import deposits as deposit_services
 from events.services import notifications, registration
 from events.services.cancellation import refund_cancelled_event
+from racing.queries.drivers import staff_name
 
 
 def _entries_url(event: Event) -> str:
@@ -298,7 +300,7 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
         ]
     )
     for entry in entries:
-        name = entry.driver.get_full_name() or entry.driver.email
+        name = staff_name(entry.driver)
         deposit = entry.deposit
         export.row(
             [

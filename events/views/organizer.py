@@ -25,7 +25,7 @@ from events.forms.events import (
     EventForm,
     SessionForm,
 )
-from events.models import EntryClass, Event, Session
+from events.models import EntryClass, Session
 from events.queries import events as queries
 from events.services import events as services
 from events.services import notifications
@@ -34,11 +34,6 @@ from racing.queries.organizations import get_organization_for_staff
 
 # The newest failures; staff re-send them all with one button, so a long list adds nothing.
 MAIL_FAILURES_SHOWN = 50
-
-
-def _event(request: HttpRequest, org_slug: str, slug: str) -> Event:
-    organization = get_organization_for_staff(request.user, org_slug)
-    return queries.managed_event(organization, slug)
 
 
 def _apply(form: BaseForm, action: Callable[[], Any]) -> Any:
@@ -89,7 +84,7 @@ def event_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_required
 def event_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     with timezone.override(event.time_zone):
         context = {
             "organization": event.organization,
@@ -105,7 +100,7 @@ def event_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     with timezone.override(event.time_zone):
         form = EventForm(request.POST or None, request.FILES or None, instance=event)
         if request.method == "POST" and form.is_valid():
@@ -123,7 +118,7 @@ def event_edit(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def event_publish(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     try:
         services.publish_event(event=event)
     except ValidationError as exc:
@@ -151,7 +146,7 @@ def _cash_deposits_message(count: int) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_cancel(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     form = CancelEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -174,7 +169,7 @@ def event_cancel(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_duplicate(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     with timezone.override(event.time_zone):
         form = DuplicateEventForm.for_event(event, request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -198,7 +193,7 @@ def event_duplicate(request: HttpRequest, org_slug: str, slug: str) -> HttpRespo
 def session_form(
     request: HttpRequest, org_slug: str, slug: str, pk: int | None = None
 ) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     session = get_object_or_404(Session, event=event, pk=pk) if pk else Session(event=event)
     with timezone.override(event.time_zone):
         form = SessionForm(request.POST or None, instance=session)
@@ -222,7 +217,7 @@ def session_form(
 @login_required
 @require_POST
 def session_delete(request: HttpRequest, org_slug: str, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     session = get_object_or_404(Session, event=event, pk=pk)
     try:
         services.delete_session(session=session)
@@ -238,7 +233,7 @@ def session_delete(request: HttpRequest, org_slug: str, slug: str, pk: int) -> H
 def entry_class_form(
     request: HttpRequest, org_slug: str, slug: str, pk: int | None = None
 ) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     entry_class = (
         get_object_or_404(EntryClass, event=event, pk=pk) if pk else EntryClass(event=event)
     )
@@ -268,7 +263,7 @@ def entry_class_form(
 @login_required
 @require_POST
 def entry_class_delete(request: HttpRequest, org_slug: str, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, org_slug, slug)
+    event = queries.event_for_staff(request.user, org_slug, slug, with_schedule=True)
     entry_class = get_object_or_404(EntryClass, event=event, pk=pk)
     try:
         services.delete_entry_class(entry_class=entry_class)

@@ -31,6 +31,7 @@ from events.models import (
     Session,
     SessionResult,
 )
+from events.queries.events import event_for_staff
 from events.queries.results import (
     championships_of_event,
     driver_result_rows,
@@ -38,7 +39,7 @@ from events.queries.results import (
     public_event_sessions,
     result_with_rows,
 )
-from events.queries.roster import public_driver_name, roster_for
+from events.queries.roster import roster_for
 from events.services.results import (
     ResultsError,
     check_laps,
@@ -54,7 +55,7 @@ from events.services.results_csv import (
     read_results_csv,
     write_results_csv,
 )
-from racing.queries.organizations import get_organization_for_staff
+from racing.queries.drivers import public_name
 
 # ----------------------------------------------------------------------------- public
 
@@ -166,7 +167,7 @@ def driver_results(request: HttpRequest, user_id: int) -> HttpResponse:
         # Someone with no public results has no public results page.
         raise Http404
     context = {
-        "driver_name": rows[0].driver_name if rows else public_driver_name(driver),
+        "driver_name": rows[0].driver_name if rows else public_name(driver),
         "rows": rows,
         "own_page": own_page,
     }
@@ -176,17 +177,10 @@ def driver_results(request: HttpRequest, user_id: int) -> HttpResponse:
 # ----------------------------------------------------------------------------- organizer
 
 
-def _staff_event(request: HttpRequest, org_slug: str, slug: str) -> Event:
-    organization = get_organization_for_staff(request.user, org_slug)
-    return get_object_or_404(
-        Event.objects.select_related("organization"), organization=organization, slug=slug
-    )
-
-
 def _staff_session(
     request: HttpRequest, org_slug: str, slug: str, session_id: int
 ) -> tuple[Event, Session]:
-    event = _staff_event(request, org_slug, slug)
+    event = event_for_staff(request.user, org_slug, slug)
     return event, get_object_or_404(Session, pk=session_id, event=event)
 
 
@@ -200,7 +194,7 @@ def _manage_url(event: Event) -> str:
 
 @login_required
 def results_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
-    event = _staff_event(request, org_slug, slug)
+    event = event_for_staff(request.user, org_slug, slug)
     sessions = list(public_event_sessions(event))
     for session in sessions:
         session.result_sources = collect_result_sources(session)  # type: ignore[attr-defined]

@@ -1,4 +1,8 @@
-"""Delivery of live timing frames: publish once, fan out locally."""
+"""What a live timing frame is on the channel layer: its group, its message type, its text.
+
+No project imports, so the board queries, the publisher and the hub can all use it without
+importing each other.
+"""
 
 from __future__ import annotations
 

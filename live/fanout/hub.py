@@ -1,7 +1,8 @@
 """Delivery of live timing frames: publish once, fan out locally.
 
-`publish(session_id, message)` runs after commit in whichever process applied the timing event. It
-encodes the frame to JSON text once and sends it to the channel-layer group `live.<id>`.
+`publish(session_id, message)` (live/fanout/publish.py) runs after commit in whichever process
+applied the timing event. It encodes the frame to JSON text once and sends it to the channel-layer
+group `live.<id>`.
 
 Every server process keeps at most one channel-layer subscription per live session (`FanoutHub`),
 however many spectators it serves. The subscription hands the same already-encoded ASGI event to

@@ -1,4 +1,5 @@
-"""Delivery of live timing frames: publish once, fan out locally."""
+"""Publishing live timing frames once per change, from whichever process applied it; the
+per-process fan-out to sockets is in live/fanout/hub.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Running a timing feed into a live session: decoding by format, file replay, TCP ingest."""
+"""Decoding a timing feed by format (RMonitor, P3) into timing events, in batches; shared by the
+file replay (live/feeds/replay.py) and the TCP ingest (live/feeds/ingest.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Running a timing feed into a live session: decoding by format, file replay, TCP ingest.
+"""Running a live timing feed into a live session: the TCP client with back-off and keep-alive.
 
 Not pure (it calls services and does I/O); the parsers it drives are.
 """

@@ -1,4 +1,5 @@
-"""Running a timing feed into a live session: decoding by format, file replay, TCP ingest."""
+"""Replaying a stored or captured timing feed into a live session, as fast as possible or in
+real time; the TCP client is live/feeds/ingest.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-""" """
+"""Staff forms naming a transponder's board row: its car number, driver and class."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from events.models import Entry
 from live.engine.standings import State, carries
 from live.engine.timing import Competitor
 from live.models import LiveSession, LiveTransponder
+from racing.queries.drivers import public_name
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def entry_for_transponder(*, event_session: Any, transponder: int) -> EntryIdent
             status=Entry.Status.CONFIRMED,
             transponder__endswith=wanted,
         )
-        .select_related("driver", "entry_class")
+        .select_related("driver__driver_profile", "entry_class")
         .order_by("pk")
     )
     entry = next((e for e in candidates if e.transponder.lstrip("0") == wanted), None)
@@ -45,8 +46,8 @@ def entry_for_transponder(*, event_session: Any, transponder: int) -> EntryIdent
         return None
     return EntryIdentity(
         number=str(entry.car_number) if entry.car_number is not None else wanted,
-        # Only the name the driver gave; never the e-mail or username on a public board.
-        name=entry.driver.get_full_name(),
+        # The name results give the same driver; never the e-mail or username on a public board.
+        name=public_name(entry.driver),
         class_name=entry.entry_class.name,
     )
 

@@ -28,6 +28,22 @@ def vehicles_of(profile: DriverProfile) -> QuerySet[Vehicle]:
     return Vehicle.objects.filter(owner=profile)
 
 
+def public_name(user: Any) -> str:
+    """The one name a driver goes by in public (results, the live board, the API): the racing
+    profile's, else the account's full name; never the e-mail or the username. Callers that
+    name many drivers select ``driver_profile`` with the user, or this costs a query each."""
+    profile = getattr(user, "driver_profile", None)
+    if profile is not None and profile.display_name:
+        return str(profile.display_name)
+    return str(user.get_full_name())
+
+
+def staff_name(user: Any) -> str:
+    """How staff pages and exports name an account: the full name, else the e-mail, so that
+    staff can tell apart drivers who gave no name. Never for a public page: see public_name."""
+    return str(user.get_full_name() or user.email)
+
+
 def profile_for_user(user: Any) -> DriverProfile | None:
     return DriverProfile.objects.filter(user=user).prefetch_related("emergency_contacts").first()
 

@@ -32,10 +32,3 @@ def get_organization_for_staff(
     user: User | AnonymousUser, slug: str, *, owner: bool = False
 ) -> Organization:
     return get_membership(user, slug, owner=owner).organization
-
-
-def is_staff_of(user: User | AnonymousUser, organization_id: int) -> bool:
-    return bool(
-        user.is_authenticated
-        and Membership.objects.filter(organization_id=organization_id, user=user).exists()
-    )

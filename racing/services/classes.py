@@ -6,24 +6,20 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from racing.engine.eligibility import ClassRules
+from racing.engine.slugs import unique_slug
 from racing.models import CompetitionClass, Organization
 
 
 def unique_class_slug(
     organization: Organization, name: str, *, exclude_pk: int | None = None
 ) -> str:
-    # Chinese names slugify to nothing; fall back to a numbered "class-N".
-    base = slugify(name)[:70] or "class"
+    # One query for the organization's slugs, not one per number tried.
     taken = set(
         CompetitionClass.objects.filter(organization=organization)
         .exclude(pk=exclude_pk or 0)
         .values_list("slug", flat=True)
     )
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return unique_slug(slugify(name)[:70], taken.__contains__, fallback="class")
 
 
 @transaction.atomic

@@ -13,18 +13,18 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from config.mail import Delivery, Mail, send_after_commit
+from racing.engine.slugs import unique_slug
 from racing.exceptions import InvitationError
 from racing.models import Invitation, Membership, Organization
 from racing.models.organizations import INVITATION_VALID_DAYS
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=False)[:70] or "org"
-    slug, n = base, 2
-    while Organization.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+def organization_slug(name: str) -> str:
+    return unique_slug(
+        slugify(name, allow_unicode=False)[:70],
+        lambda slug: Organization.objects.filter(slug=slug).exists(),
+        fallback="org",
+    )
 
 
 @transaction.atomic
@@ -32,7 +32,7 @@ def create_organization(
     *, owner: User, name: str, contact_email: str, slug: str = "", **fields: str
 ) -> Organization:
     organization = Organization.objects.create(
-        name=name, slug=slug or unique_slug(name), contact_email=contact_email, **fields
+        name=name, slug=slug or organization_slug(name), contact_email=contact_email, **fields
     )
     Membership.objects.create(organization=organization, user=owner, role=Membership.Role.OWNER)
     return organization

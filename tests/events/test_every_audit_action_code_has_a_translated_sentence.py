@@ -28,7 +28,7 @@ def written_codes() -> set[str]:
         ):
             codes |= {first, second} - {""}
         codes |= set(re.findall(r'_audit\([^,\n]+,\s*[^,\n]+,\s*"([a-z_]+)"', text))
-    # Codes made from a status: _fail_payment and _fail_request.
+    # Codes made from a status: checkout.fail_payment and deposits._fail_request.
     codes |= {f"payment_{s}" for s in (Payment.Status.FAILED, Payment.Status.EXPIRED)}
     codes |= {f"deposit_{s}" for s in (Deposit.Status.FAILED, Deposit.Status.EXPIRED)}
     return codes

@@ -44,7 +44,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 def new_session(env: dict[str, str], name: str) -> int:
     code = (
         "import django; django.setup();"
-        "from live.services import create_live_session;"
+        "from live.services.timing import create_live_session;"
         f"print(create_live_session(name={name!r}, source='replay').pk)"
     )
     result = subprocess.run(

@@ -10,7 +10,6 @@ time the passing is dropped, elsewhere the field is null; both are counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from live.engine.timing import DecoderStatus, TimingEvent, TransponderPassing
@@ -307,11 +306,3 @@ def parse_capture(data: bytes) -> tuple[list[TimingEvent], P3Parser]:
         events.extend(parser.feed(data))
         events.extend(parser.finish())
     return events, parser
-
-
-def iter_hex_lines(lines: Iterable[bytes]) -> list[TimingEvent]:
-    parser = P3Parser()
-    events: list[TimingEvent] = []
-    for line in lines:
-        events.extend(parser.feed_hex_line(line))
-    return events

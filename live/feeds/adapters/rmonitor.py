@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from live.engine.timing import (
@@ -387,11 +387,6 @@ def parse_record(line: str) -> tuple[TimingEvent, list[str]]:
     return build(fields), fields.odd
 
 
-def parse_line(line: str) -> TimingEvent:
-    """One decoded record to one event (odd fields nulled); see `parse_record`."""
-    return parse_record(line)[0]
-
-
 @dataclass
 class RMonitorParser:
     """Stream parser keeping a partial line between chunks, with counters for bad input."""
@@ -484,12 +479,3 @@ class RMonitorParser:
     def _note(self, message: str) -> None:
         if len(self.errors) < 100:
             self.errors.append(message)
-
-
-def parse_lines(lines: Iterable[bytes]) -> list[TimingEvent]:
-    parser = RMonitorParser()
-    events: list[TimingEvent] = []
-    for line in lines:
-        events.extend(parser.feed(line))
-    events.extend(parser.finish())
-    return events

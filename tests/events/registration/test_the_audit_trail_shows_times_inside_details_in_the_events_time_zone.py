@@ -31,7 +31,7 @@ def entry(event: Any, make_user: Any) -> Entry:
     )
     held_until = datetime(2026, 5, 1, 9, 40, 5, 123456, tzinfo=UTC)
     extended_to = datetime(2026, 5, 1, 10, 5, 5, 123456, tzinfo=UTC)
-    # As events.services.webhooks writes it.
+    # As events.services.checkout writes it.
     AuditLog.objects.create(
         event=event,
         entry=entry,
