@@ -4,10 +4,11 @@ gets back, with the policy's dates in the reader's language."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from events.services.registration import set_refund_policy
@@ -63,3 +64,24 @@ def test_the_organizers_policy_is_shown_in_chinese(client: Any, event: Any) -> N
     assert "取消与退款" in page
     assert f"{day_before(event, 30, 'zh-hans')}（赛事前 30 天）前取消：全额退款。" in page
     assert f"{day_before(event, 7, 'zh-hans')}（赛事前 7 天）前取消：退还 25%。" in page
+
+
+def test_a_tier_whose_last_day_has_passed_is_left_out(client: Any, make_event: Any) -> None:
+    soon = make_event(starts_at=timezone.now() + timedelta(days=10), slug="soon-cup")
+    make_entry_class_for(soon)
+
+    page = client.get(f"/events/{soon.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "full refund" not in page
+    assert f"Cancel by {day_before(soon, 3, 'en')} (3 days before the event): 50% refunded." in page
+
+    tomorrow = make_event(starts_at=timezone.now() + timedelta(days=1), slug="tomorrow-cup")
+    make_entry_class_for(tomorrow)
+    page = client.get(f"/events/{tomorrow.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "refunded." not in page and "Cancelling now gives no refund." in page
+
+
+def make_entry_class_for(event: Any) -> None:
+    from events.models import EntryClass
+
+    EntryClass.objects.create(event=event, name="Open", capacity=10, fee=Decimal("100.00"))
