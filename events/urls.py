@@ -139,6 +139,11 @@ urlpatterns += [
         name="manage-entries-email",
     ),
     path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/entries/check-in/",
+        entry_management.manage_entries_check_in,
+        name="manage-entries-check-in",
+    ),
+    path(
         "organizer/<slug:org_slug>/events/<slug:slug>/entries/refund-policy/",
         entry_management.manage_refund_policy,
         name="manage-refund-policy",

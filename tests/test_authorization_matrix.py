@@ -232,6 +232,7 @@ RULES: dict[str, Rule] = {
     "events:manage-entries-email": Rule(STAFF, managed, method="post"),
     "events:manage-refund-cancelled-event": Rule(STAFF, managed, method="post"),
     "events:manage-refund-policy": Rule(STAFF, managed, method="post"),
+    "events:manage-entries-check-in": Rule(STAFF, managed, method="post"),
     "events:manage-entry": Rule(STAFF, lambda x: {**managed(x), "pk": x.entry.pk}),
     # The event's audit trail: its details may hold the driver's data (staff may see it).
     "events:manage-audit": Rule(STAFF, managed),

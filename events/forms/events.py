@@ -65,6 +65,23 @@ class EventForm(forms.ModelForm):
             "time_zone": _("For example Asia/Shanghai."),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.sessions.exists():
+            # Without it, an event cannot move past its sessions nor its sessions past the event.
+            self.fields["shift_sessions"] = forms.BooleanField(
+                label=_("Move the sessions too"),
+                required=False,
+                initial=True,
+                help_text=_(
+                    "When the start changes, every session moves by the same amount of time."
+                ),
+            )
+            order = list(self.fields)
+            order.remove("shift_sessions")
+            order.insert(order.index("all_day"), "shift_sessions")
+            self.order_fields(order)
+
     def clean_time_zone(self) -> str:
         zone = self.cleaned_data["time_zone"].strip()
         validate_time_zone(zone)

@@ -132,9 +132,19 @@ class Event(models.Model):
         now = now or timezone.now()
         return self.registration_opens_at <= now < self.registration_closes_at
 
+    def has_something_to_enter(self) -> bool:
+        """A session and an entry class: an event published before that rule, or that lost them
+        since, must not offer an Enter button that leads nowhere."""
+        # Lists annotate both (events.queries.events), so a page of events costs no query each.
+        annotated = getattr(self, "enterable", None)
+        if annotated is not None:
+            return bool(annotated)
+        return self.sessions.exists() and self.entry_classes.exists()
+
     @property
     def registration_open(self) -> bool:
-        return self.is_registration_open()
+        """What pages and the API show: open, and with something to enter."""
+        return self.is_registration_open() and self.has_something_to_enter()
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from events.models import AuditLog, Deposit, Entry, Event, Payment
+from racing.engine.eligibility import age_in_year, age_on
+from racing.models import DriverProfile, Licence, Vehicle
+from racing.queries.drivers import licences_of, profile_for_user
 
 
 def _with_joins(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     return queryset.select_related(
-        "event", "event__organization", "entry_class", "driver", "co_driver"
+        "event", "event__organization", "entry_class", "driver", "co_driver", "vehicle"
     ).prefetch_related(
         Prefetch("payments", queryset=Payment.objects.order_by("created_at")),
         Prefetch("deposits", queryset=Deposit.objects.order_by("created_at", "pk")),
@@ -34,16 +38,38 @@ def entry_for_driver(user: Any, pk: int) -> Entry:
 
 
 def event_entries(
-    event: Event, *, entry_class_id: int | None = None, status: str | None = None
+    event: Event,
+    *,
+    entry_class_id: int | None = None,
+    status: str | None = None,
+    search: str = "",
 ) -> QuerySet[Entry]:
     queryset = Entry.objects.filter(event=event)
     if entry_class_id:
         queryset = queryset.filter(entry_class_id=entry_class_id)
     if status:
         queryset = queryset.filter(status=status)
-    return _with_joins(queryset).order_by(
-        "entry_class__position", "entry_class_id", "car_number", "pk"
+    for word in search.split()[:5]:
+        queryset = queryset.filter(_matches(word))
+    return (
+        _with_joins(queryset)
+        .select_related("driver__driver_profile")
+        .order_by("entry_class__position", "entry_class_id", "car_number", "pk")
     )
+
+
+def _matches(word: str) -> Q:
+    """A car number exactly (at the desk "7" must not find 17 and 71), or part of a name."""
+    names = (
+        Q(driver__first_name__icontains=word)
+        | Q(driver__last_name__icontains=word)
+        | Q(driver__email__icontains=word)
+        | Q(driver__driver_profile__name_zh__icontains=word)
+        | Q(driver__driver_profile__name_latin__icontains=word)
+    )
+    if word.isdigit() and len(word) < 10:
+        return names | Q(car_number=int(word))
+    return names
 
 
 def entry_for_staff(event: Event, pk: int) -> Entry:
@@ -92,4 +118,74 @@ def count_events_started(user_id: int, before: date) -> int:
             for event_id, starts_at, zone in rows
             if starts_at.astimezone(ZoneInfo(zone)).date() < before
         }
+    )
+
+
+@dataclass(frozen=True)
+class DriverFacts:
+    """What staff weigh before approving an entry: who the driver is, what they hold and drive."""
+
+    profile: DriverProfile | None
+    licences: list[Licence]
+    vehicles: list[Vehicle]  # the entered vehicle, while it is still in the driver's garage
+    event_year: int
+    # Karting youth classes count the age reached during the event's year; others completed
+    # years on the event date. Staff see both, as the class's rules may use either.
+    age_in_event_year: int | None
+    age_on_event_day: int | None
+
+
+def driver_facts(entry: Entry) -> DriverFacts:
+    event_day = entry.event.local(entry.event.starts_at).date()
+    profile = profile_for_user(entry.driver)
+    birth = profile.date_of_birth if profile else None
+    return DriverFacts(
+        profile=profile,
+        licences=list(licences_of(profile)) if profile else [],
+        vehicles=[entry.vehicle] if entry.vehicle else [],
+        event_year=event_day.year,
+        age_in_event_year=age_in_year(birth, event_day.year) if birth else None,
+        age_on_event_day=age_on(birth, event_day) if birth else None,
+    )
+
+
+def with_sign_on_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Entries with what a sign-on sheet needs from the profile, in a fixed number of queries."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "driver__driver_profile__licences",
+            queryset=Licence.objects.select_related("issuer").order_by("valid_to", "pk"),
+        ),
+        "driver__driver_profile__emergency_contacts",
+    )
+
+
+def sign_on_cells(entry: Entry, event_day: date) -> list[str]:
+    """Real name, date of birth, licences valid on the event day, emergency contacts."""
+    profile: DriverProfile | None = getattr(entry.driver, "driver_profile", None)
+    if profile is None:
+        return ["", "", "", ""]
+    licences = [
+        f"{licence.issuer.code} {licence.number}"
+        for licence in profile.licences.all()
+        if licence.valid_from <= event_day <= licence.valid_to
+    ]
+    contacts = [
+        f"{contact.name} ({contact.relationship}) {contact.phone}"
+        for contact in profile.emergency_contacts.all()
+    ]
+    return [
+        profile.display_name,
+        profile.date_of_birth.isoformat(),
+        "; ".join(licences),
+        "; ".join(contacts),
+    ]
+
+
+def paid_minor(entry: Entry) -> int:
+    """What the driver has paid and not yet had back, in minor units."""
+    return sum(
+        payment.amount_minor - payment.refunded_minor
+        for payment in entry.payments.all()
+        if payment.status == Payment.Status.SUCCEEDED
     )

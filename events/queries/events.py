@@ -7,8 +7,11 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    BooleanField,
     Count,
+    Exists,
     Expression,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -52,8 +55,22 @@ class EventFilters:
         return cls(**known)
 
 
+def _enterable() -> Q:
+    """The event has a session and an entry class: without both there is nothing to enter."""
+    return Q(Exists(Session.objects.filter(event=OuterRef("pk")))) & Q(
+        Exists(EntryClass.objects.filter(event=OuterRef("pk")))
+    )
+
+
+def with_enterable(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate whether each event has something to enter (read by Event.has_something_to_enter)."""
+    return queryset.annotate(enterable=ExpressionWrapper(_enterable(), output_field=BooleanField()))
+
+
 def public_events() -> QuerySet[Event]:
-    return Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("organization")
+    return with_enterable(
+        Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("organization")
+    )
 
 
 def places_taken_expression(now: datetime | None = None) -> Expression:
@@ -110,7 +127,7 @@ def filter_events(
             status=Event.Status.PUBLISHED,
             registration_opens_at__lte=now,
             registration_closes_at__gt=now,
-        )
+        ).filter(_enterable())
     when = filters.when or (WHEN_ALL if filters.month else WHEN_UPCOMING)
     if when == WHEN_UPCOMING:
         return queryset.filter(ends_at__gte=now).order_by("starts_at", "pk")

@@ -75,16 +75,40 @@ def create_event(*, organization: Organization, slug: str = "", **fields: Any) -
 
 
 @transaction.atomic
-def update_event(*, event: Event, **fields: Any) -> Event:
+def update_event(*, event: Event, shift_sessions: bool = False, **fields: Any) -> Event:
+    """Change an event; with `shift_sessions`, its sessions move by as much as its start does.
+
+    Without the shift, new dates that leave a session outside the event are refused: moving
+    the sessions first is impossible too (they may not fall outside the old dates).
+    """
     locked = lock_event(event.pk)
     _require_editable(locked)
+    old_start = locked.starts_at
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
+    delta = locked.starts_at - old_start
+    if shift_sessions and delta:
+        now = timezone.now()
+        locked.sessions.update(
+            starts_at=F("starts_at") + delta, ends_at=F("ends_at") + delta, updated_at=now
+        )
     _check_sessions_fit(locked)
     locked.save()
     touch_event(event=locked)
     return locked
+
+
+def publish_blockers(event: Event) -> list[str]:
+    """Why the event cannot be published yet: drivers need a session and a class to enter."""
+    reasons = []
+    if not event.sessions.exists():
+        reasons.append(_("Add at least one session to the schedule before publishing."))
+    if not event.entry_classes.exists():
+        reasons.append(
+            _("Add at least one entry class before publishing: drivers enter an event by class.")
+        )
+    return reasons
 
 
 @transaction.atomic
@@ -95,6 +119,9 @@ def publish_event(*, event: Event) -> Event:
     if locked.status != Event.Status.DRAFT:
         raise EventStateError(_("Only a draft event can be published."))
     locked.full_clean()
+    blockers = publish_blockers(locked)
+    if blockers:
+        raise ValidationError(blockers)
     locked.status = Event.Status.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at"])

@@ -20,7 +20,7 @@ from events.exceptions import ClassFull, EventsError, NotEligible, RegistrationE
 from events.forms.entries import EntryForm
 from events.gateways import stripe
 from events.models import Deposit, Entry, Event, Payment
-from events.queries.entries import driver_entries, entry_for_driver
+from events.queries.entries import driver_entries, entry_for_driver, paid_minor
 from events.services.checkout import check_return, start_checkout
 from events.services.deposits import check_return as check_deposit_return
 from events.services.registration import (
@@ -255,9 +255,11 @@ def entry_deposit_authorised(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def entry_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_for_driver(request.user, pk)
+    if request.method == "GET":
+        return _confirm_cancel(request, entry)
     try:
         cancel_entry(entry_id=entry.pk, actor=request.user)
     except EventsError as exc:
@@ -265,6 +267,36 @@ def entry_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Your entry is cancelled."))
     return redirect(entry.get_absolute_url())
+
+
+def _confirm_cancel(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """What cancelling costs the driver today, before they press the button that does it."""
+    if entry.status not in Entry.ACTIVE_STATUSES:
+        messages.error(request, _("This entry is not active, so it cannot be cancelled."))
+        return redirect(entry.get_absolute_url())
+    percent = refund_percent(policy=entry.refund_policy, event=entry.event, now=timezone.now())
+    paid = paid_minor(entry)
+    consequences = [
+        _("Your entry in %(class)s of %(event)s is cancelled and your place goes to someone else.")
+        % {"class": entry.entry_class.name, "event": entry.event.title}
+    ]
+    if paid:
+        consequences.append(
+            _("You get %(percent)s%% of the %(amount)s %(currency)s you paid back.")
+            % {
+                "percent": percent,
+                "amount": money.from_minor_units(paid, entry.currency),
+                "currency": entry.currency,
+            }
+        )
+    context = {
+        "heading": _("Cancel your entry?"),
+        "consequences": consequences,
+        "action": request.path,
+        "button": _("Cancel my entry"),
+        "back": entry.get_absolute_url(),
+    }
+    return render(request, "confirm.html", context)
 
 
 @login_required

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.csv_export import csv_attachment
@@ -24,7 +25,14 @@ from events.forms.entries import (
 )
 from events.gateways import stripe
 from events.models import Entry, Event, OutgoingMail, RefundPolicy
-from events.queries.entries import entry_for_staff, event_entries
+from events.queries.entries import (
+    driver_facts,
+    entry_for_staff,
+    event_entries,
+    paid_minor,
+    sign_on_cells,
+    with_sign_on_details,
+)
 from events.queries.events import event_for_staff
 from events.services import deposits as deposit_services
 from events.services import notifications, registration
@@ -44,6 +52,39 @@ def _int_or_none(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
+def _search(request: HttpRequest) -> str:
+    return (request.GET.get("q") or "").strip()[:100]
+
+
+def _entry_url(event: Event, entry: Entry) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "events:manage-entry",
+        kwargs={"org_slug": event.organization.slug, "slug": event.slug, "pk": entry.pk},
+    )
+
+
+@login_required
+@require_POST
+def manage_entries_check_in(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
+    """Check in the ticked entries with one press: the sign-on desk works through a queue."""
+    event = event_for_staff(request.user, org_slug, slug)
+    ids = [int(raw) for raw in request.POST.getlist("entry") if raw.isdigit() and len(raw) < 10]
+    if not ids:
+        messages.error(request, _("Tick the entries to check in first."))
+        return redirect(_entries_url(event))
+    summary = registration.check_in_entries(event_id=event.pk, entry_ids=ids, actor=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)s entry checked in.", "%(count)s entries checked in.", summary.checked_in)
+        % {"count": summary.checked_in},
+    )
+    for refusal in summary.refused:
+        messages.error(request, refusal)
+    return redirect(_entries_url(event))
+
+
 @login_required
 def manage_entries(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     event = event_for_staff(request.user, org_slug, slug)
@@ -51,10 +92,12 @@ def manage_entries(request: HttpRequest, org_slug: str, slug: str) -> HttpRespon
     status = request.GET.get("status") or None
     if status not in Entry.Status.values:
         status = None
-    entries = event_entries(event, entry_class_id=class_id, status=status)
+    search = _search(request)
+    entries = event_entries(event, entry_class_id=class_id, status=status, search=search)
     context = {
         "event": event,
         "entries": entries,
+        "search": search,
         "classes": event.entry_classes.all(),
         "statuses": Entry.Status.choices,
         "selected_class": class_id,
@@ -131,6 +174,7 @@ def manage_entry(request: HttpRequest, org_slug: str, slug: str, pk: int) -> Htt
         "event": event,
         "entry": entry,
         "form": form,
+        "facts": driver_facts(entry),
         "reason_form": ReasonForm(),
         "fee": money.from_minor_units(entry.fee_minor, entry.currency),
         "deposit_form": DepositCaptureForm(),
@@ -200,12 +244,17 @@ def _deposit_action(request: HttpRequest, entry: Entry, action: str) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def manage_entry_action(
     request: HttpRequest, org_slug: str, slug: str, pk: int, action: str
 ) -> HttpResponse:
     event = event_for_staff(request.user, org_slug, slug)
     entry = entry_for_staff(event, pk)
+    if request.method == "GET":
+        # Only cancelling asks first; the other actions are buttons on the entry's page.
+        if action != "cancel":
+            return HttpResponseNotAllowed(["POST"])
+        return _confirm_staff_cancel(request, event, entry)
     reason = ReasonForm(request.POST)
     text = reason.cleaned_data["reason"] if reason.is_valid() else ""
     actions = {
@@ -229,6 +278,35 @@ def manage_entry_action(
     return redirect(
         "events:manage-entry", org_slug=event.organization.slug, slug=event.slug, pk=entry.pk
     )
+
+
+def _confirm_staff_cancel(request: HttpRequest, event: Event, entry: Entry) -> HttpResponse:
+    name = entry.driver.get_full_name() or entry.driver.email
+    consequences = [
+        _("The entry of %(name)s in %(class)s is cancelled and its place is freed.")
+        % {"name": name, "class": entry.entry_class.name},
+    ]
+    paid = paid_minor(entry)
+    if paid:
+        consequences.append(
+            _("Everything paid is refunded in full: %(amount)s %(currency)s.")
+            % {"amount": money.from_minor_units(paid, entry.currency), "currency": entry.currency}
+        )
+    deposit = entry.deposit
+    if deposit is not None and deposit.status == "held":
+        consequences.append(
+            _("The damage deposit is released; one taken in cash must be handed back by hand.")
+        )
+    consequences.append(_("The driver is told by e-mail."))
+    context = {
+        "heading": _("Cancel this entry?"),
+        "consequences": consequences,
+        "action": request.path,
+        "button": _("Cancel entry (full refund)"),
+        "back": _entry_url(event, entry),
+        "form": ReasonForm(),
+    }
+    return render(request, "confirm.html", context)
 
 
 @login_required
@@ -271,13 +349,17 @@ def manage_entries_email(request: HttpRequest, org_slug: str, slug: str) -> Http
 @login_required
 def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     event = event_for_staff(request.user, org_slug, slug)
-    entries = event_entries(
-        event,
-        entry_class_id=_int_or_none(request.GET.get("class")),
-        status=request.GET.get("status")
-        if request.GET.get("status") in Entry.Status.values
-        else None,
+    entries = with_sign_on_details(
+        event_entries(
+            event,
+            entry_class_id=_int_or_none(request.GET.get("class")),
+            status=request.GET.get("status")
+            if request.GET.get("status") in Entry.Status.values
+            else None,
+            search=_search(request),
+        )
     )
+    event_day = event.local(event.starts_at).date()
     response, export = csv_attachment(f"{event.slug}-entries.csv")
     export.row(
         [
@@ -297,6 +379,11 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
             _("Deposit"),
             _("Deposit kept"),
             _("Entered at"),
+            # For the sign-on sheet: the event's own staff only (this view is staff-only).
+            _("Real name"),
+            _("Date of birth"),
+            _("Licence number"),
+            _("Emergency contact"),
         ]
     )
     for entry in entries:
@@ -320,15 +407,36 @@ def manage_entries_csv(request: HttpRequest, org_slug: str, slug: str) -> HttpRe
                 deposit.get_status_display() if deposit else "",
                 deposit.captured if deposit and deposit.captured_minor else "",
                 timezone.localtime(entry.created_at, event.zone).strftime("%Y-%m-%d %H:%M"),
+                *sign_on_cells(entry, event_day),
             ]
         )
     return response
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def manage_refund_cancelled_event(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     event = event_for_staff(request.user, org_slug, slug)
+    if request.method == "GET":
+        active = Entry.objects.filter(event=event, status__in=Entry.ACTIVE_STATUSES).count()
+        context = {
+            "heading": _("Cancel all entries and refund?"),
+            "consequences": [
+                ngettext(
+                    "%(count)s active entry is cancelled.",
+                    "%(count)s active entries are cancelled.",
+                    active,
+                )
+                % {"count": active},
+                _("Every payment is refunded in full; card deposits are released."),
+                _("Every driver is told by e-mail."),
+                _("Refunds that fail can be resumed by pressing this button again."),
+            ],
+            "action": request.path,
+            "button": _("Cancel all entries and refund"),
+            "back": _entries_url(event),
+        }
+        return render(request, "confirm.html", context)
     try:
         summary = refund_cancelled_event(event_id=event.pk, actor=request.user)
     except EventsError as exc:

@@ -25,7 +25,7 @@ from events.forms.events import (
     EventForm,
     SessionForm,
 )
-from events.models import EntryClass, Session
+from events.models import EntryClass, Event, Session
 from events.queries import events as queries
 from events.services import events as services
 from events.services import notifications
@@ -92,6 +92,9 @@ def event_manage(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
             "session_form": SessionForm(),
             "class_form": EntryClassForm(organization=event.organization),
             "editable": event.status in services.EDITABLE_STATUSES,
+            "publish_blockers": (
+                services.publish_blockers(event) if event.status == Event.Status.DRAFT else []
+            ),
             "failed_mail": notifications.failed_mail(event)[:MAIL_FAILURES_SHOWN],
         }
         return render(request, "events/manage/event_manage.html", context)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event, Session
 from live.feeds.ingest import IDLE_TIMEOUT_S
@@ -118,12 +118,27 @@ def timing_start(request: HttpRequest, org_slug: str, session_id: int) -> HttpRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def timing_finish(request: HttpRequest, org_slug: str, live_id: int) -> HttpResponse:
     organization = get_organization_for_staff(request.user, org_slug)
     live_session = get_object_or_404(
         LiveSession, pk=live_id, event_session__event__organization=organization
     )
+    if request.method == "GET":
+        # Finishing stops the board in the middle of a race if pressed by mistake: ask first.
+        context = {
+            "heading": _("Finish live session %(id)s?") % {"id": live_id},
+            "consequences": [
+                _("%(name)s stops taking timing: later passings are ignored.")
+                % {"name": live_session.name},
+                _("The board keeps showing the last standings."),
+                _("Then review its results and publish them."),
+            ],
+            "action": request.path,
+            "button": _("Finish session"),
+            "back": timing_url(organization),
+        }
+        return render(request, "confirm.html", context)
     finish_live_session(session_id=live_session.pk)
     messages.success(
         request,

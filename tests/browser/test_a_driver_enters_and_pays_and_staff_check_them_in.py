@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from events.models import Entry, EntryClass, Event
+from events.models import Entry, EntryClass, Event, Session
 from tests.conftest import PASSWORD
 from tests.events.registration.conftest import WEBHOOK_SECRET
 from tests.fakes.stripe_server import FakeStripeServer
@@ -45,6 +45,13 @@ def event(organization: Any) -> Event:
         registration_closes_at=starts_at - timedelta(days=2),
     )
     EntryClass.objects.create(event=event, name="Rookie Cup", capacity=24, fee=Decimal("800"))
+    # An event offers its Enter button only with a session and a class to enter.
+    Session.objects.create(
+        event=event,
+        kind="race",
+        starts_at=starts_at + timedelta(hours=1),
+        ends_at=starts_at + timedelta(hours=2),
+    )
     return event
 
 

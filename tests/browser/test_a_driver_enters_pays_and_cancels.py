@@ -133,6 +133,11 @@ def test_a_driver_pays_through_stripe_checkout_then_cancels_and_is_refunded(
 
         page.get_by_role("button", name="Cancel my entry").click()
         page.wait_for_load_state()
+        # A confirmation page first: nothing is cancelled until the driver confirms there.
+        entry.refresh_from_db()
+        assert entry.status == Entry.Status.CONFIRMED
+        page.locator("[data-confirm]").get_by_role("button", name="Cancel my entry").click()
+        page.wait_for_load_state()
         assert "cancelled" in page.locator("main").inner_text().lower()
         entry.refresh_from_db()
         assert entry.status == Entry.Status.CANCELLED

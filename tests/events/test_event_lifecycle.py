@@ -21,8 +21,10 @@ from events.services.events import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-def test_a_draft_is_published(make_event):
+def test_a_draft_is_published(make_event, make_session, make_entry_class):
     event = make_event(status=Event.Status.DRAFT)
+    make_session(event)
+    make_entry_class(event)
     published = publish_event(event=event)
     assert published.status == Event.Status.PUBLISHED
     assert published.published_at is not None

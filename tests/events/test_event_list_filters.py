@@ -18,10 +18,10 @@ NOW = local(2027, 3, 1, 12)
 
 
 @pytest.fixture
-def calendar(make_event, make_organization):
+def calendar(make_event, make_organization, make_session, make_entry_class):
     karting_club = make_organization("Pearl River Karting")
     with time_machine.travel(NOW, tick=False):
-        return {
+        events = {
             "shanghai": make_event(
                 title="Shanghai Club Cup",
                 starts_at=local(2027, 4, 10, 8),
@@ -59,6 +59,11 @@ def calendar(make_event, make_organization):
                 title="Secret draft", status=Event.Status.DRAFT, starts_at=local(2027, 4, 1, 8)
             ),
         }
+    # Registration is only open for an event with something to enter.
+    for event in events.values():
+        make_session(event)
+        make_entry_class(event)
+    return events
 
 
 def titles(client, **params) -> list[str]:

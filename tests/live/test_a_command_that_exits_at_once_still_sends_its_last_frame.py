@@ -28,7 +28,7 @@ SESSION_ID = 987_655
 PUBLISH_AND_EXIT = f"""
 import django
 django.setup()
-from live.fanout.hub import publish
+from live.fanout.publish import publish
 publish({SESSION_ID}, {{"type": "delta", "seq": 2}})
 """
 
