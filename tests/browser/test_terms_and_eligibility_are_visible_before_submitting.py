@@ -5,12 +5,13 @@ terms above the button, before submitting anything."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from events.models import Entry, EntryClass
+from events.models import Entry, EntryClass, Session
 from racing.engine.eligibility import AgeBand, ClassRules
 from racing.models import CompetitionClass
 from tests.browser.policy import watch_policy_violations
@@ -29,6 +30,13 @@ def test_a_driver_sees_the_rules_and_the_refund_terms_before_entering(
 ) -> None:
     event = open_event(organization, "terms-kart-cup")
     event.entry_classes.all().delete()
+    # An event shows its Enter button only with a session and a class to enter.
+    Session.objects.create(
+        event=event,
+        kind=Session.Kind.RACE,
+        starts_at=event.starts_at + timedelta(hours=1),
+        ends_at=event.starts_at + timedelta(hours=2),
+    )
     youth = ClassRules(age=AgeBand(min_age=12, max_age=14, by_calendar_year=True))
     adult = ClassRules(age=AgeBand(min_age=18))
     for name, rules in (("Junior 12-14", youth), ("Adult rental", adult)):
