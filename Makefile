@@ -25,6 +25,8 @@ translations: install
 
 # The demo is a development server: debug mode on (it is off unless asked for), demo secret key.
 demo: export DJANGO_DEBUG = 1
+# Seeding mails receipts too: their links follow the port (config/settings.py PADDOCK_SITE_URL).
+demo: export PORT := $(PORT)
 demo: install translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -21,12 +21,12 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils.html import strip_tags
@@ -149,6 +149,24 @@ def send_after_commit(
     return deliveries
 
 
+@dataclass(frozen=True)
+class SiteForMail:
+    """What account e-mails call the site and where it is.
+
+    Without django.contrib.sites allauth names the site after the request's host ("127.0.0.1:8811"),
+    so the e-mails get the configured name and the domain of PADDOCK_SITE_URL instead.
+    """
+
+    name: str
+    domain: str
+
+
+def site_for_mail() -> SiteForMail:
+    return SiteForMail(
+        name=settings.PADDOCK_SITE_NAME, domain=urlsplit(settings.PADDOCK_SITE_URL).netloc
+    )
+
+
 class AccountMailAdapter(DefaultAccountAdapter):
     """allauth's mail (address confirmation, password reset) through the same path.
 
@@ -160,7 +178,8 @@ class AccountMailAdapter(DefaultAccountAdapter):
         full_context = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
+            "current_site": site_for_mail(),
+            "site_url": settings.PADDOCK_SITE_URL,
             **context,
         }
         message = self.render_mail(template_prefix, email, full_context)

@@ -289,7 +289,11 @@ PADDOCK_WAITLIST_OFFER_HOURS = env_int("PADDOCK_WAITLIST_OFFER_HOURS", 24)
 # queueing for a place in a registration rush.
 PADDOCK_LOCK_TIMEOUT_MS = env_int("PADDOCK_LOCK_TIMEOUT_MS", 5000)
 PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS = env_int("PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS", 30000)
-PADDOCK_SITE_URL = env_str("PADDOCK_SITE_URL", "http://127.0.0.1:8000")
+# Links in e-mails. Without a setting they point at the local server on the port it serves
+# (`PORT=9000 make demo`), so a demo on another port does not mail links to port 8000.
+PADDOCK_SITE_URL = env_str("PADDOCK_SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+# What account e-mails (address confirmation, password reset) call the site.
+PADDOCK_SITE_NAME = env_str("PADDOCK_SITE_NAME", "Paddock")
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -18,7 +18,7 @@ from events.demo import deposits as demo_deposits
 from events.demo import entries as demo_entries
 from events.demo import results as results_demo
 from events.models import EntryClass, Event, Session
-from racing.engine.presets import PRESETS
+from racing.engine.presets import preset_for
 from racing.models import CompetitionClass, Organization
 from racing.services.classes import unique_class_slug
 
@@ -51,6 +51,9 @@ class DemoEvent:
     # class: (name, capacity, fee, early-bird fee or None, approval required, first car number)
     classes: list[tuple[str, int, str, str | None, bool, int]] = field(default_factory=list)
     starts_now: bool = False
+    # class name -> template in racing.engine.presets; a class not listed gets its tier's only
+    # template (karting has two, so every karting class names its own).
+    class_presets: dict[str, str] = field(default_factory=dict)
 
 
 CIRCUIT_DAY = [
@@ -186,6 +189,10 @@ EVENTS = [
             ("少年组 Junior (12–14)", 20, "450.00", None, False, 1),
             ("成人租赁组 Adult rental", 30, "380.00", "320.00", False, 100),
         ],
+        class_presets={
+            "少年组 Junior (12–14)": "karting_youth",
+            "成人租赁组 Adult rental": "karting_adult",
+        },
     ),
     DemoEvent(
         slug="demo-chengdu-karting-open",
@@ -202,6 +209,7 @@ EVENTS = [
         days_from_today=75,
         sessions=KARTING_DAY,
         classes=[("成人组 Senior", 24, "500.00", None, False, 1)],
+        class_presets={"成人组 Senior": "karting_adult"},
     ),
     DemoEvent(
         slug="demo-shanghai-kart-night",
@@ -219,6 +227,7 @@ EVENTS = [
         starts_now=True,
         sessions=[("heat", "预赛 Heat", 0, "", 30), ("final", "决赛 Final", 0, "", 30)],
         classes=[("租赁组 Rental", 30, "280.00", None, False, 1)],
+        class_presets={"租赁组 Rental": "karting_adult"},
     ),
     DemoEvent(
         slug="demo-ningbo-nev-gymkhana",
@@ -294,14 +303,23 @@ def _times(demo: DemoEvent, today: date, now: datetime) -> tuple[datetime, datet
     return _at(first_day, "08:00"), _at(last_day, "18:00")
 
 
-def _competition_class(event: Event, name: str) -> CompetitionClass:
-    """The organization's class of that name, made with its tier's preset rules if missing."""
-    preset = PRESETS[event.tier]
-    competition_class, _ = CompetitionClass.objects.get_or_create(
+def _competition_class(event: Event, name: str, preset_key: str) -> CompetitionClass:
+    """The organization's class of that name, with the template's rules."""
+    preset = preset_for(preset_key)
+    if preset is None:
+        raise ValueError(f"demo class {name!r}: no template {preset_key!r}")
+    # Updated, not only created: a demo seeded before the karting templates were split has its
+    # adult classes stored with the youth rules, and seeding again must mend them.
+    competition_class, _ = CompetitionClass.objects.update_or_create(
         organization=event.organization,
         name=name,
-        defaults={
+        create_defaults={
             "slug": unique_class_slug(event.organization, name),
+            "tier": event.tier,
+            "discipline": preset.discipline,
+            "rules": preset.rules.to_dict(),
+        },
+        defaults={
             "tier": event.tier,
             "discipline": preset.discipline,
             "rules": preset.rules.to_dict(),
@@ -371,7 +389,9 @@ def seed_events(stdout: TextIO) -> list[Event]:
                 event=event,
                 name=name,
                 defaults={
-                    "competition_class": _competition_class(event, name),
+                    "competition_class": _competition_class(
+                        event, name, demo.class_presets.get(name, demo.tier)
+                    ),
                     "capacity": capacity,
                     "fee": Decimal(fee),
                     "early_bird_fee": Decimal(early) if early else None,

@@ -53,6 +53,7 @@ class EntryForm(forms.Form):
         event: Event,
         classes: list[tuple[EntryClass, int]],
         driver: Any,
+        offered: set[int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -69,6 +70,9 @@ class EntryForm(forms.Form):
                 f"{entry_class.name} — {money.from_minor_units(fee_minor, currency)} {currency}",
             )
             for entry_class, fee_minor in classes
+            # Classes the driver cannot enter are listed with the reasons instead; a stale page
+            # posting one still reaches the service, which gives the reasons again.
+            if offered is None or entry_class.pk in offered
         ]
         self.fields["event_sequence"].initial = event.sequence
 

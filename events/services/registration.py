@@ -9,6 +9,7 @@ takes the lock, which releases it first; until then the counting queries
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,7 +52,8 @@ DEFAULT_REFUND_POLICY: list[dict[str, int]] = [
 ]
 
 
-def _refund_policy_of(event: Event) -> list[dict[str, int]]:
+def refund_policy_of(event: Event) -> list[dict[str, int]]:
+    """The policy an entry made now would get (shown to drivers before they enter)."""
     policy = RefundPolicy.objects.filter(event=event).first()
     return policy.as_tiers() if policy is not None else DEFAULT_REFUND_POLICY
 
@@ -112,6 +114,33 @@ def check_eligibility(
         reasons.extend(describe_failure(f) for f in failures)
     if reasons:
         raise NotEligible(reasons)
+
+
+def refusals_by_class(
+    *, driver: Any, event: Event, entry_classes: Sequence[EntryClass]
+) -> dict[int, list[str]]:
+    """Why the driver cannot enter each class (empty: they can), before they submit the form.
+
+    A class passes if the driver is eligible with no vehicle or with one from their garage; the
+    reasons kept are those of the closest attempt, so they say what is really missing.
+    """
+    garage: list[Vehicle | None] = [None, *Vehicle.objects.filter(owner__user=driver)]
+    refusals: dict[int, list[str]] = {}
+    for entry_class in entry_classes:
+        closest: list[str] | None = None
+        for vehicle in garage:
+            try:
+                check_eligibility(
+                    entry_class=entry_class, driver=driver, vehicle=vehicle, event=event
+                )
+            except NotEligible as exc:
+                if closest is None or len(exc.reasons) < len(closest):
+                    closest = exc.reasons
+            else:
+                closest = []
+                break
+        refusals[entry_class.pk] = closest or []
+    return refusals
 
 
 # --- registering --------------------------------------------------------------------------------
@@ -229,7 +258,7 @@ def register_entry(
         fee_minor=fee_minor,
         currency=event.organization.currency,
         early_bird=fee != entry_class.fee,
-        refund_policy=_refund_policy_of(event),
+        refund_policy=refund_policy_of(event),
         language=language,
         created_at=now,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from events.engine import money
 from events.exceptions import ClassFull, EventsError, NotEligible, RegistrationError
 from events.forms.entries import EntryForm
 from events.gateways import stripe
-from events.models import Deposit, Entry, Event
+from events.models import Deposit, Entry, Event, Payment
 from events.queries.entries import driver_entries, entry_for_driver, paid_minor
 from events.services.checkout import check_return, start_checkout
 from events.services.deposits import check_return as check_deposit_return
@@ -27,8 +28,10 @@ from events.services.registration import (
     cancel_entry,
     confirm_co_driver,
     refund_percent,
+    refusals_by_class,
 )
 from events.services.webhooks import handle_stripe_event
+from events.views.terms import class_rule_lines, refund_lines
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +55,19 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     currency = event.organization.currency
     classes = [
-        (c, money.to_minor_units(c.fee_at(now), currency)) for c in event.entry_classes.all()
+        (c, money.to_minor_units(c.fee_at(now), currency))
+        for c in event.entry_classes.select_related("competition_class")
     ]
-    form = EntryForm(request.POST or None, event=event, classes=classes, driver=request.user)
+    refusals = refusals_by_class(
+        driver=request.user, event=event, entry_classes=[c for c, _fee in classes]
+    )
+    form = EntryForm(
+        request.POST or None,
+        event=event,
+        classes=classes,
+        driver=request.user,
+        offered={pk for pk, reasons in refusals.items() if not reasons},
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         class_id, shown_fee = form.cleaned_data["entry_class"]
@@ -80,7 +93,12 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         "event": event,
         "form": form,
         "open": event.is_registration_open(now),
-        "rows": [(c, money.from_minor_units(fee, currency)) for c, fee in classes],
+        "rows": [
+            (c, money.from_minor_units(fee, currency), class_rule_lines(c), refusals[c.pk])
+            for c, fee in classes
+        ],
+        "unavailable": [(c, refusals[c.pk]) for c, _fee in classes if refusals[c.pk]],
+        "refund_lines": refund_lines(event),
     }
     return render(request, "events/entries/entry_form.html", context, status=status)
 
@@ -138,6 +156,16 @@ def my_entries(request: HttpRequest) -> HttpResponse:
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_for_driver(request.user, pk)
     now = timezone.now()
+    payments = list(entry.payments.all())
+    due_at_track = next(
+        (
+            p
+            for p in payments
+            if p.method == Payment.Method.AT_TRACK and p.status == Payment.Status.PENDING
+        ),
+        None,
+    )
+    paid = any(p.status == Payment.Status.SUCCEEDED for p in payments)
     context = {
         "entry": entry,
         "fee": money.from_minor_units(entry.fee_minor, entry.currency),
@@ -146,15 +174,33 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "can_pay": entry.status == Entry.Status.HELD and not entry.hold_expired(now),
         "expired_now": entry.hold_expired(now),
-        "payments": entry.payments.all(),
+        "payments": payments,
+        # Nothing is paid yet when the only payment is the one due at the track: its
+        # instructions say so, and a "receipt" would promise a payment that did not happen.
+        "show_payments": paid or any(p is not due_at_track for p in payments),
+        "paid": paid,
+        "due_at_track": due_at_track,
+        "due_amount": money.from_minor_units(due_at_track.amount_minor, due_at_track.currency)
+        if due_at_track is not None
+        else None,
+        "pay_before": _first_start(entry.event) if due_at_track is not None else None,
     }
     return render(request, "events/entries/entry_detail.html", context)
 
 
+def _first_start(event: Event) -> datetime:
+    """When the driver must have paid at the track: the start of the first session."""
+    first = event.sessions.order_by("starts_at").first()
+    return first.starts_at if first is not None else event.starts_at
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def entry_pay(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_for_driver(request.user, pk)
+    if request.method == "GET":
+        # A bookmarked or pasted pay link: the entry page shows how (and whether) to pay.
+        return redirect(entry.get_absolute_url())
     return _go_to_checkout(request, entry)
 
 

@@ -8,6 +8,7 @@ from events.forms.events import EventFilterForm
 from events.hooks import collect_live_now
 from events.queries import events as queries
 from events.views.calendar import tier_feeds
+from events.views.terms import class_rule_lines, refund_lines
 
 PAGE_SIZE = 20
 HOME_UPCOMING = 8
@@ -43,5 +44,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = queries.public_event(slug)
-    context = {"event": event, "live_boards": collect_live_now(event_slug=event.slug)}
+    context = {
+        "event": event,
+        "classes": [(c, class_rule_lines(c)) for c in event.entry_classes.all()],
+        "refund_lines": refund_lines(event),
+        "live_boards": collect_live_now(event_slug=event.slug),
+    }
     return render(request, "events/event_detail.html", context)

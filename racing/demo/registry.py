@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from racing.engine.eligibility import AgeBand, ClassRules, LicenceKind, LicenceRequirement
-from racing.engine.presets import PRESETS
+from racing.engine.presets import PRESETS, tier_discipline
 from racing.models import (
     CompetitionClass,
     DriverProfile,
@@ -100,10 +100,10 @@ DEMO_CLASSES = {
         ("national", "全国房车锦标赛 National Touring", "national-touring"),
         ("local_heritage", "海派经典车巡游 Shanghai Heritage Rally", "heritage-rally"),
         ("nev", "新能源绕桩赛 NEV Gymkhana", "nev-gymkhana"),
-        ("karting", "青少年卡丁车 Junior Karting", "junior-karting"),
+        ("karting_youth", "青少年卡丁车 Junior Karting", "junior-karting"),
     ],
     "pearl-river-karting": [
-        ("karting", "少年组 Junior (12-14)", "junior"),
+        ("karting_youth", "少年组 Junior (12-14)", "junior"),
         ("national", "卡丁车公开组 Senior Open", "senior-open"),
         ("local_heritage", "岭南经典车巡游 Lingnan Classic Tour", "lingnan-classic"),
         ("nev", "电动卡丁车 E-Kart", "e-kart"),
@@ -159,7 +159,7 @@ def seed_rule_classes() -> list[CompetitionClass]:
             defaults={
                 "name": name,
                 "tier": tier,
-                "discipline": PRESETS[tier].discipline,
+                "discipline": tier_discipline(tier),
                 "rules": rules.to_dict(),
             },
         )
@@ -252,14 +252,14 @@ def seed_driver(user: Any) -> DriverProfile:
 
 
 def seed_classes(organization: Organization) -> None:
-    for tier, name, slug in DEMO_CLASSES.get(organization.slug, []):
-        preset = PRESETS[tier]
+    for template, name, slug in DEMO_CLASSES.get(organization.slug, []):
+        preset = PRESETS[template]
         CompetitionClass.objects.update_or_create(
             organization=organization,
             slug=slug,
             defaults={
                 "name": name,
-                "tier": tier,
+                "tier": preset.tier,
                 "discipline": preset.discipline,
                 "rules": preset.rules.to_dict(),
             },

@@ -267,7 +267,12 @@ class GradeLadder:
 MESSAGES: dict[str, str] = {
     "licence.missing": gettext_noop("A competition licence is required: %(accepted)s."),
     "licence.not_yet_valid": gettext_noop("Licence %(number)s is only valid from %(valid_from)s."),
-    "licence.expired": gettext_noop("Licence %(number)s expired on %(valid_to)s."),
+    # "Expires before the event", not "expired": a licence valid until 31 December is current
+    # when a driver enters a January event.
+    "licence.expired": gettext_noop(
+        "Licence %(number)s expires before the event: it is valid until %(valid_to)s and the "
+        "event is on %(event_date)s."
+    ),
     "licence.temporary_not_allowed": gettext_noop(
         "Licence %(number)s is temporary, and this class does not accept temporary licences."
     ),
@@ -282,7 +287,8 @@ MESSAGES: dict[str, str] = {
         "Licence %(number)s has no medical validity, and this class requires one."
     ),
     "licence.medical_expired": gettext_noop(
-        "The medical of licence %(number)s lapsed on %(medical_valid_to)s."
+        "The medical of licence %(number)s runs out before the event: it is valid until "
+        "%(medical_valid_to)s and the event is on %(event_date)s."
     ),
     "licence.on_the_spot_rookie_only": gettext_noop(
         "Licence %(number)s was issued on the spot: it allows rookie classes only."
@@ -297,7 +303,10 @@ MESSAGES: dict[str, str] = {
     "team_licence.not_yet_valid": gettext_noop(
         "Team licence %(number)s is only valid from %(valid_from)s."
     ),
-    "team_licence.expired": gettext_noop("Team licence %(number)s expired on %(valid_to)s."),
+    "team_licence.expired": gettext_noop(
+        "Team licence %(number)s expires before the event: it is valid until %(valid_to)s and "
+        "the event is on %(event_date)s."
+    ),
     "driver.birth_date_missing": gettext_noop(
         "Your date of birth is missing from your profile; this class has an age limit."
     ),
@@ -479,7 +488,14 @@ def _one_licence_failures(
         )
     if event_date > licence.valid_to:
         out.append(
-            Failure("licence.expired", {"number": number, "valid_to": licence.valid_to.isoformat()})
+            Failure(
+                "licence.expired",
+                {
+                    "number": number,
+                    "valid_to": licence.valid_to.isoformat(),
+                    "event_date": event_date.isoformat(),
+                },
+            )
         )
     if licence.temporary and not rules.temporary_licence_allowed:
         out.append(Failure("licence.temporary_not_allowed", {"number": number}))
@@ -505,7 +521,11 @@ def _one_licence_failures(
             out.append(
                 Failure(
                     "licence.medical_expired",
-                    {"number": number, "medical_valid_to": licence.medical_valid_to.isoformat()},
+                    {
+                        "number": number,
+                        "medical_valid_to": licence.medical_valid_to.isoformat(),
+                        "event_date": event_date.isoformat(),
+                    },
                 )
             )
     return out
@@ -545,7 +565,11 @@ def _team_licence_failures(
         elif event_date > licence.valid_to:
             problem = Failure(
                 "team_licence.expired",
-                {"number": licence.number, "valid_to": licence.valid_to.isoformat()},
+                {
+                    "number": licence.number,
+                    "valid_to": licence.valid_to.isoformat(),
+                    "event_date": event_date.isoformat(),
+                },
             )
         else:
             return []

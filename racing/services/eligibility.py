@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from racing import hooks
@@ -64,12 +65,25 @@ def check_driver_for_class(
     )
 
 
+# Parameters the engine gives as ISO dates ("2026-12-31"); shown in the reader's date format.
+DATE_PARAMS = frozenset({"valid_from", "valid_to", "medical_valid_to", "event_date", "since"})
+
+
 def describe_failure(failure: Failure) -> str:
     """The failure as a sentence in the active language."""
     params = dict(failure.params)
     if "accepted" in params:
         params["accepted"] = _localized_requirements(str(params["accepted"]))
+    for key in DATE_PARAMS & params.keys():
+        params[key] = _localized_date(str(params[key]))
     return gettext(eligibility.MESSAGES[failure.code]) % params
+
+
+def _localized_date(iso: str) -> str:
+    try:
+        return date_format(date.fromisoformat(iso), "DATE_FORMAT")
+    except ValueError:
+        return iso
 
 
 def _localized_requirements(accepted: str) -> str:

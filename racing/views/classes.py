@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from racing.engine.eligibility import ClassRules
-from racing.engine.presets import PRESETS
+from racing.engine.presets import PRESETS, preset_for
 from racing.forms.classes import (
     BaseLicenceRequirementFormSet,
     CompetitionClassForm,
@@ -18,7 +18,7 @@ from racing.forms.classes import (
     RulesForm,
     build_rules,
 )
-from racing.models import CompetitionClass, DriverProfile, Licence, Organization, Tier
+from racing.models import CompetitionClass, DriverProfile, Licence, Organization
 from racing.queries.drivers import classes_of, licences_of, vehicles_of
 from racing.queries.organizations import get_membership
 from racing.queries.privacy import can_view_private_data, has_entered
@@ -37,7 +37,7 @@ def class_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         "organization": organization,
         "classes": classes_of(organization.pk, include_archived=show_archived),
         "show_archived": show_archived,
-        "tiers": Tier.choices,
+        "templates": [(key, _(preset.label)) for key, preset in PRESETS.items()],
     }
     return render(request, "racing/classes/class_list.html", context)
 
@@ -47,8 +47,8 @@ def class_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 def class_edit(request: HttpRequest, org_slug: str, class_slug: str | None = None) -> HttpResponse:
     organization = get_membership(request.user, org_slug).organization
     if class_slug is None:
-        tier = request.GET.get("tier", "")
-        preset = PRESETS.get(tier)
+        # `?tier=` is what older links say; it finds a template only when the tier has one.
+        preset = preset_for(request.GET.get("preset") or request.GET.get("tier", ""))
         competition_class = CompetitionClass(
             organization=organization,
             tier=preset.tier if preset else "",
@@ -84,7 +84,7 @@ def class_edit(request: HttpRequest, org_slug: str, class_slug: str | None = Non
         "licence_formset": licence_formset,
         "competition_class": competition_class,
         "creating": class_slug is None,
-        "presets": Tier.choices,
+        "presets": [(key, _(preset.label)) for key, preset in PRESETS.items()],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "racing/classes/class_form.html", context, status=status)

@@ -96,7 +96,7 @@ def test_a_driver_builds_a_profile_licences_and_garage_in_both_languages(
     assert "Battery electric (BEV)" in main
 
 
-def test_an_organizer_makes_a_karting_class_from_the_tier_preset(
+def test_an_organizer_makes_a_youth_karting_class_from_its_template(
     live_server: Any, page_factory: Any, organizer: Any, organization: Any
 ) -> None:
     ensure_starting_issuers()
@@ -104,7 +104,7 @@ def test_an_organizer_makes_a_karting_class_from_the_tier_preset(
     log_in(page, live_server, organizer)
     page.goto(f"{live_server.url}{organization.get_absolute_url()}")
     page.get_by_role("link", name="Competition classes").first.click()
-    page.get_by_role("link", name="Karting", exact=True).click()
+    page.get_by_role("link", name="Youth karting (12–14)", exact=True).click()
     page.fill("input[name=name]", "Junior Rotax")
     page.locator("main form button[type=submit]").click()
     main = page.locator("main").inner_text()

@@ -71,7 +71,7 @@ def test_a_driver_enters_and_pays_at_the_track(
     entry = Entry.objects.get(driver=driver, event=event)
     assert entry.status == Entry.Status.CONFIRMED
     assert page.url.endswith(entry.get_absolute_url())
-    assert "At the track" in page.locator("main").inner_text()
+    assert "Pay at the track" in page.locator("main").inner_text()
 
     staff = page_factory(locale="en-US")
     log_in(staff, live_server.url, organizer)

@@ -67,7 +67,7 @@ def test_staff_create_a_class_with_rules(
     [
         ("national", r'<option value="CAMF" selected>'),
         ("local_heritage", r'name="rules-classic_certificate_required"[^>]* checked'),
-        ("karting", r'name="rules-age_by_calendar_year"[^>]* checked'),
+        ("karting_youth", r'name="rules-age_by_calendar_year"[^>]* checked'),
         ("nev", r'value="bev"[^>]* checked'),
     ],
 )
@@ -75,7 +75,7 @@ def test_each_tier_preset_fills_the_new_class_form(
     client: Client, organizer: Any, organization: Organization, tier: str, expected: str
 ) -> None:
     client.force_login(organizer)
-    url = reverse("racing:class-create", args=[organization.slug]) + f"?tier={tier}"
+    url = reverse("racing:class-create", args=[organization.slug]) + f"?preset={tier}"
     page = client.get(url).content.decode()
     assert re.search(expected, page)
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def served_environment(environ: Mapping[str, str], *, host: str, port: int) -> dict[str, str]:
+    """The environment of the server and background processes: e-mailed links (receipts,
+    confirmations) point at the port served unless a site URL is set."""
+    env = {**environ, "PORT": str(port)}
+    if not env.get("PADDOCK_SITE_URL"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
+        env["PADDOCK_SITE_URL"] = f"http://{shown}:{port}"
+    return env
 
 
 class Command(BaseCommand):
@@ -19,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        env = served_environment(os.environ, host=options["host"], port=options["port"])
         background: list[subprocess.Popen[bytes]] = []
         for app in ("racing", "events", "live"):
             if app not in settings.INSTALLED_APPS:
@@ -28,7 +41,7 @@ class Command(BaseCommand):
             except ModuleNotFoundError:
                 continue
             for argv in getattr(module, "background_commands", lambda: [])():
-                background.append(subprocess.Popen([sys.executable, "manage.py", *argv]))  # noqa: S603
+                background.append(subprocess.Popen([sys.executable, "manage.py", *argv], env=env))  # noqa: S603
         server = [
             sys.executable,
             "-m",
@@ -40,7 +53,7 @@ class Command(BaseCommand):
             str(options["port"]),
         ]
         try:
-            subprocess.run(server, check=False)  # noqa: S603
+            subprocess.run(server, check=False, env=env)  # noqa: S603
         except KeyboardInterrupt:
             pass
         finally:

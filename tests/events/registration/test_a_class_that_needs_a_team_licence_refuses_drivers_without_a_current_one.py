@@ -60,8 +60,11 @@ def test_a_team_licence_that_lapsed_the_day_before_is_refused(
     with translation.override("zh-hans"), pytest.raises(NotEligible) as refused:
         register(driver, team_event.entry_classes.get())
 
-    lapsed = (day - timedelta(days=1)).isoformat()
-    assert refused.value.reasons == [f"车队执照 CAMF-T-0088 已于 {lapsed} 过期。"]
+    lapsed = day - timedelta(days=1)
+    assert refused.value.reasons == [
+        f"车队执照 CAMF-T-0088 在赛事之前到期：有效期至 {lapsed.year}年{lapsed.month}月{lapsed.day}日，"
+        f"赛事日期为 {day.year}年{day.month}月{day.day}日。"
+    ]
 
 
 def test_a_team_licence_valid_until_the_event_day_gets_a_place(
