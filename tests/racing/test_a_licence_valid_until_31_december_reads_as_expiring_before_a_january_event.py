@@ -40,8 +40,8 @@ def reason(language: str) -> str:
 def test_in_english_it_expires_before_the_event_with_both_dates() -> None:
     text = reason("en")
     assert text == (
-        "Licence CAMF-K-2026 expires before the event: it is valid until Dec. 31, 2026 and "
-        "the event is on Jan. 10, 2027."
+        "Licence CAMF-K-2026 expires before the event: it is valid until Thu 31 Dec 2026 and "
+        "the event is on Sun 10 Jan 2027."
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -62,8 +62,8 @@ def test_a_team_licence_that_lapsed_the_day_before_is_refused(
 
     lapsed = day - timedelta(days=1)
     assert refused.value.reasons == [
-        f"车队执照 CAMF-T-0088 在赛事之前到期：有效期至 {lapsed.year}年{lapsed.month}月{lapsed.day}日，"
-        f"赛事日期为 {day.year}年{day.month}月{day.day}日。"
+        f"车队执照 CAMF-T-0088 在赛事之前到期：有效期至 {zh_date(lapsed)}，"
+        f"赛事日期为 {zh_date(day)}。"
     ]
 
 
@@ -75,3 +75,8 @@ def test_a_team_licence_valid_until_the_event_day_gets_a_place(
     entry = register(driver, team_event.entry_classes.get())
 
     assert entry.status in Entry.PLACE_STATUSES
+
+
+def zh_date(day: date) -> str:
+    # The site's Chinese DATE_FORMAT (config/formats/zh_Hans): year, month, day, weekday.
+    return f"{day.year}年{day.month}月{day.day}日 星期{'一二三四五六日'[day.weekday()]}"
