@@ -17,10 +17,19 @@ pytestmark = [pytest.mark.postgres]
 
 
 def test_publishing_while_the_event_is_locked_gives_up_with_503_and_a_retry_publishes(
-    transactional_db: None, client: Any, organizer: Any, make_event: Any, settings: Any
+    transactional_db: None,
+    client: Any,
+    organizer: Any,
+    make_event: Any,
+    make_session: Any,
+    make_entry_class: Any,
+    settings: Any,
 ) -> None:
     settings.PADDOCK_LOCK_TIMEOUT_MS = 200
     event = make_event(status=Event.Status.DRAFT)
+    # Something to enter, so that publishing is refused only by the held lock.
+    make_session(event)
+    make_entry_class(event)
     client.force_login(organizer)
     url = reverse(
         "events:event-publish", kwargs={"org_slug": event.organization.slug, "slug": event.slug}
