@@ -28,9 +28,11 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from events.hooks import registration as registration_hooks
         from events.hooks import results as results_hooks
+        from events.services import page_cache
         from racing import hooks
 
         hooks.organizer_links.append(_organizer_links)
         hooks.account_links.append(_account_links)
         registration_hooks.connect()
         results_hooks.connect()
+        page_cache.connect()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from events.exceptions import EventStateError
 from events.models import EntryClass, Event, Session
+from events.services import page_cache
 from events.services.locking import lock_event
 from racing.engine.slugs import unique_slug
 from racing.models import CompetitionClass, Organization
@@ -39,6 +40,7 @@ def touch_event(*, event: Event) -> None:
     """Bump the calendar SEQUENCE and updated_at of an event after any change to it."""
     now = timezone.now()
     Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1, updated_at=now)
+    page_cache.catalogue_changed()  # update() sends no signal
     event.refresh_from_db(fields=["sequence", "updated_at"])
 
 
