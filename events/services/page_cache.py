@@ -89,9 +89,12 @@ def places_changed(*, event_id: int) -> None:
     _bump(PLACES_KEY.format(event_id=event_id))
 
 
-def live_changed(**kwargs: Any) -> None:
-    """A live session changed: "Live now" is read again (a signal receiver, hence **kwargs)."""
-    _bump(LIVE_KEY)
+def live_changed(*, update_fields: Any = None, **kwargs: Any) -> None:
+    """A live session was written (a signal receiver): "Live now" is read again if its status may
+    have changed. Bumped at once only, not again after commit: the ingest writes a session many
+    times a second, and "Live now" is kept for a few seconds anyway."""
+    if update_fields is None or "status" in update_fields:
+        _bump_now(LIVE_KEY)
 
 
 def live_now(*, event_slug: str = "") -> list[Any]:
