@@ -35,3 +35,8 @@ result_sources: list[Callable[[Any], list[tuple[str, str]]]] = []
 
 def collect_result_sources(session: Any) -> list[tuple[str, str]]:
     return [link for provider in result_sources for link in provider(session)]
+
+
+# - timed_runs_changed: f(session) called after the commit of any change to a timed-runs session's
+#   runs (entered, corrected, imported, started by a loop); live publishes its board from it.
+timed_runs_changed: list[Callable[[Any], None]] = []

@@ -6,7 +6,7 @@ from events.models.championships import (
     ChampionshipStanding,
     PromotionWaiver,
 )
-from events.models.choices import Discipline, Province, Tier
+from events.models.choices import Discipline, Province, SessionFormat, Tier
 from events.models.entries import (
     AuditLog,
     Deposit,
@@ -19,6 +19,7 @@ from events.models.entries import (
 from events.models.events import EntryClass, Event, Session
 from events.models.mail import OutgoingMail
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
+from events.models.timed_runs import RunStatus, TimedRun
 
 __all__ = [
     "AuditLog",
@@ -42,8 +43,11 @@ __all__ = [
     "ResultRevision",
     "ResultRow",
     "ResultStatus",
+    "RunStatus",
     "Session",
+    "SessionFormat",
     "SessionResult",
     "StripeEvent",
     "Tier",
+    "TimedRun",
 ]
