@@ -59,3 +59,9 @@ def rally(
 @pytest.fixture
 def control(rally: Route) -> Callable[[str], Control]:
     return lambda code: rally.controls.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client: Any) -> None:
+    """Pages in English, so tests read their messages; one test reads the Chinese page."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

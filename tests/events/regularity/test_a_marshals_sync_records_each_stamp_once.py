@@ -21,6 +21,7 @@ def sync(client: Client, control: Control, stamps: list[dict[str, Any]]) -> Any:
         reverse("events:control-sync", kwargs={"token": control.token}),
         data=json.dumps({"stamps": stamps}),
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
 

@@ -64,6 +64,15 @@ def test_the_crew_page_explains_each_penalty(
     assert client.get(unknown).status_code == 404
 
 
+def test_the_standings_speak_chinese_by_default(rally: Route) -> None:
+    event = rally.session.event
+    url = reverse(
+        "events:regularity-standings", kwargs={"slug": event.slug, "session_id": rally.session_id}
+    )
+    page = Client().get(url).content.decode()
+    assert "匀速赛排名" in page and "罚分" in page
+
+
 def test_a_secret_check_stays_hidden_from_a_crew_that_has_not_passed_it(
     client: Client, rally: Route, control: Callable[[str], Control]
 ) -> None:
