@@ -18,3 +18,14 @@ def watch_policy_violations(page: Any) -> list[str]:
 
     page.on("console", note)
     return violations
+
+
+def wait_for(page: Any, expression: str, timeout_s: float = 10) -> None:
+    """Wait until `expression` is truthy in the page, without Playwright's wait_for_function:
+    that evaluates its string with eval once it has to poll, which the policy reports."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        page.wait_for_timeout(50)
