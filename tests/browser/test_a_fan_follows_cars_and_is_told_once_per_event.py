@@ -15,7 +15,7 @@ from live.engine.timing import LapPassing, LineCrossing
 from live.fanout.publish import publish
 from live.models import LiveSession
 from live.services.timing import apply_timing_events
-from tests.browser.policy import wait_for, watch_policy_violations
+from tests.browser.policy import wait_until, watch_policy_violations
 from tests.browser.test_live_board_follows_the_race import AsgiServer, board_numbers, heartbeat
 from tests.browser.test_live_board_follows_the_race import asgi_server as asgi_server
 from tests.browser.test_live_board_follows_the_race import race as race
@@ -55,7 +55,7 @@ def apply(server: AsgiServer, race: LiveSession, *events: Any) -> None:
 
 def wait_seq(page: Any, race: LiveSession) -> None:
     race.refresh_from_db()
-    wait_for(page, f"Number(document.getElementById('live-board').dataset.seq) >= {race.seq}")
+    wait_until(page, f"Number(document.getElementById('live-board').dataset.seq) >= {race.seq}", timeout=10_000)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -120,7 +120,7 @@ def test_pinned_cars_are_kept_marked_charted_and_told_once_per_event(
     )
     wait_seq(page, race)
     expected = {"pos:44:1:1", "pb:44:88000", "pit:44:2", "pos:44:2:2"}
-    wait_for(page, f"window.__told.length >= {len(expected)}")
+    wait_until(page, f"window.__told.length >= {len(expected)}", timeout=10_000)
     assert {n["tag"] for n in told(page)} == expected
     assert all(n["title"] == "44 号车 · Yu Chen" for n in told(page))
     bodies = {n["tag"]: n["body"] for n in told(page)}
@@ -151,7 +151,7 @@ def test_pinned_cars_are_kept_marked_charted_and_told_once_per_event(
     apply(asgi_server, race, heartbeat(400, "finish"))
     apply(asgi_server, race, LapPassing(reg_no="44", lap_ms=120_000, total_ms=300_000))
     wait_seq(page, race)
-    wait_for(page, "window.__told.some(n => n.tag === 'finish:44')")
+    wait_until(page, "window.__told.some(n => n.tag === 'finish:44')", timeout=10_000)
     assert [n["tag"] for n in told(page)].count("finish:44") == 1
     assert len(told(page)) == len(expected) + 1
 
@@ -165,7 +165,7 @@ def test_pinned_cars_are_kept_marked_charted_and_told_once_per_event(
     apply(asgi_server, race, LineCrossing(car="44", line="P1", line_name="POT"))
     apply(asgi_server, race, LineCrossing(car="44", line="P1", line_name="PIT"))
     wait_seq(page, race)
-    wait_for(page, "window.__told.length > 0")
+    wait_until(page, "window.__told.length > 0", timeout=10_000)
     assert [n["tag"] for n in told(page)] == ["pit:44:3"]
     assert violations == []
 

@@ -13,7 +13,7 @@ import pytest
 
 from live.engine.timing import ClassInfo, Competitor, Heartbeat, LapPassing, LineCrossing
 from live.services.timing import apply_timing_events, create_live_session, finish_live_session
-from tests.browser.policy import wait_for, watch_policy_violations
+from tests.browser.policy import wait_until, watch_policy_violations
 from tests.browser.test_live_board_follows_the_race import AsgiServer
 from tests.browser.test_live_board_follows_the_race import asgi_server as asgi_server
 
@@ -103,7 +103,7 @@ def test_the_replay_at_any_slider_position_is_the_stored_snapshot(
     page.select_option(".replay-speed", "64")
     page.click(".replay-play")
     assert page.locator(".replay-play").inner_text() == "暂停"
-    wait_for(page, "Number(document.getElementById('live-board').dataset.seq) > 12")
+    wait_until(page, "Number(document.getElementById('live-board').dataset.seq) > 12", timeout=10_000)
     page.click(".replay-play")
     seq = int(page.locator("#live-board").get_attribute("data-seq") or 0)
     assert json.loads(page.evaluate("JSON.stringify(window.PaddockBoard.state())")) == stored[seq]
