@@ -18,6 +18,7 @@ from events.models.entries import (
 )
 from events.models.events import EntryClass, Event, Session
 from events.models.mail import OutgoingMail
+from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 from events.models.timed_runs import RunStatus, TimedRun
 
@@ -28,6 +29,8 @@ __all__ = [
     "ChampionshipClass",
     "ChampionshipRound",
     "ChampionshipStanding",
+    "Control",
+    "CrewMember",
     "Deposit",
     "Discipline",
     "Entry",
@@ -43,10 +46,12 @@ __all__ = [
     "ResultRevision",
     "ResultRow",
     "ResultStatus",
+    "Route",
     "RunStatus",
     "Session",
     "SessionFormat",
     "SessionResult",
+    "Stamp",
     "StripeEvent",
     "Tier",
     "TimedRun",
