@@ -283,6 +283,12 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # only for tests against a local fake Stripe
+# Organizers' own WeChat Pay and Alipay accounts (their keys are per organization, in the
+# database); these only point the clients at a local fake server in tests.
+WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
+ALIPAY_GATEWAY = env_str("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+# A Fernet key sealing merchant keys in the database; derived from DJANGO_SECRET_KEY when unset.
+PADDOCK_SEALING_KEY = env_str("PADDOCK_SEALING_KEY")
 PADDOCK_HOLD_MINUTES = env_int("PADDOCK_HOLD_MINUTES", 30)
 PADDOCK_WAITLIST_OFFER_HOURS = env_int("PADDOCK_WAITLIST_OFFER_HOURS", 24)
 # Row-lock waits (PostgreSQL): a webhook gives up sooner (503, Stripe retries) than a driver

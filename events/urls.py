@@ -3,6 +3,8 @@ from django.urls import include, path
 from events.views import audit, calendar, championships, mail, organizer, public, results
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
+from events.views import merchants as merchant_views
+from events.views import payments as payment_views
 
 app_name = "events"
 
@@ -104,6 +106,16 @@ urlpatterns = [
     path("calendar/me/", calendar.personal_calendar, name="personal-calendar"),
     path("calendar/token/<str:token>.ics", calendar.personal_feed, name="personal-feed"),
     path("organizer/<slug:org_slug>/events/", organizer.event_list, name="manage-events"),
+    path(
+        "organizer/<slug:org_slug>/payments/",
+        merchant_views.merchant_settings,
+        name="merchant-settings",
+    ),
+    path(
+        "organizer/<slug:org_slug>/payments/<str:provider>/test/",
+        merchant_views.merchant_test,
+        name="merchant-test",
+    ),
     path("organizer/<slug:org_slug>/events/new/", organizer.event_create, name="event-create"),
     path("organizer/<slug:org_slug>/events/<slug:slug>/", include(organizer_event_patterns)),
 ]
@@ -124,6 +136,21 @@ urlpatterns += [
     path("entries/<int:pk>/offer/", entry_views.entry_offer, name="entry-offer"),
     path("co-driver/<str:token>/", entry_views.co_driver_confirm, name="co-driver-confirm"),
     path("payments/stripe/webhook/", entry_views.stripe_webhook, name="stripe-webhook"),
+    path(
+        "entries/<int:pk>/pay/wechat/<int:payment_id>/",
+        payment_views.wechatpay_qr,
+        name="entry-pay-wechat",
+    ),
+    path(
+        "payments/wechatpay/<int:account_id>/notify/",
+        payment_views.wechatpay_notify,
+        name="wechatpay-notify",
+    ),
+    path(
+        "payments/alipay/<int:account_id>/notify/",
+        payment_views.alipay_notify,
+        name="alipay-notify",
+    ),
     path(
         "organizer/<slug:org_slug>/events/<slug:slug>/entries/",
         entry_management.manage_entries,
