@@ -260,6 +260,7 @@ PADDOCK_UPLOAD_URL_NAMES = [
     "events:event-edit",
     "events:results-upload",
     "events:laps-upload",
+    "events:fapiao-issue",
 ]
 # Form fields (everything but files) never need more than the small limit; an upload bigger than
 # it goes to a temporary file rather than memory (bounded by the upload limit above).

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from events.views import audit, calendar, championships, mail, organizer, public, results
+from events.views import audit, calendar, championships, fapiao, mail, organizer, public, results
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
 from events.views import merchants as merchant_views
@@ -23,6 +23,11 @@ organizer_event_patterns = [
     path("audit/", audit.manage_audit, name="manage-audit"),
     path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
     path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
+    path("fapiao/", fapiao.fapiao_queue, name="fapiao-queue"),
+    path("fapiao.<str:fmt>", fapiao.fapiao_export, name="fapiao-export"),
+    path("fapiao/<int:pk>/issue/", fapiao.fapiao_issue, name="fapiao-issue"),
+    path("fapiao/<int:pk>/reverse/", fapiao.fapiao_reverse, name="fapiao-reverse"),
+    path("fapiao/<int:pk>/file/", fapiao.fapiao_file, name="fapiao-file"),
 ]
 
 MANAGE = "organizer/<slug:org_slug>/events/<slug:slug>/results/"
@@ -127,6 +132,8 @@ urlpatterns += [
     path("entries/<int:pk>/", entry_views.entry_detail, name="entry-detail"),
     path("entries/<int:pk>/pay/", entry_views.entry_pay, name="entry-pay"),
     path("entries/<int:pk>/paid/", entry_views.entry_paid, name="entry-paid"),
+    path("entries/<int:pk>/fapiao/", fapiao.entry_fapiao, name="entry-fapiao"),
+    path("entries/<int:pk>/fapiao/file/", fapiao.entry_fapiao_file, name="entry-fapiao-file"),
     path(
         "entries/<int:pk>/deposit-authorised/",
         entry_views.entry_deposit_authorised,

@@ -6,6 +6,7 @@ be readable here, so a paste error is a form error, not a failed payment later.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django import forms
@@ -115,10 +116,8 @@ class WeChatPayForm(MerchantForm):
         platform = data.get("platform_key") or ""
         if not data.get("platform_serial"):
             if "CERTIFICATE" in platform:
-                try:
+                with contextlib.suppress(signing.UnreadableKey):
                     data["platform_serial"] = signing.certificate_serial(platform)
-                except signing.UnreadableKey:
-                    pass
             if not data.get("platform_serial") and "platform_serial" not in self.errors:
                 self.add_error(
                     "platform_serial",

@@ -56,6 +56,7 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
 
 def load_public_key(pem: str) -> rsa.RSAPublicKey:
     data = _pem(pem)
+    key: object
     try:
         if b"CERTIFICATE" in data:
             key = x509.load_pem_x509_certificate(data).public_key()

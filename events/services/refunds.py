@@ -20,6 +20,7 @@ from events.engine import money
 from events.gateways.base import PaymentProviderError, RefundOutcome
 from events.models import Payment, Refund
 from events.services.audit import audit
+from events.services.fapiao import note_refund
 from events.services.locking import lock_event
 from events.services.merchants import absolute_url, provider_for_payment
 from events.services.notifications import email_after_commit
@@ -156,6 +157,14 @@ def _finish_refund(refund_id: int, *, provider_id: str | None, manual: bool) -> 
         )
         payment.refunded_minor += refund.amount_minor
         payment.save(update_fields=["refunded_minor"])
+        note_refund(
+            entry=payment.entry,
+            amount_minor=refund.amount_minor,
+            fully_refunded=not any(
+                p.refundable_minor for p in payment.entry.payments.all() if p.pk != payment.pk
+            )
+            and payment.refundable_minor == 0,
+        )
         audit(
             entry=payment.entry,
             payment=payment,

@@ -117,7 +117,7 @@ class FakeAlipay:
         """The payer's browser opens a page-pay or wap-pay address: returns the cashier page."""
         import urllib.request
 
-        with urllib.request.urlopen(address, timeout=10) as response:  # noqa: S310 (test fake)
+        with urllib.request.urlopen(address, timeout=10) as response:
             return response.read().decode()
 
     def deliver(self, out_trade_no: str, form: dict[str, str]) -> tuple[int, bytes]:

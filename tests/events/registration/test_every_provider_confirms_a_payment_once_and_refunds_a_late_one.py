@@ -17,7 +17,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_five_deliveries_of_one_payment_confirm_the_entry_once(
-    pay_through: Any, event: Any, driver: Any, register: Any, django_capture_on_commit_callbacks: Any
+    pay_through: Any,
+    event: Any,
+    driver: Any,
+    register: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     entry = register(driver, event.entry_classes.get())
     payment = pay_through.start(entry, driver)
@@ -131,7 +135,11 @@ def test_a_late_payment_for_a_place_given_away_is_refunded_in_full(
 
 
 def test_a_new_delivery_about_a_paid_order_changes_nothing(
-    pay_through: Any, event: Any, driver: Any, register: Any, django_capture_on_commit_callbacks: Any
+    pay_through: Any,
+    event: Any,
+    driver: Any,
+    register: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     entry = register(driver, event.entry_classes.get())
     payment = pay_through.start(entry, driver)
