@@ -32,7 +32,7 @@ from live.engine.timing import Reset
 from live.feeds.replay import replay
 from live.queries.board import get_snapshot
 from live.services.timing import apply_timing_events, create_live_session
-from tests.browser.policy import watch_policy_violations
+from tests.browser.policy import wait_until, watch_policy_violations
 from tests.browser.test_live_board_follows_the_race import AsgiServer, asgi_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,9 +82,7 @@ def replay_on_server(server: AsgiServer, session_id: int, data: bytes) -> int:
 
 
 def board_reaches(page: Any, seq: int) -> None:
-    page.wait_for_function(
-        f"document.getElementById('live-board').dataset.seq === '{seq}'", timeout=60_000
-    )
+    wait_until(page, f"document.getElementById('live-board').dataset.seq === '{seq}'", 60_000)
 
 
 def heap_after_gc(cdp: Any) -> int:
