@@ -299,8 +299,6 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # only for tests against a local f
 # database); these only point the clients at a local fake server in tests.
 WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
 ALIPAY_GATEWAY = env_str("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
-# A Fernet key sealing merchant keys in the database; derived from DJANGO_SECRET_KEY when unset.
-PADDOCK_SEALING_KEY = env_str("PADDOCK_SEALING_KEY")
 PADDOCK_HOLD_MINUTES = env_int("PADDOCK_HOLD_MINUTES", 30)
 PADDOCK_WAITLIST_OFFER_HOURS = env_int("PADDOCK_WAITLIST_OFFER_HOURS", 24)
 # Row-lock waits (PostgreSQL): a webhook gives up sooner (503, Stripe retries) than a driver

@@ -1,7 +1,8 @@
 """An organization's own merchant accounts (WeChat Pay, Alipay) and the notifications they send.
 
-Keys and certificates are sealed (config/sealing.py) in one text column holding a JSON object;
-only the identifiers a person needs to see (merchant id, app id, serial numbers) are in clear.
+Keys and certificates are encrypted at rest (config/crypto.py, the site's one mechanism, so key
+rotation covers them) in one text column holding a JSON object; only the identifiers a person
+needs to see (merchant id, app id, serial numbers) are in clear.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.sealing import seal, unseal
+from config.crypto import EncryptedTextField
 from racing.models import Organization
 
 
@@ -39,7 +40,7 @@ class MerchantAccount(models.Model):
     platform_serial = models.CharField(
         _("platform certificate serial or public key id"), max_length=64, blank=True
     )
-    sealed_secrets = models.TextField(blank=True)
+    sealed_secrets = EncryptedTextField(blank=True)
     tested_at = models.DateTimeField(_("last connection test"), null=True, blank=True)
     test_passed = models.BooleanField(_("connection test passed"), default=False)
     test_message = models.CharField(_("connection test result"), max_length=500, blank=True)
@@ -62,11 +63,10 @@ class MerchantAccount(models.Model):
     def secrets(self) -> dict[str, str]:
         """private_key, platform_key and api_v3_key (WeChat Pay); private_key and
         alipay_public_key (Alipay)."""
-        text = unseal(self.sealed_secrets)
-        return json.loads(text) if text else {}
+        return json.loads(self.sealed_secrets) if self.sealed_secrets else {}
 
     def set_secrets(self, values: dict[str, str]) -> None:
-        self.sealed_secrets = seal(json.dumps(values))
+        self.sealed_secrets = json.dumps(values)
 
     def notify_url(self) -> str:
         return reverse(f"events:{self.provider}-notify", kwargs={"account_id": self.pk})

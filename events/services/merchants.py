@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.sealing import UnsealError
 from events.gateways import alipay, signing, stripe, wechatpay
 from events.gateways.base import InvalidNotification, Notification, PaymentProviderError
 from events.gateways.providers import (
@@ -35,7 +34,7 @@ def merchant_provider(account: MerchantAccount) -> Provider:
     """The provider speaking with this organization's keys."""
     try:
         keys = account.secrets
-    except UnsealError as exc:
+    except ValueError as exc:  # not decryptable with the site's keys, or not JSON
         raise PaymentProviderError(
             _("The merchant keys cannot be read; the owner must enter them again."),
             detail=str(exc),

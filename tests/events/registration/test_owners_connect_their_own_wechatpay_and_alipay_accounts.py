@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from events.models import MerchantAccount
 from tests.fakes.merchant_keys import key_pair
@@ -70,9 +71,14 @@ def test_the_owner_connects_wechatpay_and_the_keys_are_sealed(
     account = MerchantAccount.objects.get(organization=organization, provider="wechatpay")
     assert account.test_passed and account.enabled
     assert account.platform_serial == fake_wechatpay.platform.serial
-    # Nothing secret is stored in clear, nor shown back.
-    assert fake_wechatpay.api_v3_key not in account.sealed_secrets
-    assert "PRIVATE KEY" not in account.sealed_secrets
+    # Nothing secret is stored in clear (config/crypto.py encrypts the column), nor shown back.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sealed_secrets FROM events_merchantaccount WHERE id = %s", [account.pk]
+        )
+        stored = str(cursor.fetchone()[0])
+    assert stored.startswith("fernet:")
+    assert fake_wechatpay.api_v3_key not in stored and "PRIVATE KEY" not in stored
     assert fake_wechatpay.api_v3_key not in response.content.decode()
     assert account.secrets["api_v3_key"] == fake_wechatpay.api_v3_key
     # The test asked WeChat Pay's query API, signed.
