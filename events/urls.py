@@ -1,6 +1,16 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from events.views import audit, calendar, championships, fapiao, mail, organizer, public, results
+from events.views import (
+    audit,
+    calendar,
+    championships,
+    fapiao,
+    mail,
+    organizer,
+    public,
+    regularity,
+    results,
+)
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
 from events.views import merchants as merchant_views
@@ -8,7 +18,22 @@ from events.views import payments as payment_views
 
 app_name = "events"
 
-organizer_event_patterns = [
+CONTROL = "controls/<int:control_id>/"
+
+# Under organizer/<org>/events/<slug>/route/<session_id>/
+route_patterns = [
+    path("", regularity.route_manage, name="route-manage"),
+    path("controls/new/", regularity.control_form, name="control-create"),
+    path(f"{CONTROL}edit/", regularity.control_form, name="control-edit"),
+    path(f"{CONTROL}remove/", regularity.control_remove, name="control-remove"),
+    path(f"{CONTROL}revoke/", regularity.control_revoke, name="control-revoke"),
+    path(f"{CONTROL}qr.svg", regularity.control_qr, name="control-qr"),
+    path("publish/", regularity.route_publish, name="route-publish"),
+    path("card/", regularity.route_card_print, name="route-card-print"),
+    path("stamps/", regularity.stamps_manage, name="stamps-manage"),
+]
+
+organizer_event_patterns: list[URLPattern | URLResolver] = [
     path("", organizer.event_manage, name="manage-event"),
     path("edit/", organizer.event_edit, name="event-edit"),
     path("publish/", organizer.event_publish, name="event-publish"),
@@ -28,6 +53,7 @@ organizer_event_patterns = [
     path("fapiao/<int:pk>/issue/", fapiao.fapiao_issue, name="fapiao-issue"),
     path("fapiao/<int:pk>/reverse/", fapiao.fapiao_reverse, name="fapiao-reverse"),
     path("fapiao/<int:pk>/file/", fapiao.fapiao_file, name="fapiao-file"),
+    path("route/<int:session_id>/", include(route_patterns)),
 ]
 
 MANAGE = "organizer/<slug:org_slug>/events/<slug:slug>/results/"
@@ -206,3 +232,23 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("", include(results_patterns))]
+
+urlpatterns += [
+    path("control/<str:token>/", regularity.control_page, name="control-page"),
+    path("control/<str:token>/sync/", regularity.control_sync, name="control-sync"),
+    path(
+        "events/<slug:slug>/route/<int:session_id>/",
+        regularity.route_card_public,
+        name="route-card",
+    ),
+    path(
+        "events/<slug:slug>/regularity/<int:session_id>/",
+        regularity.standings,
+        name="regularity-standings",
+    ),
+    path(
+        "events/<slug:slug>/regularity/<int:session_id>/crews/<int:number>/",
+        regularity.crew_detail,
+        name="crew-detail",
+    ),
+]

@@ -278,6 +278,15 @@ def build_world(make_user: Callable[..., Any]) -> World:
         discipline="circuit",
         rules={"max_displacement_cc": 2000},
     )
+    # A route on the finished race (as if it were a regularity leg), its card published.
+    from events.services import regularity
+
+    route = regularity.save_route(
+        session=race, mode="regularity", standard_start=race.starts_at, interval_s=60
+    )
+    regularity.add_control(route=route, code="S", kind="start")
+    finish_control = regularity.add_control(route=route, code="F", kind="finish", section_s=1800)
+    regularity.publish_route_card(route=route, published=True)
     # The organization's own merchant accounts (no keys: nothing here may reach a provider), a
     # WeChat Pay order waiting at its QR page, and an issued fapiao for the entry.
     from events.models import FapiaoRequest, MerchantAccount, Payment
@@ -311,6 +320,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     fapiao.save()
     return World(
         extra={
+            "control": finish_control,
             "wechatpay": wechatpay,
             "alipay": alipay,
             "wechat_payment": wechat_payment,

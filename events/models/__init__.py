@@ -20,6 +20,7 @@ from events.models.events import EntryClass, Event, Session
 from events.models.fapiao import FapiaoRequest
 from events.models.mail import OutgoingMail
 from events.models.merchants import MerchantAccount, Provider, ProviderNotification
+from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "ChampionshipClass",
     "ChampionshipRound",
     "ChampionshipStanding",
+    "Control",
+    "CrewMember",
     "Deposit",
     "Discipline",
     "Entry",
@@ -48,8 +51,10 @@ __all__ = [
     "ResultRevision",
     "ResultRow",
     "ResultStatus",
+    "Route",
     "Session",
     "SessionResult",
+    "Stamp",
     "StripeEvent",
     "Tier",
 ]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0010_outgoing_mail_for_staff_to_resend'),
+        ('events', '0011_regularity_routes'),
         ('racing', '0005_encrypt_private_data'),
     ]
 
