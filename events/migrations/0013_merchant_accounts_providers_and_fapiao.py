@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_regularity_routes'),
+        ('events', '0012_session_formats_and_timed_runs'),
         ('racing', '0005_encrypt_private_data'),
     ]
 
