@@ -264,6 +264,34 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: regularity routes (staff), the marshal's control page (its token), standings
+    "events:route-manage": Rule(STAFF, race),
+    "events:control-create": Rule(STAFF, race),
+    "events:control-edit": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
+    "events:control-remove": Rule(
+        STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}, method="post"
+    ),
+    "events:control-revoke": Rule(
+        STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}, method="post"
+    ),
+    "events:control-qr": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
+    "events:route-publish": Rule(STAFF, race, method="post"),
+    "events:route-card-print": Rule(STAFF, race),
+    "events:stamps-manage": Rule(STAFF, race),
+    # The control page needs no account: the token in its QR code is the marshal's credential.
+    "events:control-page": Rule(PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}),
+    "events:control-sync": Rule(
+        PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}, method="post"
+    ),
+    "events:route-card": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
+    ),
+    "events:regularity-standings": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
+    ),
+    "events:crew-detail": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk, "number": 7}
+    ),
     "events:championship-list": Rule(PUBLIC),
     "events:championship-detail": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "events:championship-manage-list": Rule(STAFF, org),

@@ -278,8 +278,18 @@ def build_world(make_user: Callable[..., Any]) -> World:
         discipline="circuit",
         rules={"max_displacement_cc": 2000},
     )
+    # A route on the finished race (as if it were a regularity leg), its card published.
+    from events.services import regularity
+
+    route = regularity.save_route(
+        session=race, mode="regularity", standard_start=race.starts_at, interval_s=60
+    )
+    regularity.add_control(route=route, code="S", kind="start")
+    finish_control = regularity.add_control(route=route, code="F", kind="finish", section_s=1800)
+    regularity.publish_route_card(route=route, published=True)
     return World(
         extra={
+            "control": finish_control,
             "profile": profile,
             "licence": licence,
             "vehicle": vehicle,
