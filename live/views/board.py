@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
+from live.models import RaceControlMessage
 from live.queries.board import get_snapshot
 
 
@@ -42,6 +44,20 @@ def board_labels() -> dict[str, str]:
         "detail_best": _("Best"),
         "detail_gap": _("Gap"),
         "detail_interval": _("Interval to the car ahead"),
+        "detail_stops": _("Pit stops"),
+        "stops": _("%(n)s stops"),
+        "stint_laps": _("%(n)s laps since the last stop"),
+        "car_page": _("Pit stops and stints"),
+        "finished": "🏁",
+        "flag_white": _("White flag: last lap"),
+        "lap_of": _("Lap %(lap)s of %(laps)s"),
+        "sector": _("Sector %(n)s"),
+        "seconds": _("%(n)s s"),
+        "places": _("%(n)s places"),
+        **{f"kind_{value}": str(label) for value, label in RaceControlMessage.Kind.choices},
+        **{f"rc_flag_{value}": str(label) for value, label in RaceControlMessage.Flag.choices},
+        **{f"penalty_{value}": str(label) for value, label in RaceControlMessage.Penalty.choices},
+        **{f"record_{value}": str(label) for value, label in RaceControlMessage.Record.choices},
     }
 
 
@@ -58,5 +74,6 @@ def board(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": snapshot["session"],
             "labels": board_labels(),
             "socket_path": f"/ws/live/sessions/{session_id}/",
+            "car_url": reverse("live:car", args=[session_id, "__car__"]),
         },
     )
