@@ -1,12 +1,36 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from events.views import audit, calendar, championships, mail, organizer, public, results
+from events.views import (
+    audit,
+    calendar,
+    championships,
+    mail,
+    organizer,
+    public,
+    regularity,
+    results,
+)
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
 
 app_name = "events"
 
-organizer_event_patterns = [
+CONTROL = "controls/<int:control_id>/"
+
+# Under organizer/<org>/events/<slug>/route/<session_id>/
+route_patterns = [
+    path("", regularity.route_manage, name="route-manage"),
+    path("controls/new/", regularity.control_form, name="control-create"),
+    path(f"{CONTROL}edit/", regularity.control_form, name="control-edit"),
+    path(f"{CONTROL}remove/", regularity.control_remove, name="control-remove"),
+    path(f"{CONTROL}revoke/", regularity.control_revoke, name="control-revoke"),
+    path(f"{CONTROL}qr.svg", regularity.control_qr, name="control-qr"),
+    path("publish/", regularity.route_publish, name="route-publish"),
+    path("card/", regularity.route_card_print, name="route-card-print"),
+    path("stamps/", regularity.stamps_manage, name="stamps-manage"),
+]
+
+organizer_event_patterns: list[URLPattern | URLResolver] = [
     path("", organizer.event_manage, name="manage-event"),
     path("edit/", organizer.event_edit, name="event-edit"),
     path("publish/", organizer.event_publish, name="event-publish"),
@@ -21,6 +45,7 @@ organizer_event_patterns = [
     path("audit/", audit.manage_audit, name="manage-audit"),
     path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
     path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
+    path("route/<int:session_id>/", include(route_patterns)),
 ]
 
 MANAGE = "organizer/<slug:org_slug>/events/<slug:slug>/results/"
@@ -172,3 +197,23 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("", include(results_patterns))]
+
+urlpatterns += [
+    path("control/<str:token>/", regularity.control_page, name="control-page"),
+    path("control/<str:token>/sync/", regularity.control_sync, name="control-sync"),
+    path(
+        "events/<slug:slug>/route/<int:session_id>/",
+        regularity.route_card_public,
+        name="route-card",
+    ),
+    path(
+        "events/<slug:slug>/regularity/<int:session_id>/",
+        regularity.standings,
+        name="regularity-standings",
+    ),
+    path(
+        "events/<slug:slug>/regularity/<int:session_id>/crews/<int:number>/",
+        regularity.crew_detail,
+        name="crew-detail",
+    ),
+]

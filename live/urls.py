@@ -37,6 +37,8 @@ urlpatterns = [
         views_racecontrol.race_control_withdraw,
         name="race-control-withdraw",
     ),
+    path("live/<int:session_id>/replay/", views.replay, name="replay"),
+    path("live/<int:session_id>/replay/deltas/", views.replay_deltas_view, name="replay-deltas"),
     path("organizer/<slug:org_slug>/live/", views_timing.timing_home, name="timing"),
     path(
         "organizer/<slug:org_slug>/live/sessions/<int:session_id>/start/",

@@ -18,6 +18,7 @@ from events.models.entries import (
 )
 from events.models.events import EntryClass, Event, Session
 from events.models.mail import OutgoingMail
+from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "ChampionshipClass",
     "ChampionshipRound",
     "ChampionshipStanding",
+    "Control",
+    "CrewMember",
     "Deposit",
     "Discipline",
     "Entry",
@@ -42,8 +45,10 @@ __all__ = [
     "ResultRevision",
     "ResultRow",
     "ResultStatus",
+    "Route",
     "Session",
     "SessionResult",
+    "Stamp",
     "StripeEvent",
     "Tier",
 ]

@@ -89,6 +89,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "deposit_to_hand_back": _("Entry cancelled: cash deposit to hand back"),
     "deposit_lapsed": _("Deposit authorisation lapsed at Stripe"),
     "deposit_authorisation_cancelled": _("Deposit authorisation cancelled at Stripe"),
+    # regularity controls and stamps
+    "stamp_added": _("Stamp entered by an official"),
+    "stamp_voided": _("Stamp voided by an official"),
+    "stamps_imported": _("Stamps imported from a CSV file"),
+    "control_token_revoked": _("A control's QR code was revoked"),
     # live timing
     "live_transponder": _("Live timing: transponder mapping set"),
     "live_transponder_removed": _("Live timing: transponder mapping removed"),

@@ -73,6 +73,18 @@ def snapshot_of(session: LiveSession) -> dict[str, Any]:
     return snapshot
 
 
+def pin_scope(session: LiveSession) -> str:
+    """Where a fan's pinned cars apply: every session of the event, or this ad hoc session."""
+    event_session = session.event_session
+    return f"event-{event_session.event_id}" if event_session else f"session-{session.pk}"
+
+
+def get_board(*, session_id: int) -> tuple[LiveSession, dict[str, Any]] | None:
+    """The board page's session and snapshot, in one query."""
+    session = spectator_sessions().select_related("event_session").filter(pk=session_id).first()
+    return None if session is None else (session, snapshot_of(session))
+
+
 def get_snapshot(*, session_id: int) -> dict[str, Any] | None:
     session = spectator_sessions().filter(pk=session_id).first()
     return None if session is None else snapshot_of(session)

@@ -14,6 +14,7 @@ from live.engine.standings import State, apply, snapshot
 from live.engine.timing import LapPassing
 from live.feeds.adapters.rmonitor import RMonitorParser
 from live.services.timing import apply_timing_events, create_live_session
+from tests.browser.policy import wait_until, watch_policy_violations
 from tests.browser.test_live_board_follows_the_race import AsgiServer, asgi_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,15 +55,7 @@ def test_a_fan_sees_each_replayed_passing_within_one_second(
         apply(engine, event)
 
     fan = page_factory(locale="zh-CN")
-    policy_violations: list[str] = []
-    fan.on(
-        "console",
-        lambda message: (
-            policy_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    policy_violations = watch_policy_violations(fan)
     fan.goto(f"{asgi_server.url}/live/{session.pk}/")
     fan.wait_for_selector(".live-conn[data-state=live]")
 
@@ -81,7 +74,7 @@ def test_a_fan_sees_each_replayed_passing_within_one_second(
         started = time.monotonic()
         asgi_server.run(apply_timing_events, session_id=session.pk, events=batch)
         # Playwright raises if the board has not shown the lap within the second.
-        fan.wait_for_function(row_shows(row["number"], row["laps"]), timeout=1000)
+        wait_until(fan, row_shows(row["number"], row["laps"]), timeout=1000)
         assert time.monotonic() - started < 1.0
 
     assert policy_violations == []

@@ -1,0 +1,282 @@
+"""NEV efficiency runs: energy per distance, lower wins. Pure, no Django.
+
+Each car drives a distance (or a number of laps of a known length) within a time window; staff
+read the energy it used (kWh) from the charger or the car's meter. The score is kWh/100 km.
+
+Rules (a session's ``rules`` JSON):
+- ``measure``: ``distance`` (the distance is entered per car) or ``laps`` (laps x ``lap_km``).
+- ``time_window_ms``: the time allowed; 0 means no limit.
+- ``over_time``: ``not_classified`` (a car over the window is listed, unplaced) or ``penalty``:
+  its energy is increased by the percentage of the first band in ``over_time_bands`` whose
+  "over by up to" percentage covers the overrun, e.g. ``[[5, 10], [null, 20]]``: up to 5 % over
+  adds 10 %, more adds 20 % (the bands of a published fuel-economy challenge).
+- Ties on kWh/100 km go to the quicker car, then to the lower car number.
+
+Numbers are Decimals all the way: kWh is entered to three places and kWh/100 km is shown to
+three places, but the order is decided on the exact values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+
+class Measure(StrEnum):
+    DISTANCE = "distance"
+    LAPS = "laps"
+
+
+class OverTime(StrEnum):
+    NOT_CLASSIFIED = "not_classified"
+    PENALTY = "penalty"
+
+
+class EfficiencyRulesError(ValueError):
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Band:
+    over_percent_up_to: Decimal | None  # None: any overrun beyond the earlier bands
+    penalty_percent: Decimal
+
+
+@dataclass(frozen=True)
+class EfficiencyRules:
+    measure: Measure = Measure.DISTANCE
+    lap_km: Decimal | None = None
+    time_window_ms: int = 0
+    over_time: OverTime = OverTime.NOT_CLASSIFIED
+    over_time_bands: tuple[Band, ...] = (
+        Band(Decimal(5), Decimal(10)),
+        Band(None, Decimal(20)),
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "measure": str(self.measure),
+            "lap_km": None if self.lap_km is None else str(self.lap_km),
+            "time_window_ms": self.time_window_ms,
+            "over_time": str(self.over_time),
+            "over_time_bands": [
+                [
+                    None if band.over_percent_up_to is None else str(band.over_percent_up_to),
+                    str(band.penalty_percent),
+                ]
+                for band in self.over_time_bands
+            ],
+        }
+
+
+def _decimal(value: Any, field: str, low: Decimal, high: Decimal) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise EfficiencyRulesError(f"{field} must be a number", field=field) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise EfficiencyRulesError(f"{field} must be from {low} to {high}", field=field)
+    return number
+
+
+def efficiency_rules(data: Mapping[str, Any] | None) -> EfficiencyRules:
+    """Rules from a session's ``rules`` JSON; missing keys take the defaults."""
+    data = data or {}
+    defaults = EfficiencyRules()
+    try:
+        measure = Measure(data.get("measure", defaults.measure))
+    except ValueError:
+        raise EfficiencyRulesError("measure must be distance or laps", field="measure") from None
+    try:
+        over_time = OverTime(data.get("over_time", defaults.over_time))
+    except ValueError:
+        raise EfficiencyRulesError(
+            "over_time must be not_classified or penalty", field="over_time"
+        ) from None
+    lap_km = data.get("lap_km")
+    lap = None if lap_km is None else _decimal(lap_km, "lap_km", Decimal("0.01"), Decimal(1000))
+    if measure is Measure.LAPS and lap is None:
+        raise EfficiencyRulesError("Runs measured in laps need lap_km", field="lap_km")
+    window = data.get("time_window_ms", 0)
+    if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 86_400_000:
+        raise EfficiencyRulesError(
+            "time_window_ms must be a whole number of milliseconds up to a day",
+            field="time_window_ms",
+        )
+    raw_bands = data.get("over_time_bands")
+    bands = defaults.over_time_bands
+    if raw_bands is not None:
+        if not isinstance(raw_bands, list) or not raw_bands or len(raw_bands) > 10:
+            raise EfficiencyRulesError(
+                "over_time_bands must be a list of [up to %, penalty %]", field="over_time_bands"
+            )
+        parsed = []
+        for item in raw_bands:
+            if not isinstance(item, list) or len(item) != 2:
+                raise EfficiencyRulesError(
+                    "each band is [over by up to %, penalty %]", field="over_time_bands"
+                )
+            up_to = (
+                None
+                if item[0] is None
+                else _decimal(item[0], "over_time_bands", Decimal(0), Decimal(1000))
+            )
+            penalty = _decimal(item[1], "over_time_bands", Decimal(0), Decimal(1000))
+            parsed.append(Band(up_to, penalty))
+        limits = [band.over_percent_up_to for band in parsed]
+        if None in limits[:-1] or [x for x in limits if x is not None] != sorted(
+            x for x in limits if x is not None
+        ):
+            raise EfficiencyRulesError(
+                "bands go from the smallest overrun up; only the last may be open-ended",
+                field="over_time_bands",
+            )
+        bands = tuple(parsed)
+    return EfficiencyRules(
+        measure=measure,
+        lap_km=lap,
+        time_window_ms=window,
+        over_time=over_time,
+        over_time_bands=bands,
+    )
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+class RunStatus(StrEnum):
+    OK = "ok"
+    DNF = "dnf"
+    DNS = "dns"
+    DSQ = "dsq"
+
+
+@dataclass(frozen=True)
+class Run:
+    number: str
+    status: RunStatus = RunStatus.OK
+    energy_kwh: Decimal | None = None
+    distance_km: Decimal | None = None  # for measure = distance
+    laps: int | None = None  # for measure = laps
+    elapsed_ms: int | None = None
+
+
+class Standing(StrEnum):
+    CLASSIFIED = "classified"
+    OVER_TIME = "over_time"  # not classified: over the time window
+    AWAITING_ENERGY = "awaiting_energy"  # ran, energy not entered yet
+    NO_DISTANCE = "no_distance"
+    DNF = "dnf"
+    DNS = "dns"
+    DSQ = "dsq"
+
+
+@dataclass(frozen=True)
+class Scored:
+    number: str
+    position: int | None
+    standing: Standing
+    energy_kwh: Decimal | None  # as entered
+    counted_kwh: Decimal | None  # with any over-time penalty
+    distance_km: Decimal | None
+    kwh_per_100km: Decimal | None  # shown to three places
+    elapsed_ms: int | None
+    over_ms: int
+    penalty_percent: Decimal
+
+
+THREE_PLACES = Decimal("0.001")
+LISTING = {
+    Standing.CLASSIFIED: 0,
+    Standing.AWAITING_ENERGY: 1,
+    Standing.OVER_TIME: 2,
+    Standing.NO_DISTANCE: 3,
+    Standing.DNF: 4,
+    Standing.DSQ: 5,
+    Standing.DNS: 6,
+}
+
+
+def distance_of(run: Run, rules: EfficiencyRules) -> Decimal | None:
+    if rules.measure is Measure.LAPS:
+        if run.laps is None or rules.lap_km is None:
+            return None
+        return run.laps * rules.lap_km
+    return run.distance_km
+
+
+def penalty_percent(over_ms: int, rules: EfficiencyRules) -> Decimal:
+    """The energy surcharge for an overrun of ``over_ms`` (0 when inside the window)."""
+    if over_ms <= 0 or not rules.time_window_ms:
+        return Decimal(0)
+    over_percent = Decimal(over_ms) * 100 / Decimal(rules.time_window_ms)
+    for band in rules.over_time_bands:
+        if band.over_percent_up_to is None or over_percent <= band.over_percent_up_to:
+            return band.penalty_percent
+    return rules.over_time_bands[-1].penalty_percent
+
+
+def score(runs: Sequence[Run], rules: EfficiencyRules) -> list[Scored]:
+    """Every car scored and ordered: classified by kWh/100 km (lower first), then the rest."""
+    scored: list[tuple[tuple[Any, ...], Scored]] = []
+    for run in runs:
+        distance = distance_of(run, rules)
+        over_ms = 0
+        if rules.time_window_ms and run.elapsed_ms is not None:
+            over_ms = max(0, run.elapsed_ms - rules.time_window_ms)
+        surcharge = Decimal(0)
+        standing = Standing.CLASSIFIED
+        if run.status is not RunStatus.OK:
+            standing = Standing(str(run.status))
+        elif distance is None or distance <= 0:
+            standing = Standing.NO_DISTANCE
+        elif over_ms and rules.over_time is OverTime.NOT_CLASSIFIED:
+            standing = Standing.OVER_TIME
+        elif run.energy_kwh is None:
+            standing = Standing.AWAITING_ENERGY
+        else:
+            surcharge = penalty_percent(over_ms, rules)
+        counted = None
+        exact = None
+        if run.energy_kwh is not None:
+            counted = run.energy_kwh * (100 + surcharge) / 100
+            if distance is not None and distance > 0:
+                exact = counted * 100 / distance
+        shown = None if exact is None else exact.quantize(THREE_PLACES, rounding=ROUND_HALF_UP)
+        item = Scored(
+            number=run.number,
+            position=None,
+            standing=standing,
+            energy_kwh=run.energy_kwh,
+            counted_kwh=counted,
+            distance_km=distance,
+            kwh_per_100km=shown,
+            elapsed_ms=run.elapsed_ms,
+            over_ms=over_ms,
+            penalty_percent=surcharge,
+        )
+        key = (
+            LISTING[standing],
+            exact if standing is Standing.CLASSIFIED else Decimal(0),
+            run.elapsed_ms if run.elapsed_ms is not None else 1 << 62,
+            _number_key(run.number),
+        )
+        scored.append((key, item))
+    scored.sort(key=lambda pair: pair[0])
+    result = []
+    position = 0
+    for _key, item in scored:
+        if item.standing is Standing.CLASSIFIED:
+            position += 1
+            item = replace(item, position=position)
+        result.append(item)
+    return result
+
+
+def _number_key(number: str) -> tuple[int, int, str]:
+    return (0, int(number), number) if number.isdigit() else (1, 0, number)
