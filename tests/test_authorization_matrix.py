@@ -228,6 +228,30 @@ RULES: dict[str, Rule] = {
         TOKEN, lambda x: {"token": x.entry.co_driver_token}, token_reveals=(w.CO_DRIVER_EMAIL,)
     ),
     "events:stripe-webhook": Rule(WEBHOOK, method="post"),
+    "events:wechatpay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["wechatpay"].pk}, method="post"
+    ),
+    "events:alipay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["alipay"].pk}, method="post"
+    ),
+    "events:entry-pay-wechat": Rule(
+        DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
+    ),
+    "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:merchant-settings": Rule(OWNER, org),
+    "events:merchant-test": Rule(
+        OWNER, lambda x: {**org(x), "provider": "wechatpay"}, method="post"
+    ),
+    "events:fapiao-queue": Rule(STAFF, managed),
+    "events:fapiao-export": Rule(STAFF, lambda x: {**managed(x), "fmt": "xlsx"}),
+    "events:fapiao-issue": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-reverse": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-file": Rule(STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}),
     # events: entry management (organizer side)
     "events:manage-entries": Rule(STAFF, managed),
     "events:manage-entries-csv": Rule(STAFF, managed),
