@@ -146,6 +146,7 @@ RULES: dict[str, Rule] = {
     "api:event_results": Rule(PUBLIC, lambda x: {"slug": x.finished_event.slug}),
     "api:championship_standings": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "api:live-session-snapshot": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "api:live-session-messages": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     # racing: organizations
     "racing:organizer-home": Rule(SIGNED_IN),
     "racing:organization-create": Rule(SIGNED_IN),
@@ -345,6 +346,25 @@ RULES: dict[str, Rule] = {
     ),
     "live:transponder-edit": Rule(STAFF, live_transponder, method="post"),
     "live:transponder-remove": Rule(STAFF, live_transponder, method="post"),
+    "live:race-control-log": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "live:car": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk, "car_key": "7"}),
+    "live:records": Rule(PUBLIC),
+    "live:race-control": Rule(STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}),
+    "live:race-control-post": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-pit": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-withdraw": Rule(
+        STAFF,
+        lambda x: {
+            **org(x),
+            "live_id": x.live_session.pk,
+            "message_id": x.extra["race_control_message"].pk,
+        },
+        method="post",
+    ),
 }
 
 # Reviewed exemptions: URL prefixes served by third-party code with its own, tested access rules.

@@ -66,7 +66,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     from events.services.calendar import issue_calendar_token
     from events.services.championships import add_round, create_championship
     from events.services.results import ResultLine, publish_results
-    from live.models import LiveSession, LiveTransponder
+    from live.models import LiveSession, LiveTransponder, RaceControlMessage
     from racing.models import DriverProfile, EmergencyContact
 
     owner = make_user(OWNER_EMAIL, first_name="Jun", last_name="Owner")
@@ -237,7 +237,14 @@ def build_world(make_user: Callable[..., Any]) -> World:
     championship_round = add_round(championship=championship, session=race)
 
     live_session = LiveSession.objects.create(
-        event_session=race, name="Spring Trophy Final", status=LiveSession.Status.FINISHED
+        event_session=race,
+        name="Spring Trophy Final",
+        status=LiveSession.Status.FINISHED,
+        # One car, for its page (live:car).
+        engine_state={"cars": {"7": {"key": "7", "number": "7", "name": "Spring Trophy car"}}},
+    )
+    race_control_message = RaceControlMessage.objects.create(
+        session=live_session, kind="note", text="Track open"
     )
     live_transponder = LiveTransponder.objects.create(
         session=live_session, transponder=5691251, number="5691251"
@@ -330,6 +337,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
             "vehicle": vehicle,
             "competition_class": competition_class,
             "live_transponder": live_transponder,
+            "race_control_message": race_control_message,
         },
         owner=owner,
         staff=staff,
