@@ -56,6 +56,11 @@ urlpatterns = [
         name="organizer-driver",
     ),
     path(
+        "organizer/<slug:org_slug>/drivers/<int:profile_id>/reveal/",
+        classes.organizer_driver_reveal,
+        name="organizer-driver-reveal",
+    ),
+    path(
         "organizer/<slug:org_slug>/drivers/<int:profile_id>/licences/<int:licence_id>/verify/",
         classes.licence_verify,
         name="licence-verify",

@@ -40,6 +40,9 @@ STAFF = "staff"  # members of the owning organization
 OWNER = "owner"  # owners of the owning organization; staff get 403
 DRIVER = "driver"  # the driver who owns the object
 WEBHOOK = "webhook"  # no session at all; refused without a valid signature
+# An official of the driver's event (scrutineer, medical officer, clerk of the course) reveals
+# private data: in the world, staff is the event's scrutineer; the owner has no duty there (403).
+REVEALER = "revealer"
 
 LOGIN = "302 to login"
 OK = "ok"
@@ -66,6 +69,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     DRIVER: {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "driver": OK},
     WEBHOOK: dict.fromkeys(ROLES, BAD_REQUEST),
+    REVEALER: {
+        **dict.fromkeys(ROLES, NOT_FOUND),
+        "anonymous": LOGIN,
+        "staff": OK,
+        "owner": FORBIDDEN,
+    },
 }
 
 # Whose personal data each role may receive. The driver has entered the organization's events,
@@ -180,8 +189,12 @@ RULES: dict[str, Rule] = {
     "racing:licence-verify": Rule(
         STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}, method="post"
     ),
+    # Revealing private data in full: only an official of the driver's event, stating why.
+    "racing:organizer-driver-reveal": Rule(REVEALER, entered_driver, method="post"),
+    # A scan is opened by an official who revealed the driver's data a moment ago (the world
+    # holds such a reveal by staff).
     "racing:organizer-licence-document": Rule(
-        STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}
+        REVEALER, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}
     ),
     # events: public pages and feeds
     "events:home": Rule(PUBLIC),

@@ -18,6 +18,7 @@ from events.models.entries import (
 )
 from events.models.events import EntryClass, Event, Session
 from events.models.mail import OutgoingMail
+from events.models.officials import EventOfficial
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Entry",
     "EntryClass",
     "Event",
+    "EventOfficial",
     "LapRecord",
     "OutgoingMail",
     "Payment",
