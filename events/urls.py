@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from events.views import audit, calendar, championships, mail, organizer, public, results
+from events.views import (
+    audit,
+    calendar,
+    championships,
+    mail,
+    officials,
+    organizer,
+    public,
+    results,
+)
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
 
@@ -21,6 +30,10 @@ organizer_event_patterns = [
     path("audit/", audit.manage_audit, name="manage-audit"),
     path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
     path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
+    path("officials/", officials.event_officials, name="event-officials"),
+    path(
+        "officials/<int:pk>/remove/", officials.event_official_remove, name="event-official-remove"
+    ),
 ]
 
 MANAGE = "organizer/<slug:org_slug>/events/<slug:slug>/results/"
@@ -104,6 +117,7 @@ urlpatterns = [
     path("calendar/me/", calendar.personal_calendar, name="personal-calendar"),
     path("calendar/token/<str:token>.ics", calendar.personal_feed, name="personal-feed"),
     path("organizer/<slug:org_slug>/events/", organizer.event_list, name="manage-events"),
+    path("organizer/<slug:org_slug>/private-data/", officials.retention, name="retention-schedule"),
     path("organizer/<slug:org_slug>/events/new/", organizer.event_create, name="event-create"),
     path("organizer/<slug:org_slug>/events/<slug:slug>/", include(organizer_event_patterns)),
 ]

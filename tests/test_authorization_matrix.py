@@ -167,6 +167,12 @@ RULES: dict[str, Rule] = {
     "racing:invitation-accept": Rule(
         TOKEN, lambda x: {"token": x.invitation.token}, token_reveals=(w.INVITEE_EMAIL,)
     ),
+    # racing: the privacy notice and a person's rights over their data (racing.views.privacy)
+    "racing:privacy-notice": Rule(PUBLIC),
+    "racing:my-privacy": Rule(SIGNED_IN),
+    "racing:consent-withdraw": Rule(SIGNED_IN, method="post", ok_status=302),
+    "racing:my-data-export": Rule(SIGNED_IN),
+    "racing:account-delete": Rule(SIGNED_IN),
     # racing: a driver's own profile, licences and garage (racing.views.drivers)
     "racing:profile": Rule(SIGNED_IN),
     "racing:profile-edit": Rule(SIGNED_IN),
@@ -250,6 +256,13 @@ RULES: dict[str, Rule] = {
     "events:manage-entry": Rule(STAFF, lambda x: {**managed(x), "pk": x.entry.pk}),
     # The event's audit trail: its details may hold the driver's data (staff may see it).
     "events:manage-audit": Rule(STAFF, managed),
+    # Officials of an event: staff read the list; adding one is for owners (empty POST: 403
+    # for staff, 400 for owners).
+    "events:event-officials": Rule(STAFF, managed),
+    "events:event-official-remove": Rule(
+        OWNER, lambda x: {**managed(x), "pk": x.extra["official"].pk}, method="post"
+    ),
+    "events:retention-schedule": Rule(STAFF, org),
     "events:manage-audit-csv": Rule(STAFF, managed),
     # Sends the event's unsent mail again (to its drivers): any staff member, like bulk e-mail.
     "events:manage-mail-resend": Rule(STAFF, managed, method="post"),

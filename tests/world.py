@@ -150,7 +150,9 @@ def build_world(make_user: Callable[..., Any]) -> World:
         confirmed_at=now,
     )
     # The staff member works on the event as its scrutineer: they may reveal the driver's data.
-    EventOfficial.objects.create(event=event, user=staff, duty=EventOfficial.Duty.SCRUTINEER)
+    official = EventOfficial.objects.create(
+        event=event, user=staff, duty=EventOfficial.Duty.SCRUTINEER
+    )
     # The event's audit trail names the co-driver the driver gave (driver data: staff only).
     AuditLog.objects.create(
         event=event,
@@ -292,6 +294,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
             "vehicle": vehicle,
             "competition_class": competition_class,
             "live_transponder": live_transponder,
+            "official": official,
         },
         owner=owner,
         staff=staff,

@@ -14,3 +14,14 @@ class RevealForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("For example: scrutineering, car 12")}),
         help_text=_("The driver sees who revealed their data, when and why."),
     )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my profile, licences, scans and vehicles are deleted for good."),
+        required=True,
+    )
+    replace_name = forms.BooleanField(
+        label=_("Also replace my name in published results with “Withdrawn driver”."),
+        required=False,
+    )

@@ -5,12 +5,16 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from racing.hooks import collect_deletion_blockers, run_deletion_steps
 from racing.models import (
     DriverProfile,
     Licence,
+    Membership,
     Organization,
     PrivacyRecord,
     SensitiveDataConsent,
@@ -99,3 +103,50 @@ def purge_profile(*, profile: DriverProfile, withdrawn: bool, reason: str) -> bo
         return False
     PrivacyRecord.objects.create(profile=locked, kind=PrivacyRecord.Kind.PURGE, reason=reason)
     return True
+
+
+class DeletionRefused(Exception):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@transaction.atomic
+def delete_account(*, user: Any, replace_name: bool) -> list[str]:
+    """Delete or anonymise what no legal duty keeps; returns what was kept and why.
+
+    Deleted: the driver profile with its licences and scans, emergency contacts, vehicles,
+    consents and privacy records; memberships; e-mail addresses; calendar links. The account
+    itself stays as an empty shell that cannot sign in (entries point at it), with a made-up
+    address, and without its name if the person asked for it to be replaced.
+    """
+    blockers = collect_deletion_blockers(user)
+    for membership in Membership.objects.filter(user=user, role=Membership.Role.OWNER):
+        others = Membership.objects.filter(
+            organization=membership.organization_id, role=Membership.Role.OWNER
+        ).exclude(user=user)
+        if not others.exists():
+            blockers.append(
+                gettext(
+                    "You are the only owner of %(organization)s: make someone else an owner first."
+                )
+                % {"organization": membership.organization.name}
+            )
+    if blockers:
+        raise DeletionRefused(blockers)
+    kept = run_deletion_steps(user, replace_name)
+    profile = DriverProfile.objects.filter(user=user).first()
+    if profile is not None:
+        _delete_scans(profile)
+        profile.delete()
+    Membership.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    user.username = f"deleted-{user.pk}"
+    if replace_name:
+        user.first_name = ""
+        user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    return kept

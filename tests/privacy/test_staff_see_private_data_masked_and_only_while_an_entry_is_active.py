@@ -37,7 +37,10 @@ def enter(event: Event, driver: Any, status: str = Entry.Status.CONFIRMED) -> En
 
 
 def page(client: Client, organization: Organization, profile: Any) -> str:
-    response = client.get(reverse("racing:organizer-driver", args=[organization.slug, profile.pk]))
+    response = client.get(
+        reverse("racing:organizer-driver", args=[organization.slug, profile.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     return response.content.decode()
 
