@@ -155,6 +155,7 @@ RULES: dict[str, Rule] = {
     "api:event_results": Rule(PUBLIC, lambda x: {"slug": x.finished_event.slug}),
     "api:championship_standings": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "api:live-session-snapshot": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "api:live-session-messages": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     # racing: organizations
     "racing:organizer-home": Rule(SIGNED_IN),
     "racing:organization-create": Rule(SIGNED_IN),
@@ -246,6 +247,30 @@ RULES: dict[str, Rule] = {
         TOKEN, lambda x: {"token": x.entry.co_driver_token}, token_reveals=(w.CO_DRIVER_EMAIL,)
     ),
     "events:stripe-webhook": Rule(WEBHOOK, method="post"),
+    "events:wechatpay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["wechatpay"].pk}, method="post"
+    ),
+    "events:alipay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["alipay"].pk}, method="post"
+    ),
+    "events:entry-pay-wechat": Rule(
+        DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
+    ),
+    "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:merchant-settings": Rule(OWNER, org),
+    "events:merchant-test": Rule(
+        OWNER, lambda x: {**org(x), "provider": "wechatpay"}, method="post"
+    ),
+    "events:fapiao-queue": Rule(STAFF, managed),
+    "events:fapiao-export": Rule(STAFF, lambda x: {**managed(x), "fmt": "xlsx"}),
+    "events:fapiao-issue": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-reverse": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-file": Rule(STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}),
     # events: entry management (organizer side)
     "events:manage-entries": Rule(STAFF, managed),
     "events:manage-entries-csv": Rule(STAFF, managed),
@@ -290,6 +315,34 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: regularity routes (staff), the marshal's control page (its token), standings
+    "events:route-manage": Rule(STAFF, race),
+    "events:control-create": Rule(STAFF, race),
+    "events:control-edit": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
+    "events:control-remove": Rule(
+        STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}, method="post"
+    ),
+    "events:control-revoke": Rule(
+        STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}, method="post"
+    ),
+    "events:control-qr": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
+    "events:route-publish": Rule(STAFF, race, method="post"),
+    "events:route-card-print": Rule(STAFF, race),
+    "events:stamps-manage": Rule(STAFF, race),
+    # The control page needs no account: the token in its QR code is the marshal's credential.
+    "events:control-page": Rule(PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}),
+    "events:control-sync": Rule(
+        PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}, method="post"
+    ),
+    "events:route-card": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
+    ),
+    "events:regularity-standings": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
+    ),
+    "events:crew-detail": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk, "number": 7}
+    ),
     "events:championship-list": Rule(PUBLIC),
     "events:championship-detail": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "events:championship-manage-list": Rule(STAFF, org),
@@ -319,6 +372,25 @@ RULES: dict[str, Rule] = {
     ),
     "live:transponder-edit": Rule(STAFF, live_transponder, method="post"),
     "live:transponder-remove": Rule(STAFF, live_transponder, method="post"),
+    "live:race-control-log": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "live:car": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk, "car_key": "7"}),
+    "live:records": Rule(PUBLIC),
+    "live:race-control": Rule(STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}),
+    "live:race-control-post": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-pit": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-withdraw": Rule(
+        STAFF,
+        lambda x: {
+            **org(x),
+            "live_id": x.live_session.pk,
+            "message_id": x.extra["race_control_message"].pk,
+        },
+        method="post",
+    ),
 }
 
 # Reviewed exemptions: URL prefixes served by third-party code with its own, tested access rules.

@@ -56,6 +56,10 @@ def snapshot_of(session: LiveSession) -> dict[str, Any]:
         "laps_to_go": None,
         "time_to_go_ms": None,
         "elapsed_ms": None,
+        "final_lap": None,
+        "white_flag": False,
+        "chequered": False,
+        "messages": [],
         "rows": [],
         **(session.snapshot or {}),
     }
@@ -67,6 +71,18 @@ def snapshot_of(session: LiveSession) -> dict[str, Any]:
         "mode": session.mode,
     }
     return snapshot
+
+
+def pin_scope(session: LiveSession) -> str:
+    """Where a fan's pinned cars apply: every session of the event, or this ad hoc session."""
+    event_session = session.event_session
+    return f"event-{event_session.event_id}" if event_session else f"session-{session.pk}"
+
+
+def get_board(*, session_id: int) -> tuple[LiveSession, dict[str, Any]] | None:
+    """The board page's session and snapshot, in one query."""
+    session = spectator_sessions().select_related("event_session").filter(pk=session_id).first()
+    return None if session is None else (session, snapshot_of(session))
 
 
 def get_snapshot(*, session_id: int) -> dict[str, Any] | None:

@@ -4,6 +4,10 @@
  * applied strictly in seq order; a gap means a frame was lost (the channel layer is at-most-once),
  * so the board reconnects for a fresh snapshot. Rows are DOM nodes keyed by the row key, and a cell
  * is only written when its text changes: phones stay cool during a two-hour race.
+ *
+ * Other scripts of the page (live-fans.js, live-replay.js) extend it through window.PaddockBoard
+ * (below): they hear every applied frame, decorate new rows, may change the order rows are shown
+ * in, and a replay drives the board itself instead of the socket (docs/live-fanout.md).
  */
 (function () {
   "use strict";
@@ -17,6 +21,8 @@
   var clockEl = root.querySelector(".live-clock");
   var filterEl = root.querySelector(".live-class-filter");
   var emptyEl = root.querySelector(".live-empty");
+  var messagesEl = root.querySelector(".live-messages");
+  var messagesKey = "";
 
   var UNKNOWN_SESSION = 4404;
   var RESYNC = 4000; // our own close code: "I saw a gap, give me a snapshot"
@@ -25,11 +31,16 @@
   var TOO_MANY_SOCKETS = 4430;
   var TOO_MANY_DELAY_MS = 60000;
   var MAX_DELAY_MS = 30000;
-  var COLUMNS = ["position", "number", "name", "class", "laps", "last", "best", "gap", "interval"];
+  // "pin" is last and left empty here: live-fans.js puts its button in it.
+  var COLUMNS = ["position", "number", "name", "class", "laps", "last", "best", "gap", "interval", "pin"];
   var CELL_CLASS = {
     class: "col-class", laps: "num col-laps", last: "num col-last", best: "num col-best",
-    interval: "num col-int", name: "",
+    interval: "num col-int", name: "", pin: "col-pin",
   };
+  var replay = root.dataset.replay === "1";
+  var frameListeners = [];
+  var rowListeners = [];
+  var orderTransform = null;
 
   var top = {}; // top-level fields of the current snapshot
   var seq = -1;
@@ -83,13 +94,17 @@
     return {
       position: String(filtered ? row.class_position : row.position),
       number: row.number || "",
-      name: (row.name || "") + (row.in_pit ? " · " + labels.in_pit : ""),
+      name: (row.name || "") + (row.in_pit ? " · " + labels.in_pit : "") +
+        (row.finished ? " · " + labels.finished : ""),
       class: row.class || "",
       laps: row.laps === null || row.laps === undefined ? "" : String(row.laps),
       last: lapTime(row.last_lap_ms),
       best: lapTime(row.best_lap_ms),
       gap: behind(row.gap_ms, row.gap_laps),
       interval: behind(row.interval_ms, row.interval_laps),
+      stops: fill(labels.stops, { n: row.stops || 0 }) +
+        (row.stint_laps === null || row.stint_laps === undefined ? ""
+          : " · " + fill(labels.stint_laps, { n: row.stint_laps })),
     };
   }
 
@@ -103,7 +118,8 @@
       cells[name] = td;
       tr.appendChild(td);
     }
-    var entry = { tr: tr, cells: cells, data: {}, text: {}, marks: "", detail: null };
+    tr.dataset.key = key;
+    var entry = { key: key, tr: tr, cells: cells, data: {}, text: {}, marks: "", move: "", detail: null };
     // A phone hides columns; tapping the row (or Enter on it) shows them below it.
     tr.tabIndex = 0;
     tr.setAttribute("aria-expanded", "false");
@@ -115,12 +131,13 @@
       }
     });
     rows.set(key, entry);
+    for (var j = 0; j < rowListeners.length; j++) rowListeners[j](entry);
     return entry;
   }
 
   // The columns a narrow screen drops, as "label value" pairs under the tapped row. Built only
   // while open and written only when their text changes, like the cells.
-  var DETAIL_FIELDS = ["class", "laps", "last", "best", "gap", "interval"];
+  var DETAIL_FIELDS = ["class", "laps", "last", "best", "gap", "interval", "stops"];
 
   function toggleDetail(entry) {
     if (entry.detail) {
@@ -148,6 +165,12 @@
       values[name] = dd;
     }
     td.appendChild(list);
+    // The car's own page: its pit stops and stints.
+    var link = document.createElement("a");
+    link.href = root.dataset.carUrl.replace("__car__", encodeURIComponent(entry.data.key));
+    link.textContent = labels.car_page;
+    link.className = "live-car-link";
+    td.appendChild(link);
     tr.appendChild(td);
     entry.detail = { tr: tr, values: values, text: {} };
     entry.tr.setAttribute("aria-expanded", "true");
@@ -175,23 +198,48 @@
     for (var name in texts) {
       if (entry.text[name] !== texts[name]) {
         entry.text[name] = texts[name];
-        entry.cells[name].textContent = texts[name];
+        // Some texts (the pit stops) are only in the line under a tapped row.
+        if (entry.cells[name]) entry.cells[name].textContent = texts[name];
       }
     }
     // Session best beats personal best: purple over green, the colours every timing screen uses.
     var lastMark = data.pb ? (data.sb ? "sb" : "pb") : "";
-    var marks = lastMark + "|" + (data.sb ? "sb" : "") + "|" + (data.in_pit ? "pit" : "");
+    var marks = lastMark + "|" + (data.sb ? "sb" : "") + "|" + (data.in_pit ? "pit" : "") +
+      "|" + (data.finished ? "fin" : "");
     if (entry.marks !== marks) {
       entry.marks = marks;
       entry.cells.last.classList.toggle("pb", lastMark === "pb");
       entry.cells.last.classList.toggle("sb", lastMark === "sb");
       entry.cells.best.classList.toggle("sb", !!data.sb);
       entry.tr.classList.toggle("in-pit", !!data.in_pit);
+      entry.tr.classList.toggle("finished", !!data.finished);
     }
+    paintMove(entry);
     var hidden = classFilter !== "" && data.class !== classFilter;
     if (entry.tr.hidden !== hidden) entry.tr.hidden = hidden;
     paintDetail(entry);
     if (data.class && !knownClasses.has(data.class)) addClassOption(data.class);
+  }
+
+  // Places gained or lost over the car's last lap (live/engine/moves.py): an arrow drawn by CSS
+  // after the position, so the cell's text stays the position alone.
+  function paintMove(entry) {
+    var gained = entry.data.places_gained;
+    var move = gained ? (gained > 0 ? "up" : "down") + (gained > 0 ? gained : -gained) : "";
+    if (entry.move === move) return;
+    entry.move = move;
+    var cell = entry.cells.position;
+    if (!move) {
+      delete cell.dataset.dir;
+      delete cell.dataset.places;
+      cell.removeAttribute("title");
+      return;
+    }
+    var n = gained > 0 ? gained : -gained;
+    cell.dataset.dir = gained > 0 ? "up" : "down";
+    cell.dataset.places = String(n);
+    var label = gained > 0 ? (n === 1 ? labels.gained_one : labels.gained) : (n === 1 ? labels.lost_one : labels.lost);
+    cell.title = fill(label, { n: n });
   }
 
   function addClassOption(name) {
@@ -205,8 +253,9 @@
   function reorder(keys) {
     var ref = tbody.firstChild;
     var wanted = new Set(keys);
-    for (var i = 0; i < keys.length; i++) {
-      var entry = rows.get(keys[i]);
+    var shown = orderTransform ? orderTransform(keys) : keys;
+    for (var i = 0; i < shown.length; i++) {
+      var entry = rows.get(shown[i]);
       if (!entry) continue;
       if (entry.tr === ref) ref = ref.nextSibling;
       else tbody.insertBefore(entry.tr, ref);
@@ -231,12 +280,19 @@
     // A narrow screen keeps the lap time that orders the session: best in practice, last in a race.
     var mode = (top.session && top.session.mode) || "race";
     if (root.dataset.mode !== mode) root.dataset.mode = mode;
-    var flag = top.flag || "none";
+    // The board's own race end (docs/race-control.md) outranks the feed's flag: the feed has no
+    // white flag, and shows its chequered flag only when the timing PC is told.
+    var flag = top.chequered ? "finish" : top.white_flag ? "white" : top.flag || "none";
     if (flagEl.dataset.flag !== flag || !flagEl.textContent) {
       flagEl.dataset.flag = flag;
       flagEl.textContent = labels["flag_" + flag] || labels.flag_none;
     }
     var parts = [];
+    if (top.final_lap && !top.chequered && order.length) {
+      var lead = rows.get(order[0]);
+      var onLap = Math.min((lead && lead.data.laps || 0) + 1, top.final_lap);
+      parts.push(fill(labels.lap_of, { lap: onLap, laps: top.final_lap }));
+    }
     if (top.laps_to_go !== null && top.laps_to_go !== undefined && top.laps_to_go < 9999) {
       var toGo = top.laps_to_go === 1 ? labels.laps_to_go_one : labels.laps_to_go;
       parts.push(fill(toGo, { n: top.laps_to_go }));
@@ -248,6 +304,51 @@
     }
     var text = parts.join(" · ");
     if (clockEl.textContent !== text) clockEl.textContent = text;
+    paintMessages(top.messages || []);
+  }
+
+  // Race control, newest first: rebuilt only when the list changes (a few times a race).
+  function messageText(m) {
+    var parts = [];
+    if (m.kind === "record") {
+      parts.push(labels["record_" + m.record] || "");
+    } else {
+      parts.push(labels["kind_" + m.kind] || "");
+    }
+    if (m.flag) parts.push(labels["rc_flag_" + m.flag] || m.flag);
+    if (m.sector) parts.push(fill(labels.sector, { n: m.sector }));
+    if (m.car) parts.push("#" + m.car);
+    if (m.penalty) {
+      var penalty = labels["penalty_" + m.penalty] || m.penalty;
+      if (m.penalty_seconds) penalty += " " + fill(labels.seconds, { n: m.penalty_seconds });
+      if (m.penalty_positions) penalty += " " + fill(labels.places, { n: m.penalty_positions });
+      parts.push(penalty);
+    }
+    if (m.lap_ms) parts.push(lapTime(m.lap_ms));
+    if (m.kind === "record" && m.class) parts.push(m.class);
+    if (m.text) parts.push(m.text);
+    return parts.filter(Boolean).join(" · ");
+  }
+
+  function paintMessages(list) {
+    var key = JSON.stringify(list);
+    if (key === messagesKey) return;
+    messagesKey = key;
+    messagesEl.textContent = "";
+    for (var i = 0; i < list.length; i++) {
+      var li = document.createElement("li");
+      li.className = "live-message rc-" + list[i].kind;
+      li.dataset.id = list[i].id;
+      var at = list[i].at ? new Date(list[i].at) : null;
+      if (at && !isNaN(at)) {
+        var time = document.createElement("time");
+        time.textContent = pad(at.getHours(), 2) + ":" + pad(at.getMinutes(), 2) + " ";
+        li.appendChild(time);
+      }
+      li.appendChild(document.createTextNode(messageText(list[i])));
+      messagesEl.appendChild(li);
+    }
+    messagesEl.hidden = list.length === 0;
   }
 
   function applySnapshot(snapshot) {
@@ -259,7 +360,7 @@
       var row = snapshot.rows[i];
       var key = row.key !== undefined ? row.key : row.number;
       var entry = rows.get(key) || createRow(key);
-      entry.data = row;
+      entry.data = copyOf(row); // the board's own: deltas change it in place
       paintRow(entry);
       keys.push(key);
     }
@@ -314,7 +415,62 @@
     root.dataset.seq = seq; // the last frame applied, for whoever inspects the page
     if (conn.dataset.state !== "live") setState("live", labels.live);
     attempt = 0;
+    heard(frame);
   }
+
+  function heard(frame) {
+    for (var i = 0; i < frameListeners.length; i++) frameListeners[i](frame);
+  }
+
+  function copyOf(data) {
+    var copy = {};
+    for (var name in data) copy[name] = data[name];
+    return copy;
+  }
+
+  // The extension point of the board (docs/live-fanout.md, "Board extensions").
+  window.PaddockBoard = {
+    root: root,
+    replay: replay,
+    // fn(frame) after each snapshot or delta the board applied (a replay's too).
+    onFrame: function (fn) { frameListeners.push(fn); },
+    // fn(entry) for each row created, and now for those that exist: entry.key, .tr, .cells.
+    onRow: function (fn) {
+      rowListeners.push(fn);
+      rows.forEach(function (entry) { fn(entry); });
+    },
+    // fn(keys in board order) -> keys in the order to show them; null for the board's order.
+    setOrderTransform: function (fn) {
+      orderTransform = fn;
+      reorder(order);
+    },
+    row: function (key) {
+      var entry = rows.get(key);
+      return entry ? entry.data : null;
+    },
+    order: function () { return order.slice(); },
+    lapTime: lapTime,
+    copyOf: copyOf,
+    top: function () { return top; },
+    // The board as data: what a snapshot at the last applied seq would say.
+    state: function () {
+      var result = copyOf(top);
+      result.seq = seq;
+      result.rows = order.map(function (key) { return copyOf(rows.get(key).data); });
+      return result;
+    },
+    // A replay hands the board a snapshot or the next delta itself (no socket in replay mode).
+    load: function (snapshot) {
+      applySnapshot(snapshot);
+      root.dataset.seq = seq;
+      heard(snapshot);
+    },
+    step: function (delta) {
+      applyDelta(delta);
+      root.dataset.seq = seq;
+      heard(delta);
+    },
+  };
 
   function url() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
@@ -410,6 +566,12 @@
   var initial = JSON.parse(document.getElementById("live-snapshot").textContent);
   applySnapshot(initial);
   root.dataset.seq = seq;
+  if (replay) {
+    // live-replay.js drives the board; no socket.
+    stopped = true;
+    setState("replay", labels.replay);
+    return;
+  }
   resumeFrom = seq;
   setState("connecting", labels.connecting);
   connect();

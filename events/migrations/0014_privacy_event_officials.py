@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0010_outgoing_mail_for_staff_to_resend'),
+        ('events', '0013_merchant_accounts_providers_and_fapiao'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
