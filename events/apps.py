@@ -34,6 +34,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from events.hooks import privacy as privacy_hooks
         from events.hooks import registration as registration_hooks
         from events.hooks import results as results_hooks
         from racing import hooks
@@ -42,3 +43,4 @@ class EventsConfig(AppConfig):
         hooks.account_links.append(_account_links)
         registration_hooks.connect()
         results_hooks.connect()
+        privacy_hooks.connect()

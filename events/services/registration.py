@@ -42,6 +42,7 @@ from events.services.promotions import promotion_refusals
 from events.services.refunds import process_refunds_after_commit
 from racing.models import DriverProfile, Vehicle
 from racing.queries.drivers import staff_name
+from racing.queries.privacy import consent_refusal
 from racing.services.eligibility import check_driver_for_class, describe_failure
 
 # Until an organizer sets one, entries get this policy: everything back until 14 days before the
@@ -153,6 +154,15 @@ def _check_window(event: Event, now: datetime) -> None:
         raise RegistrationError(_("Registration for this event is closed."))
 
 
+def _check_consent(driver: Any) -> None:
+    """A driver who gave sensitive data must have consented to its use (for a rider under 14,
+    their guardian). A driver without a profile gave none."""
+    profile = DriverProfile.objects.filter(user=driver).first()
+    refusal = consent_refusal(profile) if profile is not None else None
+    if refusal:
+        raise RegistrationError(refusal)
+
+
 def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) -> None:
     """Move an entry that has a place to its next step: approval, payment or confirmation."""
     if entry.entry_class.approval_required and entry.status != Entry.Status.PENDING_APPROVAL:
@@ -223,6 +233,7 @@ def register_entry(
     event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
     entry_class.event = event
     _check_window(event, now)
+    _check_consent(driver)
     check_eligibility(entry_class=entry_class, driver=driver, vehicle=vehicle, event=event)
     if event_sequence is not None and event_sequence != event.sequence:
         raise RegistrationError(
