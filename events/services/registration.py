@@ -244,8 +244,18 @@ _turns: dict[int, threading.BoundedSemaphore] = {}
 _turns_guard = threading.Lock()
 
 
+_holding = threading.local()
+
+
 @contextmanager
-def _turn_at_the_lock(event_id: int) -> Iterator[None]:
+def turn_at_the_lock(event_id: int) -> Iterator[None]:
+    """Wait for one of the event's turns at its row lock (see LOCK_QUEUE_PER_EVENT); a thread that
+    already holds one goes on. The entry page takes it before it builds the form, so that in a
+    rush only the drivers whose turn it is spend anything on their entry."""
+    held: set[int] = getattr(_holding, "events", set())
+    if event_id in held:
+        yield
+        return
     with _turns_guard:
         turn = _turns.setdefault(event_id, threading.BoundedSemaphore(LOCK_QUEUE_PER_EVENT))
     if not turn.acquire(blocking=False):
@@ -256,9 +266,11 @@ def _turn_at_the_lock(event_id: int) -> Iterator[None]:
             raise RegistrationError(
                 _("Too many drivers are entering at this moment. Please try again.")
             )
+    _holding.events = {*held, event_id}
     try:
         yield
     finally:
+        _holding.events = held
         turn.release()
 
 
@@ -291,7 +303,7 @@ def register_entry(
         join_waitlist=join_waitlist,
         now=now,
     )
-    with _turn_at_the_lock(event_id):
+    with turn_at_the_lock(event_id):
         return _register_under_lock(
             driver=driver,
             entry_class_id=entry_class_id,

@@ -39,6 +39,7 @@ from events.services.registration import (
     refund_percent,
     refusal_without_lock,
     refusals_by_class,
+    turn_at_the_lock,
 )
 from events.services.webhooks import handle_stripe_event
 from events.views.terms import class_rule_lines, refund_lines
@@ -62,10 +63,20 @@ def _registration_event(slug: str) -> Event:
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     event = _registration_event(slug)
-    if request.method == "POST":
-        refused = _refused_at_once(request, event)
-        if refused is not None:
-            return refused
+    if request.method != "POST":
+        return _entry_form(request, event)
+    refused = _refused_at_once(request, event)
+    if refused is not None:
+        return refused
+    try:
+        with turn_at_the_lock(event.pk):
+            # Again once it is this driver's turn: in a rush the class has usually filled since.
+            return _refused_at_once(request, event) or _entry_form(request, event)
+    except RegistrationError as exc:  # no turn came in time
+        return _refused_page(request, event, exc)
+
+
+def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
     now = timezone.now()
     currency = event.organization.currency
     classes = [
@@ -126,7 +137,9 @@ def _refused_at_once(request: HttpRequest, event: Event) -> HttpResponse | None:
     class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
     if not class_id.isdigit() or len(class_id) > 18:
         return None  # the form explains what is wrong with it
-    join_waitlist = CheckboxInput().value_from_datadict(request.POST, request.FILES, "join_waitlist")
+    join_waitlist = CheckboxInput().value_from_datadict(
+        request.POST, request.FILES, "join_waitlist"
+    )
     refusal = refusal_without_lock(
         driver=request.user,
         entry_class_id=int(class_id),
