@@ -10,9 +10,10 @@ takes the lock, which releases it first; until then the counting queries
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -235,43 +236,60 @@ def refusal_without_lock(
 
 
 # Per process and per event, how many registrations may wait on the event's row lock at once.
-# The others wait for their turn here, with their pooled database connection given back, and check
-# again when it comes: in a rush most of them then find the class full and are answered without
-# the lock, instead of holding every connection of the pool in the lock's queue, which left the
-# lock-free refusals (and every other page) waiting for a connection.
+# The others wait for their turn here, with their pooled database connection given back, and
+# whenever a turn ends they all check again, in parallel and without any lock: in a rush most of
+# them then find the class full and are answered at once. Before, every driver queued in the
+# lock's queue holding a connection of the pool, which left the lock-free refusals (and every
+# other page) waiting for a connection, and a driver waited for everyone ahead to learn the class
+# was full.
 LOCK_QUEUE_PER_EVENT = 2
-_turns: dict[int, threading.BoundedSemaphore] = {}
+
+
+@dataclass
+class _Turns:
+    taken: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+
+_turns: dict[int, _Turns] = {}
 _turns_guard = threading.Lock()
-
-
 _holding = threading.local()
 
 
 @contextmanager
-def turn_at_the_lock(event_id: int) -> Iterator[None]:
+def turn_at_the_lock(event_id: int, *, recheck: Callable[[], None]) -> Iterator[None]:
     """Wait for one of the event's turns at its row lock (see LOCK_QUEUE_PER_EVENT); a thread that
-    already holds one goes on. The entry page takes it before it builds the form, so that in a
-    rush only the drivers whose turn it is spend anything on their entry."""
+    already holds one goes on. Each time a turn ends, `recheck()` runs before waiting on: it raises
+    the refusal (a full class) that makes the wait pointless. The entry page takes a turn before
+    it builds the form, so that in a rush only the drivers whose turn it is spend anything on it."""
     held: set[int] = getattr(_holding, "events", set())
     if event_id in held:
         yield
         return
     with _turns_guard:
-        turn = _turns.setdefault(event_id, threading.BoundedSemaphore(LOCK_QUEUE_PER_EVENT))
-    if not turn.acquire(blocking=False):
-        if not connection.in_atomic_block:
-            connection.close()  # back to the pool while waiting; the next query takes one again
-        timeout = settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS / 1000
-        if not turn.acquire(timeout=timeout):
-            raise RegistrationError(
-                _("Too many drivers are entering at this moment. Please try again.")
-            )
+        turns = _turns.setdefault(event_id, _Turns())
+    deadline = time.monotonic() + settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS / 1000
+    while True:
+        with turns.changed:
+            if turns.taken < LOCK_QUEUE_PER_EVENT:
+                turns.taken += 1
+                break
+            if not connection.in_atomic_block:
+                connection.close()  # back to the pool while waiting; a query takes one again
+            left = deadline - time.monotonic()
+            if left <= 0 or not turns.changed.wait(timeout=left):
+                raise RegistrationError(
+                    _("Too many drivers are entering at this moment. Please try again.")
+                )
+        recheck()
     _holding.events = {*held, event_id}
     try:
         yield
     finally:
         _holding.events = held
-        turn.release()
+        with turns.changed:
+            turns.taken -= 1
+            turns.changed.notify_all()
 
 
 def register_entry(
@@ -303,7 +321,17 @@ def register_entry(
         join_waitlist=join_waitlist,
         now=now,
     )
-    with turn_at_the_lock(event_id):
+
+    def recheck() -> None:
+        _refuse_without_lock(
+            driver=driver,
+            entry_class_id=entry_class_id,
+            event_id=event_id,
+            join_waitlist=join_waitlist,
+            now=timezone.now(),
+        )
+
+    with turn_at_the_lock(event_id, recheck=recheck):
         return _register_under_lock(
             driver=driver,
             entry_class_id=entry_class_id,

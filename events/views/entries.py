@@ -65,15 +65,23 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     event = _registration_event(slug)
     if request.method != "POST":
         return _entry_form(request, event)
-    refused = _refused_at_once(request, event)
-    if refused is not None:
-        return refused
-    try:
-        with turn_at_the_lock(event.pk):
-            # Again once it is this driver's turn: in a rush the class has usually filled since.
-            return _refused_at_once(request, event) or _entry_form(request, event)
-    except RegistrationError as exc:  # no turn came in time
-        return _refused_page(request, event, exc)
+    refusal = _refusal(request, event)
+    if refusal is None:
+
+        def recheck() -> None:
+            again = _refusal(request, event)
+            if again is not None:
+                raise again
+
+        try:
+            with turn_at_the_lock(event.pk, recheck=recheck):
+                # Again once it is this driver's turn: in a rush the class has often filled since.
+                refusal = _refusal(request, event)
+                if refusal is None:
+                    return _entry_form(request, event)
+        except RegistrationError as exc:  # found full while waiting, or no turn came in time
+            refusal = exc
+    return _refused_page(request, event, refusal)
 
 
 def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
@@ -130,13 +138,13 @@ def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
     return render(request, "events/entries/entry_form.html", context, status=status)
 
 
-def _refused_at_once(request: HttpRequest, event: Event) -> HttpResponse | None:
-    """A short page for the POSTs a rush is mostly made of, a full class or a second click,
-    answered from three reads before the form (classes, garage, eligibility) is built: the
-    message, the waiting list a click away, and the way back to the form. None: go on."""
+def _refusal(request: HttpRequest, event: Event) -> RegistrationError | None:
+    """A full class or a second click, the POSTs a rush is mostly made of, found from three reads
+    before the form (classes, garage, eligibility) is built. None: build the form and go on (it
+    explains any other problem)."""
     class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
     if not class_id.isdigit() or len(class_id) > 18:
-        return None  # the form explains what is wrong with it
+        return None
     join_waitlist = CheckboxInput().value_from_datadict(
         request.POST, request.FILES, "join_waitlist"
     )
@@ -146,12 +154,11 @@ def _refused_at_once(request: HttpRequest, event: Event) -> HttpResponse | None:
         event_id=event.pk,
         join_waitlist=bool(join_waitlist),
     )
-    if not isinstance(refusal, (ClassFull, AlreadyEntered)):
-        return None
-    return _refused_page(request, event, refusal)
+    return refusal if isinstance(refusal, (ClassFull, AlreadyEntered)) else None
 
 
 def _refused_page(request: HttpRequest, event: Event, refusal: RegistrationError) -> HttpResponse:
+    """A short page: the message, the waiting list a click away, and the way back to the form."""
     # What the driver posted, to post again with the waiting list ticked.
     kept = ("entry_class", "event_sequence", "vehicle", "co_driver_email", "preferred_car_number")
     context = {
