@@ -191,9 +191,10 @@ def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) 
 
 def _refuse_second_entry(active: QuerySet[Entry], entry_class: EntryClass) -> None:
     """Refuse a driver whose `active` entries of the event already cover this class."""
-    if active.filter(entry_class=entry_class).exists():
+    covered = list(active.values_list("entry_class_id", "exclusive"))  # one read for both rules
+    if any(class_id == entry_class.pk for class_id, _exclusive in covered):
         raise AlreadyEntered(_("You have already entered this class."))
-    if not entry_class.allows_additional_entry and active.filter(exclusive=True).exists():
+    if not entry_class.allows_additional_entry and any(exclusive for _id, exclusive in covered):
         raise AlreadyEntered(_("You have already entered this event."))
 
 
@@ -215,6 +216,17 @@ def _refuse_without_lock(
     if not join_waitlist and entry_class.entries.holding_places().count() >= entry_class.capacity:
         raise ClassFull(_("This class is full. You can join its waiting list."))
     return entry_class
+
+
+def raise_if_full(*, entry_class_id: int, join_waitlist: bool = False) -> None:
+    """Raise ClassFull if the class has no place left (two reads, no lock): what a driver waiting
+    for a turn at the lock checks again each time a turn ends."""
+    if join_waitlist:
+        return
+    capacity = EntryClass.objects.filter(pk=entry_class_id).values_list("capacity", flat=True)
+    taken = Entry.objects.holding_places().filter(entry_class_id=entry_class_id).count()
+    if taken >= (capacity.first() or 0):
+        raise ClassFull(_("This class is full. You can join its waiting list."))
 
 
 def refusal_without_lock(
@@ -323,13 +335,7 @@ def register_entry(
     )
 
     def recheck() -> None:
-        _refuse_without_lock(
-            driver=driver,
-            entry_class_id=entry_class_id,
-            event_id=event_id,
-            join_waitlist=join_waitlist,
-            now=timezone.now(),
-        )
+        raise_if_full(entry_class_id=entry_class_id, join_waitlist=join_waitlist)
 
     with turn_at_the_lock(event_id, recheck=recheck):
         return _register_under_lock(

@@ -36,6 +36,7 @@ from events.services.registration import (
     accept_offer,
     cancel_entry,
     confirm_co_driver,
+    raise_if_full,
     refund_percent,
     refusal_without_lock,
     refusals_by_class,
@@ -63,20 +64,20 @@ def _registration_event(slug: str) -> Event:
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     event = _registration_event(slug)
-    if request.method != "POST":
-        return _entry_form(request, event)
-    refusal = _refusal(request, event)
+    class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
+    if request.method != "POST" or not class_id.isdigit() or len(class_id) > 18:
+        return _entry_form(request, event)  # the form explains what is wrong with the input
+    refusal = _refusal(request, event, int(class_id))
     if refusal is None:
+        join_waitlist = _join_waitlist(request)
 
         def recheck() -> None:
-            again = _refusal(request, event)
-            if again is not None:
-                raise again
+            raise_if_full(entry_class_id=int(class_id), join_waitlist=join_waitlist)
 
         try:
             with turn_at_the_lock(event.pk, recheck=recheck):
                 # Again once it is this driver's turn: in a rush the class has often filled since.
-                refusal = _refusal(request, event)
+                refusal = _refusal(request, event, int(class_id))
                 if refusal is None:
                     return _entry_form(request, event)
         except RegistrationError as exc:  # found full while waiting, or no turn came in time
@@ -138,21 +139,19 @@ def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
     return render(request, "events/entries/entry_form.html", context, status=status)
 
 
-def _refusal(request: HttpRequest, event: Event) -> RegistrationError | None:
+def _join_waitlist(request: HttpRequest) -> bool:
+    return bool(CheckboxInput().value_from_datadict(request.POST, request.FILES, "join_waitlist"))
+
+
+def _refusal(request: HttpRequest, event: Event, class_id: int) -> RegistrationError | None:
     """A full class or a second click, the POSTs a rush is mostly made of, found from three reads
     before the form (classes, garage, eligibility) is built. None: build the form and go on (it
     explains any other problem)."""
-    class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
-    if not class_id.isdigit() or len(class_id) > 18:
-        return None
-    join_waitlist = CheckboxInput().value_from_datadict(
-        request.POST, request.FILES, "join_waitlist"
-    )
     refusal = refusal_without_lock(
         driver=request.user,
-        entry_class_id=int(class_id),
+        entry_class_id=class_id,
         event_id=event.pk,
-        join_waitlist=bool(join_waitlist),
+        join_waitlist=_join_waitlist(request),
     )
     return refusal if isinstance(refusal, (ClassFull, AlreadyEntered)) else None
 
