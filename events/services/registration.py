@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -226,7 +226,7 @@ def raise_if_full(*, entry_class_id: int, join_waitlist: bool = False) -> None:
     capacity = EntryClass.objects.filter(pk=entry_class_id).values_list("capacity", flat=True)
     taken = Entry.objects.holding_places().filter(entry_class_id=entry_class_id).count()
     if taken >= (capacity.first() or 0):
-        raise ClassFull(_("This class is full. You can join its waiting list."))
+        raise _full_class()
 
 
 def refusal_without_lock(
@@ -257,10 +257,22 @@ def refusal_without_lock(
 LOCK_QUEUE_PER_EVENT = 2
 
 
+# A class found full by a waiter's re-check counts as full for the other waiters this long, so
+# that a thousand waiters do not each ask the database; it can only refuse early (a place freed in
+# that second), never oversell.
+KNOWN_FULL_SECONDS = 1.0
+
+
 @dataclass
 class _Turns:
     taken: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
+    checking: set[int] = field(default_factory=set)  # classes a waiter is re-checking
+    full_since: dict[int, float] = field(default_factory=dict)  # class -> when found full
+
+    def known_full(self, entry_class_id: int) -> bool:
+        found = self.full_since.get(entry_class_id)
+        return found is not None and time.monotonic() - found < KNOWN_FULL_SECONDS
 
 
 _turns: dict[int, _Turns] = {}
@@ -268,12 +280,19 @@ _turns_guard = threading.Lock()
 _holding = threading.local()
 
 
+def _full_class() -> ClassFull:
+    return ClassFull(_("This class is full. You can join its waiting list."))
+
+
 @contextmanager
-def turn_at_the_lock(event_id: int, *, recheck: Callable[[], None]) -> Iterator[None]:
+def turn_at_the_lock(
+    event_id: int, *, entry_class_id: int, join_waitlist: bool = False
+) -> Iterator[None]:
     """Wait for one of the event's turns at its row lock (see LOCK_QUEUE_PER_EVENT); a thread that
-    already holds one goes on. Each time a turn ends, `recheck()` runs before waiting on: it raises
-    the refusal (a full class) that makes the wait pointless. The entry page takes a turn before
-    it builds the form, so that in a rush only the drivers whose turn it is spend anything on it."""
+    already holds one goes on. Whenever a turn ends, one of the waiters for the class checks it
+    again (two reads) and, if it is full, tells the others: all are refused with ClassFull at once.
+    The entry page takes a turn before it builds the form, so that in a rush only the drivers
+    whose turn it is spend anything on it."""
     held: set[int] = getattr(_holding, "events", set())
     if event_id in held:
         yield
@@ -283,6 +302,8 @@ def turn_at_the_lock(event_id: int, *, recheck: Callable[[], None]) -> Iterator[
     deadline = time.monotonic() + settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS / 1000
     while True:
         with turns.changed:
+            if not join_waitlist and turns.known_full(entry_class_id):
+                raise _full_class()
             if turns.taken < LOCK_QUEUE_PER_EVENT:
                 turns.taken += 1
                 break
@@ -293,7 +314,19 @@ def turn_at_the_lock(event_id: int, *, recheck: Callable[[], None]) -> Iterator[
                 raise RegistrationError(
                     _("Too many drivers are entering at this moment. Please try again.")
                 )
-        recheck()
+            if join_waitlist or entry_class_id in turns.checking:
+                continue
+            turns.checking.add(entry_class_id)
+        try:
+            raise_if_full(entry_class_id=entry_class_id)
+        except ClassFull:
+            with turns.changed:
+                turns.full_since[entry_class_id] = time.monotonic()
+                turns.changed.notify_all()
+            raise
+        finally:
+            with turns.changed:
+                turns.checking.discard(entry_class_id)
     _holding.events = {*held, event_id}
     try:
         yield
@@ -334,10 +367,7 @@ def register_entry(
         now=now,
     )
 
-    def recheck() -> None:
-        raise_if_full(entry_class_id=entry_class_id, join_waitlist=join_waitlist)
-
-    with turn_at_the_lock(event_id, recheck=recheck):
+    with turn_at_the_lock(event_id, entry_class_id=entry_class_id, join_waitlist=join_waitlist):
         return _register_under_lock(
             driver=driver,
             entry_class_id=entry_class_id,

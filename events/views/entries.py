@@ -36,7 +36,6 @@ from events.services.registration import (
     accept_offer,
     cancel_entry,
     confirm_co_driver,
-    raise_if_full,
     refund_percent,
     refusal_without_lock,
     refusals_by_class,
@@ -69,13 +68,10 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         return _entry_form(request, event)  # the form explains what is wrong with the input
     refusal = _refusal(request, event, int(class_id))
     if refusal is None:
-        join_waitlist = _join_waitlist(request)
-
-        def recheck() -> None:
-            raise_if_full(entry_class_id=int(class_id), join_waitlist=join_waitlist)
-
         try:
-            with turn_at_the_lock(event.pk, recheck=recheck):
+            with turn_at_the_lock(
+                event.pk, entry_class_id=int(class_id), join_waitlist=_join_waitlist(request)
+            ):
                 # Again once it is this driver's turn: in a rush the class has often filled since.
                 refusal = _refusal(request, event, int(class_id))
                 if refusal is None:

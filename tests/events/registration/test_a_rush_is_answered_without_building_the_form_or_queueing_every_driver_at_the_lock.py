@@ -95,7 +95,7 @@ def hold_every_turn(event_id: int) -> tuple[threading.Event, list[threading.Thre
     holding = threading.Barrier(registration.LOCK_QUEUE_PER_EVENT + 1)
 
     def hold() -> None:
-        with registration.turn_at_the_lock(event_id, recheck=lambda: None):
+        with registration.turn_at_the_lock(event_id, entry_class_id=0, join_waitlist=True):
             holding.wait(timeout=10)
             release.wait(timeout=30)
 
