@@ -20,7 +20,7 @@ A kart meeting runs in stages: heats, then a pre-final, then a final.
   kart they already drove in the meeting unless that cannot be avoided (a maximum matching on
   "kart not driven yet" decides who can get a new kart; only the rest repeat).
 - **Ballast**: a driver lighter than the class's minimum carries the difference, rounded up to the
-  ballast weights the track has (``step_kg``).
+  ballast weights the track has (``ballast_step_g``).
 """
 
 from __future__ import annotations
@@ -85,20 +85,11 @@ class KartRules:
     prefinal: bool = True
     final_grid_from: FinalGridFrom = FinalGridFrom.PREFINAL
     reverse_top: int = 0
-    ballast_step_kg: Decimal = Decimal("0.5")
+    ballast_step_g: int = 500
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "max_grid": self.max_grid,
-            "heat_grid": str(self.heat_grid),
-            "heat_points": list(self.heat_points.table),
-            "heat_points_lower_is_better": self.heat_points.lower_is_better,
-            "heats_when_one_group": self.heats_when_one_group,
-            "prefinal": self.prefinal,
-            "final_grid_from": str(self.final_grid_from),
-            "reverse_top": self.reverse_top,
-            "ballast_step_kg": str(self.ballast_step_kg),
-        }
+    @property
+    def ballast_step_kg(self) -> Decimal:
+        return Decimal(self.ballast_step_g) / 1000
 
 
 def _int(data: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
@@ -144,12 +135,6 @@ def kart_rules(data: Mapping[str, Any] | None) -> KartRules:
         raise KartRulesError(
             "heat_points must never reward a worse place more", field="heat_points"
         )
-    try:
-        step = Decimal(str(data.get("ballast_step_kg", defaults.ballast_step_kg)))
-    except ArithmeticError:
-        step = Decimal(-1)
-    if not step.is_finite() or not Decimal("0.1") <= step <= Decimal(20):
-        raise KartRulesError("ballast_step_kg must be from 0.1 to 20", field="ballast_step_kg")
     return KartRules(
         max_grid=_int(data, "max_grid", defaults.max_grid, 2, 200),
         heat_grid=_choice(data, "heat_grid", defaults.heat_grid),
@@ -160,7 +145,7 @@ def kart_rules(data: Mapping[str, Any] | None) -> KartRules:
         prefinal=_bool(data, "prefinal", defaults.prefinal),
         final_grid_from=_choice(data, "final_grid_from", defaults.final_grid_from),
         reverse_top=_int(data, "reverse_top", defaults.reverse_top, 0, 200),
-        ballast_step_kg=step,
+        ballast_step_g=_int(data, "ballast_step_g", defaults.ballast_step_g, 100, 20_000),
     )
 
 
