@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from events.views import audit, calendar, championships, mail, organizer, public, results
+from events.views import (
+    audit,
+    calendar,
+    championships,
+    efficiency,
+    karting,
+    mail,
+    organizer,
+    public,
+    results,
+)
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
 
@@ -52,6 +62,18 @@ results_patterns = [
         f"{MANAGE}<int:session_id>/official/",
         results.results_official,
         name="results-official",
+    ),
+    path(f"{MANAGE}karting/", karting.kart_meeting, name="kart-meeting"),
+    path(
+        f"{MANAGE}<int:session_id>/efficiency/",
+        efficiency.efficiency_entry,
+        name="efficiency-entry",
+    ),
+    path("events/<slug:slug>/grids/<int:session_id>/", karting.kart_grid, name="kart-grid"),
+    path(
+        "events/<slug:slug>/efficiency/<int:session_id>/",
+        efficiency.efficiency_board,
+        name="efficiency-board",
     ),
     path("championships/", championships.championship_list, name="championship-list"),
     path(
