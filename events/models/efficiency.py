@@ -29,6 +29,8 @@ class EfficiencyRun(models.Model):
         verbose_name=_("session"),
     )
     car_number = models.CharField(_("car number"), max_length=8)
+    # Only for events whose entries were taken elsewhere; entered cars take the entry's driver.
+    driver_name = models.CharField(_("driver"), max_length=120, blank=True)
     status = models.CharField(
         _("status"), max_length=4, choices=EfficiencyStatus.choices, default=EfficiencyStatus.OK
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from events.engine import karting as engine
-from events.models import DriverWeight, Entry, Event, Session, StartingGrid
+from events.models import DriverWeight, Entry, Event, ResultRow, Session, StartingGrid
 from racing.queries.drivers import public_name
 
 
@@ -76,6 +76,12 @@ def grid_sheet(session: Session, *, step_kg: Decimal) -> list[GridPlace]:
     if grid is None:
         return []
     scales = {s.car_number: s for s in driver_scales(session.event, step_kg=step_kg)}
+    # Without entries here (taken elsewhere), names come from the meeting's results.
+    names = dict(
+        ResultRow.objects.filter(result__session__event=session.event, car_number__in=grid.order)
+        .order_by("result__session__starts_at")
+        .values_list("car_number", "driver_name")
+    )
     places = []
     for place, number in enumerate(grid.order, start=1):
         scale = scales.get(number)
@@ -83,7 +89,7 @@ def grid_sheet(session: Session, *, step_kg: Decimal) -> list[GridPlace]:
             GridPlace(
                 place=place,
                 car_number=number,
-                driver_name=scale.driver_name if scale else "",
+                driver_name=scale.driver_name if scale else names.get(number, ""),
                 class_name=scale.class_name if scale else "",
                 kart=str(grid.karts.get(number, "")),
                 weight_kg=scale.weight_kg if scale else None,

@@ -40,6 +40,7 @@ class EnergyLine:
 
     car_number: str
     status: str = EfficiencyStatus.OK
+    driver_name: str = ""
     energy_kwh: Decimal | None = None
     distance_km: Decimal | None = None
     laps: int | None = None
@@ -101,18 +102,20 @@ def _describe(run: EfficiencyRun) -> str:
 
 
 def scored(session: Session) -> list[engine.Scored]:
-    runs = [
-        engine.Run(
-            number=run.car_number,
-            status=engine.RunStatus(run.status),
-            energy_kwh=run.energy_kwh,
-            distance_km=run.distance_km,
-            laps=run.laps,
-            elapsed_ms=run.elapsed_ms,
-        )
-        for run in EfficiencyRun.objects.filter(session=session)
-    ]
-    return engine.score(runs, engine_rules(session))
+    return engine.score(
+        [
+            engine.Run(
+                number=run.car_number,
+                status=engine.RunStatus(run.status),
+                energy_kwh=run.energy_kwh,
+                distance_km=run.distance_km,
+                laps=run.laps,
+                elapsed_ms=run.elapsed_ms,
+            )
+            for run in EfficiencyRun.objects.filter(session=session)
+        ],
+        engine_rules(session),
+    )
 
 
 _RESULT_STATUS = {
@@ -131,6 +134,9 @@ def _number(value: Decimal | None) -> str | None:
 
 
 def result_lines(session: Session) -> list[ResultLine]:
+    names = dict(
+        EfficiencyRun.objects.filter(session=session).values_list("car_number", "driver_name")
+    )
     lines = []
     for item in scored(session):
         extra: dict[str, Any] = {
@@ -145,6 +151,7 @@ def result_lines(session: Session) -> list[ResultLine]:
         lines.append(
             ResultLine(
                 car_number=item.number,
+                driver_name=names.get(item.number, ""),
                 status=_RESULT_STATUS[item.standing],
                 position=item.position,
                 extra=extra,
@@ -184,6 +191,7 @@ def save_runs(
         if run is None:
             run = EfficiencyRun(session=session, car_number=line.car_number)
         run.status = line.status
+        run.driver_name = line.driver_name or run.driver_name
         run.energy_kwh = line.energy_kwh
         run.distance_km = line.distance_km
         run.laps = line.laps

@@ -258,9 +258,17 @@ def make_final_grid(*, session: Session, by: AbstractBaseUser | None = None) -> 
 
 @transaction.atomic
 def draw_karts(
-    *, session: Session, karts: Sequence[str], by: AbstractBaseUser | None = None
+    *,
+    session: Session,
+    karts: Sequence[str],
+    by: AbstractBaseUser | None = None,
+    seed: str | None = None,
 ) -> StartingGrid:
-    """Draw a kart for every driver on the grid, avoiding karts they drove earlier here."""
+    """Draw a kart for every driver on the grid, avoiding karts they drove earlier here.
+
+    The seed is random unless given (the demo gives one, to be the same on every run); it is kept
+    on the grid and in the audit log, so anyone can re-run the draw and check it.
+    """
     grid = StartingGrid.objects.select_for_update().filter(session=session).first()
     if grid is None:
         raise KartingError(_("Make the grid first, then draw the karts."))
@@ -274,7 +282,7 @@ def draw_karts(
     for other in StartingGrid.objects.filter(session__event=session.event).exclude(pk=grid.pk):
         for number, kart in other.karts.items():
             driven.setdefault(number, []).append(kart)
-    seed = secrets.token_hex(8)
+    seed = seed or secrets.token_hex(8)
     draw = engine.draw_karts(grid.order, fleet, seed=seed, driven=driven)
     grid.karts = draw.karts
     grid.kart_seed = seed
