@@ -196,21 +196,24 @@ def group_count(drivers: int, max_grid: int) -> int:
 
 
 def _group_pairs(count: int) -> list[tuple[int, int]]:
-    """Every pair of groups once, ordered in rounds (circle method) so nobody races twice in a
-    row while another group waits for a whole round."""
+    """Every pair of groups once, in rounds (circle method) in which each group races at most
+    once; rounds in order of their first pair: A-B, C-D, A-C, B-D, A-D, B-C for four groups."""
     slots: list[int | None] = list(range(count))
     if count % 2:
         slots.append(None)
     size = len(slots)
-    pairs: list[tuple[int, int]] = []
+    rounds: list[list[tuple[int, int]]] = []
     for _round in range(size - 1):
+        pairs = []
         for i in range(size // 2):
             a, b = slots[i], slots[size - 1 - i]
             if a is not None and b is not None:
                 pairs.append((min(a, b), max(a, b)))
+        rounds.append(sorted(pairs))
         slots = [slots[0], slots[-1], *slots[1:-1]]
-    assert sorted(pairs) == sorted(combinations(range(count), 2))
-    return pairs
+    ordered = [pair for pairs in sorted(rounds) for pair in pairs]
+    assert sorted(ordered) == sorted(combinations(range(count), 2))
+    return ordered
 
 
 def plan_heats(
