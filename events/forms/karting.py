@@ -32,7 +32,9 @@ def parse_karts(text: str) -> list[str]:
         elif _KART.match(part):
             karts.append(part)
         else:
-            raise forms.ValidationError(_("“%(part)s” is not a kart number."), params={"part": part})
+            raise forms.ValidationError(
+                _("“%(part)s” is not a kart number."), params={"part": part}
+            )
     if len(set(karts)) != len(karts):
         raise forms.ValidationError(_("A kart is listed twice."))
     if len(karts) > MAX_KARTS:

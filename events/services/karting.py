@@ -1,16 +1,14 @@
 """Kart meetings: making each stage's grid, the kart draw, weighing drivers, heat points on rows.
 
-The meeting is an event's sessions scored as kart heats, in start order: the ``heat`` sessions are
-the heats; of the ``final`` sessions the last is the final and, when the rules have a pre-final,
-the one before it is the pre-final. Each stage's grid is made by staff when the stage before it is
-over (events/views/karting.py); the rules are events/engine/karting.py.
+Which sessions are the meeting's stages, and reading their results, is events/queries/karting.py.
+Each stage's grid is made by staff when the stage before it is over (events/views/karting.py);
+the rules are events/engine/karting.py.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,122 +19,22 @@ from django.utils.translation import gettext as _
 
 from events.engine import karting as engine
 from events.exceptions import EventsError
-from events.models import (
-    AuditLog,
-    DriverWeight,
-    Event,
-    ResultRow,
-    ResultStatus,
-    Session,
-    SessionFormat,
-    StartingGrid,
+from events.models import AuditLog, DriverWeight, Event, Session, StartingGrid
+from events.queries.karting import (
+    Stage,
+    engine_rules,
+    grid_seed,
+    heat_lines,
+    heat_ranking,
+    meeting_of,
+    qualifying_order,
+    stage_of,
 )
 from events.queries.roster import roster_for
 
 
 class KartingError(EventsError):
     pass
-
-
-class Stage:
-    HEAT = "heat"
-    PREFINAL = "prefinal"
-    FINAL = "final"
-
-
-@dataclass(frozen=True)
-class MeetingStage:
-    session: Session
-    stage: str
-    number: int  # heat number (1, 2, ...); 1 for the pre-final and the final
-
-
-def engine_rules(session: Session) -> engine.KartRules:
-    return engine.kart_rules(session.checked_rules)
-
-
-def meeting_of(event: Event) -> list[MeetingStage]:
-    """The event's kart-heats sessions as stages of one meeting, in start order."""
-    sessions = list(
-        event.sessions.filter(format=SessionFormat.KART_HEATS).order_by("starts_at", "pk")
-    )
-    heats = [s for s in sessions if s.kind != Session.Kind.FINAL]
-    finals = [s for s in sessions if s.kind == Session.Kind.FINAL]
-    stages = [MeetingStage(s, Stage.HEAT, n) for n, s in enumerate(heats, start=1)]
-    if finals:
-        has_prefinal = len(finals) > 1 and engine_rules(finals[-1]).prefinal
-        if has_prefinal:
-            stages.append(MeetingStage(finals[-2], Stage.PREFINAL, 1))
-        stages.append(MeetingStage(finals[-1], Stage.FINAL, 1))
-    return stages
-
-
-def stage_of(session: Session) -> MeetingStage | None:
-    return next((s for s in meeting_of(session.event) if s.session.pk == session.pk), None)
-
-
-# --------------------------------------------------------------------------- reading results
-
-_FINISH = {
-    ResultStatus.CLASSIFIED: engine.Finish.FINISHED,
-    ResultStatus.NC: engine.Finish.NOT_FINISHED,
-    ResultStatus.DNF: engine.Finish.NOT_FINISHED,
-    ResultStatus.DNS: engine.Finish.NOT_STARTED,
-    ResultStatus.DSQ: engine.Finish.DISQUALIFIED,
-}
-
-
-def heat_lines(session: Session) -> list[engine.HeatLine]:
-    """A session's published result as heat lines; grid drivers with no row did not start."""
-    rows = list(ResultRow.objects.filter(result__session=session).order_by("order"))
-    lines = [
-        engine.HeatLine(
-            row.car_number,
-            _FINISH.get(row.status, engine.Finish.NOT_FINISHED),
-            row.position if row.status == ResultStatus.CLASSIFIED else None,
-        )
-        for row in rows
-    ]
-    seen = {row.car_number for row in rows}
-    grid = StartingGrid.objects.filter(session=session).first()
-    for number in grid.order if grid else []:
-        if number not in seen:
-            lines.append(engine.HeatLine(number, engine.Finish.NOT_STARTED))
-    return lines
-
-
-def qualifying_order(event: Event) -> list[str]:
-    """Car numbers in the order of the event's last qualifying session with results."""
-    session = (
-        event.sessions.filter(kind=Session.Kind.QUALIFYING, result__isnull=False)
-        .order_by("-starts_at", "-pk")
-        .first()
-    )
-    if session is None:
-        return []
-    return list(
-        ResultRow.objects.filter(result__session=session, status=ResultStatus.CLASSIFIED)
-        .order_by("order")
-        .values_list("car_number", flat=True)
-    )
-
-
-def heat_ranking(event: Event) -> list[engine.Ranked]:
-    stages = meeting_of(event)
-    heats = [heat_lines(s.session) for s in stages if s.stage == Stage.HEAT]
-    heats = [lines for lines in heats if lines]
-    if not heats:
-        return []
-    rules = engine_rules(stages[0].session)
-    seed = _grid_seed(stages[0].session)
-    return engine.rank_after_heats(
-        heats, rules.heat_points, qualifying=qualifying_order(event), seed=seed
-    )
-
-
-def _grid_seed(session: Session) -> str:
-    grid = StartingGrid.objects.filter(session=session).first()
-    return grid.seed if grid else ""
 
 
 # --------------------------------------------------------------------------- making grids
@@ -253,7 +151,7 @@ def make_final_grid(*, session: Session, by: AbstractBaseUser | None = None) -> 
     else:
         order = engine.grid_from_ranking(ranking, rules)
         source = StartingGrid.Source.HEAT_POINTS
-    return _save_grid(session, order, source=source, seed=_grid_seed(stages[0].session), by=by)
+    return _save_grid(session, order, source=source, seed=grid_seed(stages[0].session), by=by)
 
 
 @transaction.atomic
@@ -307,7 +205,9 @@ def record_weight(
     if not Decimal(15) <= weight_kg <= Decimal(250):
         raise KartingError(_("A driver's weight must be between 15 and 250 kg."))
     if roster_for(event) and car_number not in roster_for(event):
-        raise KartingError(_("Car %(number)s is not entered in this event.") % {"number": car_number})
+        raise KartingError(
+            _("Car %(number)s is not entered in this event.") % {"number": car_number}
+        )
     weight, _created = DriverWeight.objects.update_or_create(
         event=event,
         car_number=car_number,
@@ -324,30 +224,3 @@ def record_weight(
         detail=_("Car %(number)s weighed %(kg)s kg") % {"number": car_number, "kg": weight_kg},
     )
     return weight
-
-
-# --------------------------------------------------------------------------- heat points on rows
-
-
-def kart_extras(session: Session, numbers: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """``heat_points`` and ``grid`` for each car of a kart-heats session's result.
-
-    In a heat: the points the car scored in it. In a pre-final or final: its heat points total.
-    ``grid``: its place on the stage's starting grid (None when it was not on it).
-    """
-    stage = stage_of(session)
-    if stage is None:
-        return {}
-    grid = StartingGrid.objects.filter(session=session).first()
-    places = {number: i for i, number in enumerate(grid.order, start=1)} if grid else {}
-    if stage.stage == Stage.HEAT:
-        points: dict[str, int] = {}
-        lines = heat_lines(session)
-        if lines:
-            points = engine.heat_points(lines, engine_rules(session).heat_points)
-    else:
-        points = {r.driver: r.points for r in heat_ranking(session.event)}
-    return {
-        number: {"heat_points": points.get(number), "grid": places.get(number)}
-        for number in numbers
-    }

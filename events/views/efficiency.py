@@ -19,7 +19,6 @@ from events.queries.events import event_for_staff, public_event
 from events.queries.roster import roster_for
 from events.services import efficiency
 
-
 STANDING_LABELS = {
     engine.Standing.CLASSIFIED: "",
     engine.Standing.OVER_TIME: gettext_lazy("Over time"),
@@ -93,9 +92,7 @@ def efficiency_entry(
         "result": SessionResult.objects.filter(session=session).first(),
     }
     failed = request.method == "POST"
-    return render(
-        request, "events/efficiency/entry.html", context, status=400 if failed else 200
-    )
+    return render(request, "events/efficiency/entry.html", context, status=400 if failed else 200)
 
 
 @require_GET

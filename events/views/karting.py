@@ -14,7 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from events.forms.karting import KartDrawForm, WeightForm
 from events.models import Event, Session, SessionFormat, StartingGrid
 from events.queries.events import event_for_staff, public_event
-from events.queries.karting import driver_scales, grid_sheet
+from events.queries.karting import (
+    driver_scales,
+    engine_rules,
+    grid_sheet,
+    heat_ranking,
+    meeting_of,
+    stage_label,
+    stage_of,
+)
 from events.queries.results import public_event_sessions
 from events.services import karting
 
@@ -25,19 +33,11 @@ def _meeting_url(event: Event) -> str:
     )
 
 
-def _stage_label(stage: karting.MeetingStage) -> str:
-    if stage.stage == karting.Stage.HEAT:
-        return _("Heat %(number)s") % {"number": stage.number}
-    if stage.stage == karting.Stage.PREFINAL:
-        return _("Pre-final")
-    return _("Final")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def kart_meeting(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse:
     event = event_for_staff(request.user, org_slug, slug)
-    stages = karting.meeting_of(event)
+    stages = meeting_of(event)
     if not stages:
         raise Http404(_("This event has no sessions scored as kart heats."))
     draw_form = KartDrawForm()
@@ -91,12 +91,12 @@ def kart_meeting(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
         except karting.KartingError as error:
             messages.error(request, str(error))
             failed = True
-    rules = karting.engine_rules(stages[0].session)
+    rules = engine_rules(stages[0].session)
     grids = {g.session_id: g for g in StartingGrid.objects.filter(session__event=event)}
     rows = [
         {
             "stage": stage,
-            "label": _stage_label(stage),
+            "label": stage_label(stage),
             "grid": grids.get(stage.session.pk),
             "has_result": hasattr(stage.session, "result"),
         }
@@ -109,11 +109,9 @@ def kart_meeting(request: HttpRequest, org_slug: str, slug: str) -> HttpResponse
         "draw_form": draw_form,
         "weight_form": weight_form,
         "scales": driver_scales(event, step_kg=rules.ballast_step_kg),
-        "ranking": karting.heat_ranking(event),
+        "ranking": heat_ranking(event),
     }
-    return render(
-        request, "events/karting/meeting.html", context, status=400 if failed else 200
-    )
+    return render(request, "events/karting/meeting.html", context, status=400 if failed else 200)
 
 
 @require_GET
@@ -123,12 +121,12 @@ def kart_grid(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
     session = get_object_or_404(
         Session, pk=session_id, event=event, format=SessionFormat.KART_HEATS
     )
-    stage = karting.stage_of(session)
-    rules = karting.engine_rules(session)
+    stage = stage_of(session)
+    rules = engine_rules(session)
     context = {
         "event": event,
         "session": session,
-        "label": _stage_label(stage) if stage else session.display_name,
+        "label": stage_label(stage) if stage else session.display_name,
         "places": grid_sheet(session, step_kg=rules.ballast_step_kg),
         "grid": StartingGrid.objects.filter(session=session).first(),
         "sessions": [
