@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
-from live.queries.board import get_snapshot
+from live.queries.board import get_snapshot, kart_grids
 
 
 def board_labels() -> dict[str, str]:
@@ -58,5 +58,6 @@ def board(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": snapshot["session"],
             "labels": board_labels(),
             "socket_path": f"/ws/live/sessions/{session_id}/",
+            "grids": kart_grids(session_id=session_id),
         },
     )
