@@ -35,10 +35,20 @@ class OverTime(StrEnum):
     PENALTY = "penalty"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction; the caller translates it where it is shown."""
+    return message
+
+
 class EfficiencyRulesError(ValueError):
+    """Rules that cannot be used; ``field`` names the key, ``message`` is an English template
+    marked for translation."""
+
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)
         self.field = field
+        self.message = message
+        self.params: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -100,18 +110,23 @@ def efficiency_rules(data: Mapping[str, Any] | None) -> EfficiencyRules:
         ) from None
     lap_m = _int(data, "lap_m", 0, 100_000)
     if measure is Measure.LAPS and not lap_m:
-        raise EfficiencyRulesError("Runs measured in laps need the lap length", field="lap_m")
+        raise EfficiencyRulesError(
+            gettext_noop("Runs measured in laps need the lap length."), field="lap_m"
+        )
     window = _int(data, "time_window_ms", 0, 86_400_000)
     limits = _ints(data, "over_time_up_to_percent", [5])
     penalties = _ints(data, "over_time_penalty_percent", [10, 20])
     if len(penalties) != len(limits) + 1:
         raise EfficiencyRulesError(
-            "give one more penalty than limits: the last is for any larger overrun",
+            gettext_noop(
+                "Give one more over-time penalty than limits: the last is for any larger overrun."
+            ),
             field="over_time_penalty_percent",
         )
     if limits != sorted(set(limits)):
         raise EfficiencyRulesError(
-            "the limits must go up from the smallest overrun", field="over_time_up_to_percent"
+            gettext_noop("The over-time limits must go up from the smallest overrun."),
+            field="over_time_up_to_percent",
         )
     bands = tuple(
         Band(up_to, penalty) for up_to, penalty in zip([*limits, None], penalties, strict=True)

@@ -46,12 +46,20 @@ class FinalGridFrom(StrEnum):
     HEAT_POINTS = "heat_points"
 
 
-class KartRulesError(ValueError):
-    """Rules that cannot be used; ``field`` names the offending key."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction; the caller translates it where it is shown."""
+    return message
 
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
+
+class KartRulesError(ValueError):
+    """Rules that cannot be used; ``field`` names the offending key, ``message`` is an English
+    template marked for translation and ``params`` fill it in."""
+
+    def __init__(self, message: str, *, field: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
         self.field = field
+        self.message = message
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -122,18 +130,22 @@ def kart_rules(data: Mapping[str, Any] | None) -> KartRules:
     table = data.get("heat_points", list(defaults.heat_points.table))
     if (
         not isinstance(table, list)
-        or not table
         or len(table) > 100
         or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 1000 for v in table)
     ):
         raise KartRulesError(
             "heat_points must be a list of whole numbers from 0 to 1000", field="heat_points"
         )
+    if not table:
+        raise KartRulesError(
+            gettext_noop("The heat points need at least one value."), field="heat_points"
+        )
     lower = _bool(data, "heat_points_lower_is_better", defaults.heat_points.lower_is_better)
     ordered = table == sorted(table) if lower else table == sorted(table, reverse=True)
     if not ordered:
         raise KartRulesError(
-            "heat_points must never reward a worse place more", field="heat_points"
+            gettext_noop("The heat points must never give a worse place a better score."),
+            field="heat_points",
         )
     return KartRules(
         max_grid=_int(data, "max_grid", defaults.max_grid, 2, 200),
