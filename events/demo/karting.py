@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import (
+    AuditLog,
     EfficiencyRun,
     EntryClass,
     Event,
@@ -182,6 +183,7 @@ def _kart_meeting(organization: Organization) -> Event:
     )
     SessionResult.objects.filter(session__event=event).delete()
     StartingGrid.objects.filter(session__event=event).delete()
+    AuditLog.objects.filter(event=event, action__in=["grid_made", "karts_drawn"]).delete()
 
     rng = random.Random(7)
     times = {number: PACE[number] - 600 + rng.randint(-300, 300) for number in NAMES}

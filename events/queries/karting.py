@@ -78,8 +78,11 @@ _FINISH = {
 
 
 def heat_lines(session: Session) -> list[engine.HeatLine]:
-    """A session's published result as heat lines; grid drivers with no row did not start."""
+    """A session's published result as heat lines; grid drivers with no row did not start.
+    Empty while the session has no results."""
     rows = list(ResultRow.objects.filter(result__session=session).order_by("order"))
+    if not rows:
+        return []  # not run yet (or its results are not in)
     lines = [
         engine.HeatLine(
             row.car_number,

@@ -53,7 +53,7 @@ def _url(session: Session) -> str:
 def _post(client: Client, session: Session, **data: Any) -> Any:
     payload = {"status": "ok", "laps": "", "distance_km": "", "time": "", "energy_kwh": ""}
     payload.update({k: str(v) for k, v in data.items()})
-    return client.post(_url(session), payload, **PHONE)
+    return client.post(_url(session), payload, HTTP_ACCEPT_LANGUAGE="en", **PHONE)
 
 
 def test_staff_enter_three_cars_and_the_lowest_kwh_per_100km_wins(

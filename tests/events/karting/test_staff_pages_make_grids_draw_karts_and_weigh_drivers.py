@@ -62,11 +62,17 @@ def test_too_few_karts_and_nonsense_are_refused_with_a_message(
     client.force_login(staff_member)
     client.post(_meeting_url(meeting), {"action": "heat_grids"})
     heat = stages["Heat 1"]
-    few = client.post(_meeting_url(meeting), {"action": "karts", "session": heat.pk, "karts": "1-3"})
+    few = client.post(
+        _meeting_url(meeting),
+        {"action": "karts", "session": heat.pk, "karts": "1-3"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert few.status_code == 400
     assert "need at least 4 karts" in few.content.decode()
     junk = client.post(
-        _meeting_url(meeting), {"action": "karts", "session": heat.pk, "karts": "1-4, ?!"}
+        _meeting_url(meeting),
+        {"action": "karts", "session": heat.pk, "karts": "1-4, ?!"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert junk.status_code == 400
     assert "is not a kart number" in junk.content.decode()
