@@ -236,6 +236,17 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Private uploads (licence documents): never served directly, only through a checked view.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+
+# Encryption at rest of personal data (config/crypto.py): Fernet keys, comma-separated, the first
+# encrypts and all decrypt (rotation: put a new key first, run `manage.py reencrypt_private_data`,
+# then remove the old one). PADDOCK_LOOKUP_KEY keys the hashes staff match numbers against.
+# Development and tests get fixed keys; production has none unless set (`check --deploy` says so).
+PADDOCK_ENCRYPTION_KEYS = env_list("PADDOCK_ENCRYPTION_KEYS", [])
+PADDOCK_LOOKUP_KEY = env_str("PADDOCK_LOOKUP_KEY")
+if DEBUG and not PADDOCK_ENCRYPTION_KEYS:
+    PADDOCK_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="]
+if DEBUG and not PADDOCK_LOOKUP_KEY:
+    PADDOCK_LOOKUP_KEY = "development-only-lookup-key"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

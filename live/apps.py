@@ -9,12 +9,15 @@ class LiveConfig(AppConfig):
     def ready(self) -> None:
         from events import hooks
         from live.queries.board import live_now
+        from live.views.board import session_replays
         from live.views.results import result_sources
         from live.views.timing import organizer_links
         from racing import hooks as racing_hooks
 
         if result_sources not in hooks.result_sources:
             hooks.result_sources.append(result_sources)
+        if session_replays not in hooks.session_replays:
+            hooks.session_replays.append(session_replays)
         if live_now not in hooks.live_now:
             hooks.live_now.append(live_now)
         if organizer_links not in racing_hooks.organizer_links:

@@ -9,6 +9,8 @@ app_name = "live"
 
 urlpatterns = [
     path("live/<int:session_id>/", views.board, name="board"),
+    path("live/<int:session_id>/replay/", views.replay, name="replay"),
+    path("live/<int:session_id>/replay/deltas/", views.replay_deltas_view, name="replay-deltas"),
     path("organizer/<slug:org_slug>/live/", views_timing.timing_home, name="timing"),
     path(
         "organizer/<slug:org_slug>/live/sessions/<int:session_id>/start/",

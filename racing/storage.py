@@ -1,7 +1,8 @@
-"""Storage for private uploads (licence documents), kept outside MEDIA_ROOT.
+"""Storage for private uploads (licence documents), kept outside MEDIA_ROOT and encrypted.
 
 Files under MEDIA_ROOT may be served by the web server without any check; these must only be
-served by `racing.views.drivers.licence_document`, which applies the privacy rule.
+served by `racing.views.drivers.licence_document`, which applies the privacy rule. Their contents
+are encrypted on disk (config/crypto.py), so a copy of the folder shows no scan.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import os
 from typing import IO
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 from PIL import Image
 
+from config.crypto import EncryptedFileSystemStorage
+
 
 @deconstructible
-class PrivateMediaStorage(FileSystemStorage):
+class PrivateMediaStorage(EncryptedFileSystemStorage):
     # Read the setting on each use, not once at import, so tests can point it at a temp dir.
     @property  # type: ignore[override]
     def base_location(self) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        PADDOCK_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        PADDOCK_LOOKUP_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
     )
@@ -86,6 +89,15 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_reports_missing_encryption_keys(tmp_path):
+    env = production_env(tmp_path)
+    del env["PADDOCK_ENCRYPTION_KEYS"], env["PADDOCK_LOOKUP_KEY"]
+    result = run([sys.executable, "manage.py", "check", "--deploy"], env)
+    assert result.returncode != 0
+    assert "PADDOCK_ENCRYPTION_KEYS is not set" in result.stderr
+    assert "PADDOCK_LOOKUP_KEY is not set" in result.stderr
 
 
 def test_plain_http_is_redirected_to_https(production_response):

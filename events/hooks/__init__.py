@@ -4,7 +4,7 @@ importing them.
 An app appends a callable in its AppConfig.ready(); events' views call each one.
 - live_now: f(event_slug="") -> list of LiveNow items shown under "Live now" on the home page
   (all events) and on an event's page (that event's only).
-- result_sources: see below.
+- result_sources, session_replays: see below.
 """
 
 from __future__ import annotations
@@ -35,3 +35,12 @@ result_sources: list[Callable[[Any], list[tuple[str, str]]]] = []
 
 def collect_result_sources(session: Any) -> list[tuple[str, str]]:
     return [link for provider in result_sources for link in provider(session)]
+
+
+# - session_replays: f(session) -> list of (label, url) shown on a session's public results page,
+#   e.g. a replay of the live timing of that session once it has finished.
+session_replays: list[Callable[[Any], list[tuple[str, str]]]] = []
+
+
+def collect_session_replays(session: Any) -> list[tuple[str, str]]:
+    return [link for provider in session_replays for link in provider(session)]

@@ -23,7 +23,7 @@ from events.forms.results import (
     typed_rows_for,
     typed_table,
 )
-from events.hooks import collect_result_sources
+from events.hooks import collect_result_sources, collect_session_replays
 from events.models import (
     Event,
     ResultRevision,
@@ -142,6 +142,7 @@ def session_results(request: HttpRequest, slug: str, session_id: int) -> HttpRes
         "shown_revision": shown_revision,
         "lap_chart": lap_chart(positions),
         "lap_time_chart": lap_time_chart(times, _short_time),
+        "replays": collect_session_replays(session),
     }
     return render(request, "events/results/session_results.html", context)
 

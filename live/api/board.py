@@ -45,6 +45,15 @@ class StandingsRow(Schema):
     pb: bool = Field(description="The last lap is this car's best.")
     sb: bool = Field(description="This car holds the session's best lap.")
     in_pit: bool
+    lap_position: int | None = Field(
+        None,
+        description="Position when the car completed its latest lap (where it appeared, before one).",
+    )
+    places_gained: int | None = Field(
+        None,
+        description="Places gained (positive) or lost (negative) over the car's latest lap; "
+        "null until it has completed one.",
+    )
 
 
 class LiveSnapshot(Schema):

@@ -70,6 +70,18 @@ def snapshot_of(session: LiveSession) -> dict[str, Any]:
     return snapshot
 
 
+def pin_scope(session: LiveSession) -> str:
+    """Where a fan's pinned cars apply: every session of the event, or this ad hoc session."""
+    event_session = session.event_session
+    return f"event-{event_session.event_id}" if event_session else f"session-{session.pk}"
+
+
+def get_board(*, session_id: int) -> tuple[LiveSession, dict[str, Any]] | None:
+    """The board page's session and snapshot, in one query."""
+    session = spectator_sessions().select_related("event_session").filter(pk=session_id).first()
+    return None if session is None else (session, snapshot_of(session))
+
+
 def get_snapshot(*, session_id: int) -> dict[str, Any] | None:
     session = spectator_sessions().filter(pk=session_id).first()
     return None if session is None else snapshot_of(session)
@@ -120,11 +132,9 @@ def delta_frames_after(*, session_id: int, after: int, upto: int) -> list[tuple[
     return [(seq, delta_frame(seq, payload)) for seq, payload in reversed(rows)]
 
 
-def kart_grids(*, session_id: int) -> list[BoardGrid]:
+def kart_grids(session: LiveSession) -> list[BoardGrid]:
     """A kart stage's grid and the next stage's, shown under its live board before each start."""
-    live = spectator_sessions().filter(pk=session_id).select_related("event_session__event").first()
-    if live is None or live.event_session is None:
+    event_session = session.event_session
+    if event_session is None or event_session.format != SessionFormat.KART_HEATS:
         return []
-    if live.event_session.format != SessionFormat.KART_HEATS:
-        return []
-    return board_grids(live.event_session)
+    return board_grids(event_session)

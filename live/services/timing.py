@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from events.models import AuditLog
+from live.engine.moves import with_moves
 from live.engine.standings import MODES, State, apply, carries, diff, set_identity, snapshot
 from live.engine.timing import TimingEvent, TransponderPassing
 from live.exceptions import MappingError, SessionFinished
@@ -191,6 +192,7 @@ def _publish_change(session: LiveSession, state: State) -> int | None:
     """
     session.engine_state = state.to_json()
     fresh = snapshot(state, seq=session.seq + 1, session=session_info(session))
+    fresh["rows"] = with_moves(session.snapshot.get("rows", []), fresh["rows"])
     body = diff(session.snapshot, fresh)
     changed_fields = ["engine_state", "rejected_records", "updated_at"]
     if body is None:

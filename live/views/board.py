@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
-from live.queries.board import get_snapshot, kart_grids
+from live.models import LiveSession
+from live.queries.board import get_board, kart_grids, pin_scope
+from live.queries.replay import get_replayable, replay_deltas, replay_start, replayable_sessions
 
 
 def board_labels() -> dict[str, str]:
@@ -42,14 +47,17 @@ def board_labels() -> dict[str, str]:
         "detail_best": _("Best"),
         "detail_gap": _("Gap"),
         "detail_interval": _("Interval to the car ahead"),
+        "gained_one": _("Gained %(n)s place over the last lap"),
+        "gained": _("Gained %(n)s places over the last lap"),
+        "lost_one": _("Lost %(n)s place over the last lap"),
+        "lost": _("Lost %(n)s places over the last lap"),
+        "replay": pgettext("connection state", "Replay"),
     }
 
 
-@require_GET
-def board(request: HttpRequest, session_id: int) -> HttpResponse:
-    snapshot = get_snapshot(session_id=session_id)
-    if snapshot is None:
-        raise Http404
+def _board_page(
+    request: HttpRequest, session: LiveSession, snapshot: dict[str, Any], *, replay: bool
+) -> HttpResponse:
     return render(
         request,
         "live/board.html",
@@ -57,7 +65,58 @@ def board(request: HttpRequest, session_id: int) -> HttpResponse:
             "snapshot": snapshot,
             "session": snapshot["session"],
             "labels": board_labels(),
-            "socket_path": f"/ws/live/sessions/{session_id}/",
-            "grids": kart_grids(session_id=session_id),
+            "socket_path": f"/ws/live/sessions/{session.pk}/",
+            "pin_scope": pin_scope(session),
+            "replay": replay,
+            "finished": session.status == LiveSession.Status.FINISHED,
+            "grids": [] if replay else kart_grids(session),
         },
     )
+
+
+@require_GET
+def board(request: HttpRequest, session_id: int) -> HttpResponse:
+    found = get_board(session_id=session_id)
+    if found is None:
+        raise Http404
+    session, snapshot = found
+    return _board_page(request, session, snapshot, replay=False)
+
+
+@require_GET
+def replay(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A finished session on the board again, from its first change, with a slider."""
+    session = get_replayable(session_id=session_id)
+    if session is None:
+        raise Http404
+    return _board_page(request, session, replay_start(session), replay=True)
+
+
+@require_GET
+def replay_deltas_view(request: HttpRequest, session_id: int) -> JsonResponse:
+    """The stored deltas after `?after=` (a page of them), and the session's last seq."""
+    session = get_replayable(session_id=session_id)
+    if session is None:
+        raise Http404
+    after = request.GET.get("after", "0")
+    if not after.isascii() or not after.isdigit() or len(after) > 15:
+        return JsonResponse(
+            {"error": _("“after” must be a whole number of 0 or more.")}, status=400
+        )
+    deltas = replay_deltas(session, after=int(after))
+    return JsonResponse({"deltas": deltas, "last": session.seq})
+
+
+def session_replays(session: Any) -> list[tuple[str, str]]:
+    """For an event session's public results page: a replay of each of its finished live
+    sessions (registered on events.hooks.session_replays)."""
+    live_sessions = list(replayable_sessions().filter(event_session=session).order_by("created_at"))
+    return [
+        (
+            _("Replay the live timing: %(name)s") % {"name": live.name}
+            if len(live_sessions) > 1
+            else _("Replay the live timing"),
+            reverse("live:replay", args=[live.pk]),
+        )
+        for live in live_sessions
+    ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.crypto import EncryptedCharField, EncryptedTextField, lookup_hash
 from racing.engine.eligibility import age_on
 
 ADULT_AGE = 18
@@ -78,7 +80,9 @@ class DriverProfile(models.Model):
     id_type = models.CharField(
         _("identity document"), max_length=24, choices=IdentityDocument.choices
     )
-    id_number = models.CharField(_("identity document number"), max_length=40)
+    id_number = EncryptedCharField(_("identity document number"), max_length=40)
+    # A keyed hash of the number (config.crypto.lookup_hash), so staff can find a driver by it.
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = models.CharField(_("mobile phone"), max_length=40)
     weight_kg = models.DecimalField(
         _("weight (kg)"),
@@ -95,18 +99,18 @@ class DriverProfile(models.Model):
         blank=True,
         validators=[validate_past_date],
     )
-    blood_type = models.CharField(
+    blood_type = EncryptedCharField(
         _("blood type"), max_length=2, choices=BloodType.choices, blank=True
     )
-    medical_notes = models.TextField(
+    medical_notes = EncryptedTextField(
         _("medical notes"),
         blank=True,
         help_text=_("Allergies, conditions or medication the rescue team should know about."),
     )
-    guardian_name = models.CharField(_("guardian name"), max_length=120, blank=True)
+    guardian_name = EncryptedCharField(_("guardian name"), max_length=120, blank=True)
     guardian_relationship = models.CharField(_("guardian relationship"), max_length=40, blank=True)
-    guardian_phone = models.CharField(_("guardian phone"), max_length=40, blank=True)
-    guardian_id_number = models.CharField(
+    guardian_phone = EncryptedCharField(_("guardian phone"), max_length=40, blank=True)
+    guardian_id_number = EncryptedCharField(
         _("guardian identity document number"), max_length=40, blank=True
     )
     guardian_consent = models.BooleanField(
@@ -124,6 +128,13 @@ class DriverProfile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.id_number_hash = lookup_hash(self.id_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_number_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -163,9 +174,9 @@ class EmergencyContact(models.Model):
         related_name="emergency_contacts",
         verbose_name=_("driver profile"),
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = EncryptedCharField(_("name"), max_length=120)
     relationship = models.CharField(_("relationship"), max_length=40)
-    phone = models.CharField(_("phone"), max_length=40)
+    phone = EncryptedCharField(_("phone"), max_length=40)
 
     class Meta:
         ordering = ["id"]

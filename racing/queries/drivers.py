@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from config.crypto import lookup_hash
 from racing.engine.eligibility import GradeLadder
 from racing.engine.names import full_name
 from racing.models import CompetitionClass, DriverProfile, Licence, LicenceGrade, Vehicle
@@ -48,6 +49,15 @@ def staff_name(user: Any) -> str:
 
 def profile_for_user(user: Any) -> DriverProfile | None:
     return DriverProfile.objects.filter(user=user).prefetch_related("emergency_contacts").first()
+
+
+def profile_with_id_number(number: str) -> DriverProfile | None:
+    """The driver whose identity document number this is, matched by its keyed hash (the number
+    itself is encrypted and cannot be searched)."""
+    digest = lookup_hash(number)
+    if not digest:
+        return None
+    return DriverProfile.objects.filter(id_number_hash=digest).first()
 
 
 def classes_of(

@@ -4,6 +4,10 @@
  * applied strictly in seq order; a gap means a frame was lost (the channel layer is at-most-once),
  * so the board reconnects for a fresh snapshot. Rows are DOM nodes keyed by the row key, and a cell
  * is only written when its text changes: phones stay cool during a two-hour race.
+ *
+ * Other scripts of the page (live-fans.js, live-replay.js) extend it through window.PaddockBoard
+ * (below): they hear every applied frame, decorate new rows, may change the order rows are shown
+ * in, and a replay drives the board itself instead of the socket (docs/live-fanout.md).
  */
 (function () {
   "use strict";
@@ -25,11 +29,16 @@
   var TOO_MANY_SOCKETS = 4430;
   var TOO_MANY_DELAY_MS = 60000;
   var MAX_DELAY_MS = 30000;
-  var COLUMNS = ["position", "number", "name", "class", "laps", "last", "best", "gap", "interval"];
+  // "pin" is last and left empty here: live-fans.js puts its button in it.
+  var COLUMNS = ["position", "number", "name", "class", "laps", "last", "best", "gap", "interval", "pin"];
   var CELL_CLASS = {
     class: "col-class", laps: "num col-laps", last: "num col-last", best: "num col-best",
-    interval: "num col-int", name: "",
+    interval: "num col-int", name: "", pin: "col-pin",
   };
+  var replay = root.dataset.replay === "1";
+  var frameListeners = [];
+  var rowListeners = [];
+  var orderTransform = null;
 
   var top = {}; // top-level fields of the current snapshot
   var seq = -1;
@@ -103,7 +112,8 @@
       cells[name] = td;
       tr.appendChild(td);
     }
-    var entry = { tr: tr, cells: cells, data: {}, text: {}, marks: "", detail: null };
+    tr.dataset.key = key;
+    var entry = { key: key, tr: tr, cells: cells, data: {}, text: {}, marks: "", move: "", detail: null };
     // A phone hides columns; tapping the row (or Enter on it) shows them below it.
     tr.tabIndex = 0;
     tr.setAttribute("aria-expanded", "false");
@@ -115,6 +125,7 @@
       }
     });
     rows.set(key, entry);
+    for (var j = 0; j < rowListeners.length; j++) rowListeners[j](entry);
     return entry;
   }
 
@@ -188,10 +199,32 @@
       entry.cells.best.classList.toggle("sb", !!data.sb);
       entry.tr.classList.toggle("in-pit", !!data.in_pit);
     }
+    paintMove(entry);
     var hidden = classFilter !== "" && data.class !== classFilter;
     if (entry.tr.hidden !== hidden) entry.tr.hidden = hidden;
     paintDetail(entry);
     if (data.class && !knownClasses.has(data.class)) addClassOption(data.class);
+  }
+
+  // Places gained or lost over the car's last lap (live/engine/moves.py): an arrow drawn by CSS
+  // after the position, so the cell's text stays the position alone.
+  function paintMove(entry) {
+    var gained = entry.data.places_gained;
+    var move = gained ? (gained > 0 ? "up" : "down") + (gained > 0 ? gained : -gained) : "";
+    if (entry.move === move) return;
+    entry.move = move;
+    var cell = entry.cells.position;
+    if (!move) {
+      delete cell.dataset.dir;
+      delete cell.dataset.places;
+      cell.removeAttribute("title");
+      return;
+    }
+    var n = gained > 0 ? gained : -gained;
+    cell.dataset.dir = gained > 0 ? "up" : "down";
+    cell.dataset.places = String(n);
+    var label = gained > 0 ? (n === 1 ? labels.gained_one : labels.gained) : (n === 1 ? labels.lost_one : labels.lost);
+    cell.title = fill(label, { n: n });
   }
 
   function addClassOption(name) {
@@ -205,8 +238,9 @@
   function reorder(keys) {
     var ref = tbody.firstChild;
     var wanted = new Set(keys);
-    for (var i = 0; i < keys.length; i++) {
-      var entry = rows.get(keys[i]);
+    var shown = orderTransform ? orderTransform(keys) : keys;
+    for (var i = 0; i < shown.length; i++) {
+      var entry = rows.get(shown[i]);
       if (!entry) continue;
       if (entry.tr === ref) ref = ref.nextSibling;
       else tbody.insertBefore(entry.tr, ref);
@@ -259,7 +293,7 @@
       var row = snapshot.rows[i];
       var key = row.key !== undefined ? row.key : row.number;
       var entry = rows.get(key) || createRow(key);
-      entry.data = row;
+      entry.data = copyOf(row); // the board's own: deltas change it in place
       paintRow(entry);
       keys.push(key);
     }
@@ -314,7 +348,62 @@
     root.dataset.seq = seq; // the last frame applied, for whoever inspects the page
     if (conn.dataset.state !== "live") setState("live", labels.live);
     attempt = 0;
+    heard(frame);
   }
+
+  function heard(frame) {
+    for (var i = 0; i < frameListeners.length; i++) frameListeners[i](frame);
+  }
+
+  function copyOf(data) {
+    var copy = {};
+    for (var name in data) copy[name] = data[name];
+    return copy;
+  }
+
+  // The extension point of the board (docs/live-fanout.md, "Board extensions").
+  window.PaddockBoard = {
+    root: root,
+    replay: replay,
+    // fn(frame) after each snapshot or delta the board applied (a replay's too).
+    onFrame: function (fn) { frameListeners.push(fn); },
+    // fn(entry) for each row created, and now for those that exist: entry.key, .tr, .cells.
+    onRow: function (fn) {
+      rowListeners.push(fn);
+      rows.forEach(function (entry) { fn(entry); });
+    },
+    // fn(keys in board order) -> keys in the order to show them; null for the board's order.
+    setOrderTransform: function (fn) {
+      orderTransform = fn;
+      reorder(order);
+    },
+    row: function (key) {
+      var entry = rows.get(key);
+      return entry ? entry.data : null;
+    },
+    order: function () { return order.slice(); },
+    lapTime: lapTime,
+    copyOf: copyOf,
+    top: function () { return top; },
+    // The board as data: what a snapshot at the last applied seq would say.
+    state: function () {
+      var result = copyOf(top);
+      result.seq = seq;
+      result.rows = order.map(function (key) { return copyOf(rows.get(key).data); });
+      return result;
+    },
+    // A replay hands the board a snapshot or the next delta itself (no socket in replay mode).
+    load: function (snapshot) {
+      applySnapshot(snapshot);
+      root.dataset.seq = seq;
+      heard(snapshot);
+    },
+    step: function (delta) {
+      applyDelta(delta);
+      root.dataset.seq = seq;
+      heard(delta);
+    },
+  };
 
   function url() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
@@ -410,6 +499,12 @@
   var initial = JSON.parse(document.getElementById("live-snapshot").textContent);
   applySnapshot(initial);
   root.dataset.seq = seq;
+  if (replay) {
+    // live-replay.js drives the board; no socket.
+    stopped = true;
+    setState("replay", labels.replay);
+    return;
+  }
   resumeFrom = seq;
   setState("connecting", labels.connecting);
   connect();

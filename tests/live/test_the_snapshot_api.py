@@ -27,6 +27,8 @@ ROW = {
     "pb": False,
     "sb": True,
     "in_pit": False,
+    "lap_position": 1,
+    "places_gained": 0,
 }
 
 
