@@ -1,22 +1,41 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from events.views import (
     audit,
     calendar,
     championships,
     efficiency,
+    fapiao,
     karting,
     mail,
     organizer,
     public,
+    regularity,
     results,
 )
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
+from events.views import merchants as merchant_views
+from events.views import payments as payment_views
 
 app_name = "events"
 
-organizer_event_patterns = [
+CONTROL = "controls/<int:control_id>/"
+
+# Under organizer/<org>/events/<slug>/route/<session_id>/
+route_patterns = [
+    path("", regularity.route_manage, name="route-manage"),
+    path("controls/new/", regularity.control_form, name="control-create"),
+    path(f"{CONTROL}edit/", regularity.control_form, name="control-edit"),
+    path(f"{CONTROL}remove/", regularity.control_remove, name="control-remove"),
+    path(f"{CONTROL}revoke/", regularity.control_revoke, name="control-revoke"),
+    path(f"{CONTROL}qr.svg", regularity.control_qr, name="control-qr"),
+    path("publish/", regularity.route_publish, name="route-publish"),
+    path("card/", regularity.route_card_print, name="route-card-print"),
+    path("stamps/", regularity.stamps_manage, name="stamps-manage"),
+]
+
+organizer_event_patterns: list[URLPattern | URLResolver] = [
     path("", organizer.event_manage, name="manage-event"),
     path("edit/", organizer.event_edit, name="event-edit"),
     path("publish/", organizer.event_publish, name="event-publish"),
@@ -31,6 +50,12 @@ organizer_event_patterns = [
     path("audit/", audit.manage_audit, name="manage-audit"),
     path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
     path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
+    path("fapiao/", fapiao.fapiao_queue, name="fapiao-queue"),
+    path("fapiao.<str:fmt>", fapiao.fapiao_export, name="fapiao-export"),
+    path("fapiao/<int:pk>/issue/", fapiao.fapiao_issue, name="fapiao-issue"),
+    path("fapiao/<int:pk>/reverse/", fapiao.fapiao_reverse, name="fapiao-reverse"),
+    path("fapiao/<int:pk>/file/", fapiao.fapiao_file, name="fapiao-file"),
+    path("route/<int:session_id>/", include(route_patterns)),
 ]
 
 MANAGE = "organizer/<slug:org_slug>/events/<slug:slug>/results/"
@@ -126,6 +151,16 @@ urlpatterns = [
     path("calendar/me/", calendar.personal_calendar, name="personal-calendar"),
     path("calendar/token/<str:token>.ics", calendar.personal_feed, name="personal-feed"),
     path("organizer/<slug:org_slug>/events/", organizer.event_list, name="manage-events"),
+    path(
+        "organizer/<slug:org_slug>/payments/",
+        merchant_views.merchant_settings,
+        name="merchant-settings",
+    ),
+    path(
+        "organizer/<slug:org_slug>/payments/<str:provider>/test/",
+        merchant_views.merchant_test,
+        name="merchant-test",
+    ),
     path("organizer/<slug:org_slug>/events/new/", organizer.event_create, name="event-create"),
     path("organizer/<slug:org_slug>/events/<slug:slug>/", include(organizer_event_patterns)),
 ]
@@ -137,6 +172,8 @@ urlpatterns += [
     path("entries/<int:pk>/", entry_views.entry_detail, name="entry-detail"),
     path("entries/<int:pk>/pay/", entry_views.entry_pay, name="entry-pay"),
     path("entries/<int:pk>/paid/", entry_views.entry_paid, name="entry-paid"),
+    path("entries/<int:pk>/fapiao/", fapiao.entry_fapiao, name="entry-fapiao"),
+    path("entries/<int:pk>/fapiao/file/", fapiao.entry_fapiao_file, name="entry-fapiao-file"),
     path(
         "entries/<int:pk>/deposit-authorised/",
         entry_views.entry_deposit_authorised,
@@ -146,6 +183,21 @@ urlpatterns += [
     path("entries/<int:pk>/offer/", entry_views.entry_offer, name="entry-offer"),
     path("co-driver/<str:token>/", entry_views.co_driver_confirm, name="co-driver-confirm"),
     path("payments/stripe/webhook/", entry_views.stripe_webhook, name="stripe-webhook"),
+    path(
+        "entries/<int:pk>/pay/wechat/<int:payment_id>/",
+        payment_views.wechatpay_qr,
+        name="entry-pay-wechat",
+    ),
+    path(
+        "payments/wechatpay/<int:account_id>/notify/",
+        payment_views.wechatpay_notify,
+        name="wechatpay-notify",
+    ),
+    path(
+        "payments/alipay/<int:account_id>/notify/",
+        payment_views.alipay_notify,
+        name="alipay-notify",
+    ),
     path(
         "organizer/<slug:org_slug>/events/<slug:slug>/entries/",
         entry_management.manage_entries,
@@ -194,3 +246,23 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("", include(results_patterns))]
+
+urlpatterns += [
+    path("control/<str:token>/", regularity.control_page, name="control-page"),
+    path("control/<str:token>/sync/", regularity.control_sync, name="control-sync"),
+    path(
+        "events/<slug:slug>/route/<int:session_id>/",
+        regularity.route_card_public,
+        name="route-card",
+    ),
+    path(
+        "events/<slug:slug>/regularity/<int:session_id>/",
+        regularity.standings,
+        name="regularity-standings",
+    ),
+    path(
+        "events/<slug:slug>/regularity/<int:session_id>/crews/<int:number>/",
+        regularity.crew_detail,
+        name="crew-detail",
+    ),
+]

@@ -227,6 +227,30 @@ RULES: dict[str, Rule] = {
         TOKEN, lambda x: {"token": x.entry.co_driver_token}, token_reveals=(w.CO_DRIVER_EMAIL,)
     ),
     "events:stripe-webhook": Rule(WEBHOOK, method="post"),
+    "events:wechatpay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["wechatpay"].pk}, method="post"
+    ),
+    "events:alipay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["alipay"].pk}, method="post"
+    ),
+    "events:entry-pay-wechat": Rule(
+        DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
+    ),
+    "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:merchant-settings": Rule(OWNER, org),
+    "events:merchant-test": Rule(
+        OWNER, lambda x: {**org(x), "provider": "wechatpay"}, method="post"
+    ),
+    "events:fapiao-queue": Rule(STAFF, managed),
+    "events:fapiao-export": Rule(STAFF, lambda x: {**managed(x), "fmt": "xlsx"}),
+    "events:fapiao-issue": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-reverse": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-file": Rule(STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}),
     # events: entry management (organizer side)
     "events:manage-entries": Rule(STAFF, managed),
     "events:manage-entries-csv": Rule(STAFF, managed),
@@ -264,6 +288,34 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: regularity routes (staff), the marshal's control page (its token), standings
+    "events:route-manage": Rule(STAFF, race),
+    "events:control-create": Rule(STAFF, race),
+    "events:control-edit": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
+    "events:control-remove": Rule(
+        STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}, method="post"
+    ),
+    "events:control-revoke": Rule(
+        STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}, method="post"
+    ),
+    "events:control-qr": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
+    "events:route-publish": Rule(STAFF, race, method="post"),
+    "events:route-card-print": Rule(STAFF, race),
+    "events:stamps-manage": Rule(STAFF, race),
+    # The control page needs no account: the token in its QR code is the marshal's credential.
+    "events:control-page": Rule(PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}),
+    "events:control-sync": Rule(
+        PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}, method="post"
+    ),
+    "events:route-card": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
+    ),
+    "events:regularity-standings": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
+    ),
+    "events:crew-detail": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk, "number": 7}
+    ),
     "events:championship-list": Rule(PUBLIC),
     "events:championship-detail": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "events:championship-manage-list": Rule(STAFF, org),

@@ -278,8 +278,53 @@ def build_world(make_user: Callable[..., Any]) -> World:
         discipline="circuit",
         rules={"max_displacement_cc": 2000},
     )
+    # A route on the finished race (as if it were a regularity leg), its card published.
+    from events.services import regularity
+
+    route = regularity.save_route(
+        session=race, mode="regularity", standard_start=race.starts_at, interval_s=60
+    )
+    regularity.add_control(route=route, code="S", kind="start")
+    finish_control = regularity.add_control(route=route, code="F", kind="finish", section_s=1800)
+    regularity.publish_route_card(route=route, published=True)
+    # The organization's own merchant accounts (no keys: nothing here may reach a provider), a
+    # WeChat Pay order waiting at its QR page, and an issued fapiao for the entry.
+    from events.models import FapiaoRequest, MerchantAccount, Payment
+
+    wechatpay = MerchantAccount.objects.create(
+        organization=organization, provider="wechatpay", app_id="wx0", merchant_id="1900000109"
+    )
+    alipay = MerchantAccount.objects.create(
+        organization=organization, provider="alipay", app_id="2021000000000001"
+    )
+    wechat_payment = Payment.objects.create(
+        entry=entry,
+        method=Payment.Method.WECHATPAY,
+        merchant=wechatpay,
+        amount_minor=80000,
+        currency="CNY",
+        provider_reference="PDKWORLD1",
+        provider_client="desktop",
+        checkout_url="weixin://wxpay/bizpayurl?pr=world",
+    )
+    fapiao = FapiaoRequest(
+        entry=entry,
+        title_type=FapiaoRequest.TitleType.PERSONAL,
+        title="Min Zhang",
+        email=DRIVER_EMAIL,
+        status=FapiaoRequest.Status.ISSUED,
+        number="24312000000000000001",
+        issued_at=now,
+    )
+    fapiao.file.save("fapiao.pdf", ContentFile(b"%PDF-1.7 world"), save=False)
+    fapiao.save()
     return World(
         extra={
+            "control": finish_control,
+            "wechatpay": wechatpay,
+            "alipay": alipay,
+            "wechat_payment": wechat_payment,
+            "fapiao": fapiao,
             "profile": profile,
             "licence": licence,
             "vehicle": vehicle,

@@ -100,11 +100,48 @@ class EventForm(forms.ModelForm):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = ["kind", "name", "starts_at", "ends_at"]
-        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
+        fields = ["kind", "name", "starts_at", "ends_at", "format", "rules"]
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "rules": forms.Textarea(attrs={"rows": 8, "class": "mono", "spellcheck": "false"}),
+        }
+        help_texts = {
+            "rules": _(
+                "JSON. Leave {} for the preset of the event's tier; every rule left out takes its "
+                "default. Timed runs: runs, runs_counted (1 = best run, K = sum of the best K), "
+                "penalty_ms_per_cone (2000 = 2 s), penalty_ms_per_gate, off_course_ms (0 = an "
+                'off-course run does not count) and class_index, e.g. {"NEV A": 0.85}.'
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rules"].required = False
+
+    def clean_rules(self) -> Any:
+        return self.cleaned_data.get("rules") or {}
+
+
+PAYMENT_PROVIDER_CHOICES = [
+    ("wechatpay", _("WeChat Pay (your merchant account)")),
+    ("alipay", _("Alipay (your merchant account)")),
+    ("stripe", _("Card and international wallets (Stripe)")),
+]
 
 
 class EntryClassForm(forms.ModelForm):
+    payment_providers = forms.MultipleChoiceField(
+        label=_("Online payment"),
+        choices=PAYMENT_PROVIDER_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Which ways to pay online this class offers. None ticked: every way connected for "
+            "your organization. A way that is not connected is never offered."
+        ),
+    )
+
     class Meta:
         model = EntryClass
         fields = [
@@ -117,6 +154,7 @@ class EntryClassForm(forms.ModelForm):
             "approval_required",
             "allows_additional_entry",
             "damage_deposit",
+            "payment_providers",
             "car_number_min",
             "car_number_max",
             "position",

@@ -6,7 +6,7 @@ from events.models.championships import (
     ChampionshipStanding,
     PromotionWaiver,
 )
-from events.models.choices import Discipline, Province, Tier
+from events.models.choices import Discipline, Province, SessionFormat, Tier
 from events.models.entries import (
     AuditLog,
     Deposit,
@@ -17,8 +17,12 @@ from events.models.entries import (
     StripeEvent,
 )
 from events.models.events import EntryClass, Event, Session
+from events.models.fapiao import FapiaoRequest
 from events.models.mail import OutgoingMail
+from events.models.merchants import MerchantAccount, Provider, ProviderNotification
+from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
+from events.models.timed_runs import RunStatus, TimedRun
 
 __all__ = [
     "AuditLog",
@@ -27,23 +31,34 @@ __all__ = [
     "ChampionshipClass",
     "ChampionshipRound",
     "ChampionshipStanding",
+    "Control",
+    "CrewMember",
     "Deposit",
     "Discipline",
     "Entry",
     "EntryClass",
     "Event",
+    "FapiaoRequest",
     "LapRecord",
+    "MerchantAccount",
     "OutgoingMail",
     "Payment",
     "PromotionWaiver",
+    "Provider",
+    "ProviderNotification",
     "Province",
     "Refund",
     "RefundPolicy",
     "ResultRevision",
     "ResultRow",
     "ResultStatus",
+    "Route",
+    "RunStatus",
     "Session",
+    "SessionFormat",
     "SessionResult",
+    "Stamp",
     "StripeEvent",
     "Tier",
+    "TimedRun",
 ]

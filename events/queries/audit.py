@@ -74,6 +74,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "refund_to_pay_in_person": _("Refund to be paid back in person"),
     "refund_failed": _("Refund failed"),
     "refund_recorded": _("Refund made in the Stripe dashboard recorded"),
+    # fapiao
+    "fapiao_requested": _("Fapiao requested"),
+    "fapiao_issued": _("Fapiao issued"),
+    "fapiao_reversal_due": _("Refunded after the fapiao was issued: red-letter reversal due"),
+    "fapiao_reversed": _("Red-letter fapiao issued"),
+    "fapiao_withdrawn": _("Fapiao request withdrawn: everything was refunded"),
     # damage deposits
     "deposit_held": _("Deposit held at the track"),
     "deposit_requested": _("Card authorisation for the deposit requested"),
@@ -89,9 +95,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "deposit_to_hand_back": _("Entry cancelled: cash deposit to hand back"),
     "deposit_lapsed": _("Deposit authorisation lapsed at Stripe"),
     "deposit_authorisation_cancelled": _("Deposit authorisation cancelled at Stripe"),
+    # regularity controls and stamps
+    "stamp_added": _("Stamp entered by an official"),
+    "stamp_voided": _("Stamp voided by an official"),
+    "stamps_imported": _("Stamps imported from a CSV file"),
+    "control_token_revoked": _("A control's QR code was revoked"),
     # live timing
     "live_transponder": _("Live timing: transponder mapping set"),
     "live_transponder_removed": _("Live timing: transponder mapping removed"),
+    "timed_run_corrected": _("Timed runs: a run was corrected"),
 }
 
 # Rows without a person were written by Paddock itself, or on Stripe's word (its webhook, or its
