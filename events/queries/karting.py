@@ -68,7 +68,7 @@ def stage_of(session: Session) -> MeetingStage | None:
 
 # --------------------------------------------------------------------------- reading results
 
-_FINISH = {
+_FINISH: dict[str, engine.Finish] = {
     ResultStatus.CLASSIFIED: engine.Finish.FINISHED,
     ResultStatus.NC: engine.Finish.NOT_FINISHED,
     ResultStatus.DNF: engine.Finish.NOT_FINISHED,

@@ -183,7 +183,7 @@ def save_runs(
         raise EfficiencyError(_("The runs have errors; nothing was saved."), errors)
     existing = {run.car_number: run for run in EfficiencyRun.objects.filter(session=session)}
     now = timezone.now()
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor: Any = by if getattr(by, "is_authenticated", False) else None
     saved = []
     for line in lines:
         run = existing.get(line.car_number)

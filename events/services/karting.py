@@ -40,10 +40,14 @@ class KartingError(EventsError):
 # --------------------------------------------------------------------------- making grids
 
 
+def _actor(by: Any) -> Any:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
 def _audit(event: Event, *, action: str, by: Any, detail: str) -> None:
     AuditLog.objects.create(
         event=event,
-        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor=_actor(by),
         action=action,
         detail=detail[:2000],
     )
@@ -61,7 +65,7 @@ def _save_grid(
             "karts": {},
             "kart_seed": "",
             "made_at": timezone.now(),
-            "made_by": by if getattr(by, "is_authenticated", False) else None,
+            "made_by": _actor(by),
         },
     )
     _audit(
@@ -204,7 +208,8 @@ def record_weight(
 ) -> DriverWeight:
     if not Decimal(15) <= weight_kg <= Decimal(250):
         raise KartingError(_("A driver's weight must be between 15 and 250 kg."))
-    if roster_for(event) and car_number not in roster_for(event):
+    roster = roster_for(event)
+    if roster and car_number not in roster:
         raise KartingError(
             _("Car %(number)s is not entered in this event.") % {"number": car_number}
         )
@@ -214,7 +219,7 @@ def record_weight(
         defaults={
             "weight_kg": weight_kg,
             "weighed_at": timezone.now(),
-            "weighed_by": by if getattr(by, "is_authenticated", False) else None,
+            "weighed_by": _actor(by),
         },
     )
     _audit(

@@ -38,7 +38,12 @@ def run_day(make_event: Callable[..., Event], make_session: Callable[..., Sessio
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=2),
         format=SessionFormat.EFFICIENCY,
-        rules={"measure": "laps", "lap_m": 2500, "time_window_ms": 3_600_000, "over_time": "penalty"},
+        rules={
+            "measure": "laps",
+            "lap_m": 2500,
+            "time_window_ms": 3_600_000,
+            "over_time": "penalty",
+        },
     )
 
 
@@ -61,8 +66,14 @@ def test_staff_enter_three_cars_and_the_lowest_kwh_per_100km_wins(
 ) -> None:
     client.force_login(staff_member)
     # 8 laps of 2.5 km = 20 km each.
-    assert _post(client, run_day, car_number="1", laps=8, time="58:00", energy_kwh="2.400").status_code == 302
-    assert _post(client, run_day, car_number="2", laps=8, time="62:00", energy_kwh="2.200").status_code == 302
+    assert (
+        _post(client, run_day, car_number="1", laps=8, time="58:00", energy_kwh="2.400").status_code
+        == 302
+    )
+    assert (
+        _post(client, run_day, car_number="2", laps=8, time="62:00", energy_kwh="2.200").status_code
+        == 302
+    )
     assert _post(client, run_day, car_number="3", laps=8, time="59:00").status_code == 302
     rows = list(SessionResult.objects.get(session=run_day).rows.order_by("order"))
     assert [(r.car_number, r.position) for r in rows] == [("1", 1), ("2", 2), ("3", None)]
