@@ -288,6 +288,18 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: kart meetings and efficiency runs
+    "events:kart-meeting": Rule(STAFF, finished),
+    "events:efficiency-entry": Rule(
+        STAFF, lambda x: {**finished(x), "session_id": x.extra["efficiency_run"].pk}
+    ),
+    "events:kart-grid": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.extra["kart_final"].pk}
+    ),
+    "events:efficiency-board": Rule(
+        PUBLIC,
+        lambda x: {"slug": x.finished_event.slug, "session_id": x.extra["efficiency_run"].pk},
+    ),
     # events: regularity routes (staff), the marshal's control page (its token), standings
     "events:route-manage": Rule(STAFF, race),
     "events:control-create": Rule(STAFF, race),
