@@ -9,12 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _organizer_links(organization: Any, membership: Any) -> list[tuple[str, str]]:
-    return [
+    links = [
         (
             gettext("Events"),
             reverse("events:manage-events", kwargs={"org_slug": organization.slug}),
         )
     ]
+    if membership.is_owner:
+        links.append(
+            (
+                gettext("Payment accounts"),
+                reverse("events:merchant-settings", kwargs={"org_slug": organization.slug}),
+            )
+        )
+    return links
 
 
 def _account_links(user: Any) -> list[tuple[str, str]]:

@@ -146,6 +146,7 @@ RULES: dict[str, Rule] = {
     "api:event_results": Rule(PUBLIC, lambda x: {"slug": x.finished_event.slug}),
     "api:championship_standings": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "api:live-session-snapshot": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "api:live-session-messages": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     # racing: organizations
     "racing:organizer-home": Rule(SIGNED_IN),
     "racing:organization-create": Rule(SIGNED_IN),
@@ -227,6 +228,30 @@ RULES: dict[str, Rule] = {
         TOKEN, lambda x: {"token": x.entry.co_driver_token}, token_reveals=(w.CO_DRIVER_EMAIL,)
     ),
     "events:stripe-webhook": Rule(WEBHOOK, method="post"),
+    "events:wechatpay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["wechatpay"].pk}, method="post"
+    ),
+    "events:alipay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["alipay"].pk}, method="post"
+    ),
+    "events:entry-pay-wechat": Rule(
+        DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
+    ),
+    "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:merchant-settings": Rule(OWNER, org),
+    "events:merchant-test": Rule(
+        OWNER, lambda x: {**org(x), "provider": "wechatpay"}, method="post"
+    ),
+    "events:fapiao-queue": Rule(STAFF, managed),
+    "events:fapiao-export": Rule(STAFF, lambda x: {**managed(x), "fmt": "xlsx"}),
+    "events:fapiao-issue": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-reverse": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-file": Rule(STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}),
     # events: entry management (organizer side)
     "events:manage-entries": Rule(STAFF, managed),
     "events:manage-entries-csv": Rule(STAFF, managed),
@@ -321,6 +346,25 @@ RULES: dict[str, Rule] = {
     ),
     "live:transponder-edit": Rule(STAFF, live_transponder, method="post"),
     "live:transponder-remove": Rule(STAFF, live_transponder, method="post"),
+    "live:race-control-log": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "live:car": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk, "car_key": "7"}),
+    "live:records": Rule(PUBLIC),
+    "live:race-control": Rule(STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}),
+    "live:race-control-post": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-pit": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-withdraw": Rule(
+        STAFF,
+        lambda x: {
+            **org(x),
+            "live_id": x.live_session.pk,
+            "message_id": x.extra["race_control_message"].pk,
+        },
+        method="post",
+    ),
 }
 
 # Reviewed exemptions: URL prefixes served by third-party code with its own, tested access rules.

@@ -66,7 +66,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     from events.services.calendar import issue_calendar_token
     from events.services.championships import add_round, create_championship
     from events.services.results import ResultLine, publish_results
-    from live.models import LiveSession, LiveTransponder
+    from live.models import LiveSession, LiveTransponder, RaceControlMessage
     from racing.models import DriverProfile, EmergencyContact
 
     owner = make_user(OWNER_EMAIL, first_name="Jun", last_name="Owner")
@@ -237,7 +237,14 @@ def build_world(make_user: Callable[..., Any]) -> World:
     championship_round = add_round(championship=championship, session=race)
 
     live_session = LiveSession.objects.create(
-        event_session=race, name="Spring Trophy Final", status=LiveSession.Status.FINISHED
+        event_session=race,
+        name="Spring Trophy Final",
+        status=LiveSession.Status.FINISHED,
+        # One car, for its page (live:car).
+        engine_state={"cars": {"7": {"key": "7", "number": "7", "name": "Spring Trophy car"}}},
+    )
+    race_control_message = RaceControlMessage.objects.create(
+        session=live_session, kind="note", text="Track open"
     )
     live_transponder = LiveTransponder.objects.create(
         session=live_session, transponder=5691251, number="5691251"
@@ -287,14 +294,50 @@ def build_world(make_user: Callable[..., Any]) -> World:
     regularity.add_control(route=route, code="S", kind="start")
     finish_control = regularity.add_control(route=route, code="F", kind="finish", section_s=1800)
     regularity.publish_route_card(route=route, published=True)
+    # The organization's own merchant accounts (no keys: nothing here may reach a provider), a
+    # WeChat Pay order waiting at its QR page, and an issued fapiao for the entry.
+    from events.models import FapiaoRequest, MerchantAccount, Payment
+
+    wechatpay = MerchantAccount.objects.create(
+        organization=organization, provider="wechatpay", app_id="wx0", merchant_id="1900000109"
+    )
+    alipay = MerchantAccount.objects.create(
+        organization=organization, provider="alipay", app_id="2021000000000001"
+    )
+    wechat_payment = Payment.objects.create(
+        entry=entry,
+        method=Payment.Method.WECHATPAY,
+        merchant=wechatpay,
+        amount_minor=80000,
+        currency="CNY",
+        provider_reference="PDKWORLD1",
+        provider_client="desktop",
+        checkout_url="weixin://wxpay/bizpayurl?pr=world",
+    )
+    fapiao = FapiaoRequest(
+        entry=entry,
+        title_type=FapiaoRequest.TitleType.PERSONAL,
+        title="Min Zhang",
+        email=DRIVER_EMAIL,
+        status=FapiaoRequest.Status.ISSUED,
+        number="24312000000000000001",
+        issued_at=now,
+    )
+    fapiao.file.save("fapiao.pdf", ContentFile(b"%PDF-1.7 world"), save=False)
+    fapiao.save()
     return World(
         extra={
             "control": finish_control,
+            "wechatpay": wechatpay,
+            "alipay": alipay,
+            "wechat_payment": wechat_payment,
+            "fapiao": fapiao,
             "profile": profile,
             "licence": licence,
             "vehicle": vehicle,
             "competition_class": competition_class,
             "live_transponder": live_transponder,
+            "race_control_message": race_control_message,
         },
         owner=owner,
         staff=staff,

@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from events.engine import money
 from events.exceptions import ClassFull, NotEligible, RegistrationError
-from events.gateways import stripe
 from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.models.entries import holds_place_q
 from events.services import deposits
 from events.services.audit import audit, change_status
 from events.services.cancellation import cancel_one_entry
 from events.services.locking import lock_event
+from events.services.merchants import online_payment_for
 from events.services.notifications import email_after_commit
 from events.services.places import (
     free_place_numbers,
@@ -158,7 +158,7 @@ def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) 
     if entry.entry_class.approval_required and entry.status != Entry.Status.PENDING_APPROVAL:
         entry.expires_at = None
         change_status(entry, Entry.Status.PENDING_APPROVAL, action=action, actor=actor)
-    elif entry.fee_minor == 0 or not stripe.stripe_enabled():
+    elif entry.fee_minor == 0 or not online_payment_for(entry):
         entry.expires_at = None
         entry.confirmed_at = now
         change_status(entry, Entry.Status.CONFIRMED, action=action, actor=actor)
@@ -397,7 +397,7 @@ def approve_entry(*, entry_id: int, actor: Any, now: datetime | None = None) -> 
     if entry.status != Entry.Status.PENDING_APPROVAL:
         raise RegistrationError(_("Only an entry awaiting approval can be approved."))
     # Past the approval step: pay (with a fresh hold) or be confirmed.
-    if entry.fee_minor and stripe.stripe_enabled():
+    if entry.fee_minor and online_payment_for(entry):
         entry.expires_at = now + hold_duration()
         change_status(entry, Entry.Status.HELD, action="approved", actor=actor)
         email_after_commit(entry, "approved")
