@@ -210,19 +210,22 @@
     return found;
   }
 
-  // Race-control penalties arrive as board messages (top-level "messages", newest first).
+  // Race-control penalties arrive as board messages (top-level "messages", newest first); only
+  // those the page had not seen yet are news (not the ones on the board when it opened).
+  var seenMessages = new Set();
   function penalties(top) {
     var found = [];
     var messages = Array.isArray(top.messages) ? top.messages : [];
     for (var i = 0; i < messages.length; i++) {
       var message = messages[i] || {};
-      var kind = message.kind || message.type;
-      var car = String(message.car || message.number || "");
-      if (kind !== "penalty" || !car || !isPinned(car)) continue;
+      var car = String(message.car || "");
+      var fresh = !seenMessages.has(message.id);
+      seenMessages.add(message.id);
+      if (!fresh || message.kind !== "penalty" || !car || !isPinned(car)) continue;
       found.push({
         number: car,
-        key: "penalty:" + car + ":" + (message.id !== undefined ? message.id : message.text),
-        text: interpolate(gettext("Penalty: %(text)s"), { text: message.text || message.reason || "" }, true),
+        key: "penalty:" + car + ":" + message.id,
+        text: board.messageText(message),
       });
     }
     return found;
@@ -438,6 +441,7 @@
       last.set(data.number, copyOf(data));
     }
   });
+  penalties(board.top()); // what is on the board already is not news
   board.onFrame(heard);
   if (firstBox.checked) board.setOrderTransform(pinnedFirst);
   paintNotifyState();
