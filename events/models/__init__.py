@@ -22,6 +22,7 @@ from events.models.fapiao import FapiaoRequest
 from events.models.karting import DriverWeight, StartingGrid
 from events.models.mail import OutgoingMail
 from events.models.merchants import MerchantAccount, Provider, ProviderNotification
+from events.models.officials import EventOfficial
 from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 from events.models.timed_runs import RunStatus, TimedRun
@@ -43,6 +44,7 @@ __all__ = [
     "Entry",
     "EntryClass",
     "Event",
+    "EventOfficial",
     "FapiaoRequest",
     "LapRecord",
     "MerchantAccount",
