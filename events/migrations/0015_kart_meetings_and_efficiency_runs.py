@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0013_merchant_accounts_providers_and_fapiao'),
+        ('events', '0014_privacy_event_officials'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
