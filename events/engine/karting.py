@@ -186,6 +186,16 @@ def reverse_top(grid: Sequence[str], count: int) -> tuple[str, ...]:
 GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def group_name(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ... for the 0-based group index."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = GROUP_LETTERS[rest] + name
+    return name
+
+
 @dataclass(frozen=True)
 class Heat:
     number: int
@@ -249,15 +259,15 @@ def plan_heats(
     else:
         ranked = list(drawn_order(everyone, seed))
     count = group_count(len(ranked), rules.max_grid)
-    groups: dict[str, list[str]] = {GROUP_LETTERS[i]: [] for i in range(count)}
+    groups: dict[str, list[str]] = {group_name(i): [] for i in range(count)}
     for index, driver in enumerate(ranked):
-        groups[GROUP_LETTERS[index % count]].append(driver)
+        groups[group_name(index % count)].append(driver)
     order = {driver: index for index, driver in enumerate(ranked)}
     heats: list[Heat] = []
     if count == 1:
         pairings: list[tuple[str, ...]] = [("A",)] * rules.heats_when_one_group
     else:
-        pairings = [(GROUP_LETTERS[a], GROUP_LETTERS[b]) for a, b in _group_pairs(count)]
+        pairings = [(group_name(a), group_name(b)) for a, b in _group_pairs(count)]
     for number, letters in enumerate(pairings, start=1):
         drivers = [d for letter in letters for d in groups[letter]]
         if rules.heat_grid is GridOrder.QUALIFYING:

@@ -137,7 +137,7 @@ rule_sets = st.sampled_from(
 
 
 @given(runs, rule_sets, st.data())
-@settings(max_examples=80)
+@settings(max_examples=80, deadline=None)
 def test_more_energy_never_gains_a_place(rs: list[Run], rules: dict, data: st.DataObject) -> None:
     parsed = efficiency_rules(rules)
     before = {s.number: s for s in score(rs, parsed)}
@@ -154,7 +154,7 @@ def test_more_energy_never_gains_a_place(rs: list[Run], rules: dict, data: st.Da
 
 
 @given(runs, st.data())
-@settings(max_examples=80)
+@settings(max_examples=80, deadline=None)
 def test_going_over_time_never_gains_a_place(rs: list[Run], data: st.DataObject) -> None:
     parsed = efficiency_rules({"time_window_ms": HOUR, "over_time": "penalty"})
     index = data.draw(st.integers(0, len(rs) - 1))

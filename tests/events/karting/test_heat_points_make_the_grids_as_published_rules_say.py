@@ -200,3 +200,9 @@ def test_four_groups_race_in_rounds_each_group_once_a_round() -> None:
         ("A", "D"),
         ("B", "C"),
     ]
+
+
+def test_groups_past_z_go_on_aa_ab() -> None:
+    from events.engine.karting import group_name
+
+    assert [group_name(i) for i in (0, 25, 26, 27, 52)] == ["A", "Z", "AA", "AB", "BA"]
