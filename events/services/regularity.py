@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import hooks
 from events.engine.regularity import Kind
 from events.exceptions import EventsError
 from events.models import AuditLog, Control, Route, Session, Stamp
@@ -32,6 +33,12 @@ class RouteError(EventsError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def _stamps_changed(route_id: int) -> None:
+    # Robust: the stamps are committed; a live board that fails to follow must not undo them in
+    # the marshal's eyes (the phone would send them again, as duplicates).
+    transaction.on_commit(lambda: hooks.notify_stamps_changed(route_id), robust=True)
 
 
 def _audit(*, event_id: int, action: str, actor: Any, detail: str) -> None:
@@ -204,6 +211,8 @@ def record_stamps(*, control: Control, stamps: Sequence[StampIn]) -> SyncOutcome
         else:
             accepted.append(str(stamp.key))
         known.add(stamp.key)
+    if accepted:
+        _stamps_changed(control.route_id)
     return SyncOutcome(accepted=accepted, duplicates=duplicates)
 
 
@@ -230,6 +239,7 @@ def add_official_stamp(
             actor=actor,
             detail=f"{control.code} #{car_number} {_moment(at)}: {reason.strip()}",
         )
+        _stamps_changed(control.route_id)
     return stamp
 
 
@@ -251,6 +261,7 @@ def void_stamp(*, stamp: Stamp, reason: str, actor: Any) -> Stamp:
             actor=actor,
             detail=f"{stamp.control.code} #{stamp.car_number} {_moment(stamp.at)}: {reason}",
         )
+        _stamps_changed(stamp.control.route_id)
     return stamp
 
 
@@ -294,4 +305,5 @@ def import_stamps(*, route: Route, lines: Sequence[ImportLine], actor: Any) -> i
             actor=actor,
             detail=str(len(lines)),
         )
+        _stamps_changed(route.pk)
     return len(lines)

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events import hooks
 from events.engine import regularity as engine
 from events.exceptions import EventsError
 from events.forms.regularity import (
@@ -445,7 +446,13 @@ def standings(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
             {"standing": standing, "crew": board.crews.get(standing.crew.number)}
             for standing in board.standings
         ]
-        context = {"event": event, "session": route.session, "route": route, "rows": rows}
+        context = {
+            "event": event,
+            "session": route.session,
+            "route": route,
+            "rows": rows,
+            "socket": hooks.collect_live_board_socket(route.session),
+        }
         return render(request, "events/regularity/standings.html", context)
 
 

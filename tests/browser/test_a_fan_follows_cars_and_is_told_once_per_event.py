@@ -55,7 +55,11 @@ def apply(server: AsgiServer, race: LiveSession, *events: Any) -> None:
 
 def wait_seq(page: Any, race: LiveSession) -> None:
     race.refresh_from_db()
-    wait_until(page, f"Number(document.getElementById('live-board').dataset.seq) >= {race.seq}", timeout=10_000)
+    wait_until(
+        page,
+        f"Number(document.getElementById('live-board').dataset.seq) >= {race.seq}",
+        timeout=10_000,
+    )
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -103,7 +103,9 @@ def test_the_replay_at_any_slider_position_is_the_stored_snapshot(
     page.select_option(".replay-speed", "64")
     page.click(".replay-play")
     assert page.locator(".replay-play").inner_text() == "暂停"
-    wait_until(page, "Number(document.getElementById('live-board').dataset.seq) > 12", timeout=10_000)
+    wait_until(
+        page, "Number(document.getElementById('live-board').dataset.seq) > 12", timeout=10_000
+    )
     page.click(".replay-play")
     seq = int(page.locator("#live-board").get_attribute("data-seq") or 0)
     assert json.loads(page.evaluate("JSON.stringify(window.PaddockBoard.state())")) == stored[seq]
