@@ -28,6 +28,8 @@ route_patterns = [
     path("publish/", regularity.route_publish, name="route-publish"),
     path("card/", regularity.route_card_print, name="route-card-print"),
     path("stamps/", regularity.stamps_manage, name="stamps-manage"),
+    path("crews/", regularity.crews_manage, name="crews-manage"),
+    path("roll-call/", regularity.roll_call, name="roll-call"),
 ]
 
 organizer_event_patterns: list[URLPattern | URLResolver] = [
@@ -201,6 +203,8 @@ urlpatterns += [path("", include(results_patterns))]
 urlpatterns += [
     path("control/<str:token>/", regularity.control_page, name="control-page"),
     path("control/<str:token>/sync/", regularity.control_sync, name="control-sync"),
+    path("passport/<str:token>/", regularity.passport, name="passport"),
+    path("waypoint/<str:token>/", regularity.waypoint, name="waypoint"),
     path(
         "events/<slug:slug>/route/<int:session_id>/",
         regularity.route_card_public,

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.views.regularity import passport_token
 from tests import world as w
 from tests.world import World, build_world
 
@@ -283,6 +284,14 @@ RULES: dict[str, Rule] = {
     "events:control-sync": Rule(
         PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}, method="post"
     ),
+    "events:crews-manage": Rule(STAFF, race),
+    "events:roll-call": Rule(STAFF, race),
+    # A crew's passport link is its credential; a waypoint's page is for anyone who scans it.
+    "events:passport": Rule(
+        PUBLIC_TOKEN,
+        lambda x: {"token": passport_token(x.entry.pk)},
+    ),
+    "events:waypoint": Rule(PUBLIC_TOKEN, lambda x: {"token": x.extra["waypoint"].waypoint_token}),
     "events:route-card": Rule(
         PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
     ),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from events import hooks
 from events.engine.regularity import Kind
 from events.exceptions import EventsError
-from events.models import AuditLog, Control, Route, Session, Stamp
+from events.models import AuditLog, Control, CrewMember, Route, Session, Stamp
 from events.models.regularity import new_control_token
 
 MAX_BATCH = 500
@@ -64,13 +64,20 @@ def save_route(*, session: Session, mode: str, standard_start: datetime, interva
 
 
 def _check_section(
-    *, position: int, kind: str, distance_m: int | None, speed_kmh: Any, section_s: int | None
+    *,
+    position: int,
+    kind: str,
+    distance_m: int | None,
+    speed_kmh: Any,
+    section_s: int | None,
+    touring: bool = False,
 ) -> None:
     if position == 1 and kind != Kind.START:
         raise RouteError(_("The first control of a route is the start."), field="kind")
     if position > 1 and kind == Kind.START:
         raise RouteError(_("Only the first control is the start."), field="kind")
-    if position > 1 and section_s is None and (distance_m is None or not speed_kmh):
+    # A tour is not timed: its waypoints need no section time.
+    if not touring and position > 1 and section_s is None and (distance_m is None or not speed_kmh):
         raise RouteError(
             _("Give the section's distance and average speed, or its time."), field="distance_m"
         )
@@ -97,6 +104,7 @@ def add_control(
             distance_m=distance_m,
             speed_kmh=speed_kmh,
             section_s=section_s,
+            touring=route.is_touring,
         )
         if route.controls.filter(code=code).exists():
             raise RouteError(_("Another control has this code."), field="code")
@@ -128,6 +136,7 @@ def update_control(
         distance_m=distance_m,
         speed_kmh=speed_kmh,
         section_s=section_s,
+        touring=control.route.is_touring,
     )
     if control.route.controls.filter(code=code).exclude(pk=control.pk).exists():
         raise RouteError(_("Another control has this code."), field="code")
@@ -307,3 +316,29 @@ def import_stamps(*, route: Route, lines: Sequence[ImportLine], actor: Any) -> i
         )
         _stamps_changed(route.pk)
     return len(lines)
+
+
+# --- touring: crews and the waypoint passport ---
+
+
+def add_crew_member(*, entry: Any, **fields: Any) -> CrewMember:
+    return CrewMember.objects.create(entry=entry, **fields)
+
+
+def remove_crew_member(*, member: CrewMember) -> None:
+    member.delete()
+
+
+def stamp_passport(*, control: Control, car_number: int) -> tuple[Stamp, bool]:
+    """The crew scanned the waypoint's QR code with their passport. Once per waypoint: a second
+    scan answers the first stamp (and False)."""
+    with transaction.atomic():
+        Route.objects.select_for_update().get(pk=control.route_id)
+        existing = control.stamps.filter(car_number=car_number, voided_at__isnull=True).first()
+        if existing is not None:
+            return existing, False
+        stamp = Stamp.objects.create(
+            control=control, car_number=car_number, at=timezone.now(), source=Stamp.Source.CREW
+        )
+        _stamps_changed(control.route_id)
+    return stamp, True

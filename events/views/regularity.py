@@ -11,6 +11,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from events.engine import regularity as engine
 from events.exceptions import EventsError
 from events.forms.regularity import (
     ControlForm,
+    CrewMemberForm,
     RouteForm,
     StampForm,
     StampsCsvForm,
@@ -33,7 +35,7 @@ from events.forms.regularity import (
     read_stamps_csv,
     route_day,
 )
-from events.models import Control, Route, Session, Stamp
+from events.models import Control, CrewMember, Entry, Route, Session, Stamp
 from events.queries import regularity as queries
 from events.queries.events import public_event
 from events.services import regularity as services
@@ -194,7 +196,10 @@ def control_qr(
 ) -> HttpResponse:
     route = _staff_route(request, org_slug, slug, session_id)
     control = get_object_or_404(Control, route=route, pk=control_id)
-    path = reverse("events:control-page", kwargs={"token": control.token})
+    if request.GET.get("for") == "crew" and route.is_touring:
+        path = reverse("events:waypoint", kwargs={"token": control.waypoint_token})
+    else:
+        path = reverse("events:control-page", kwargs={"token": control.token})
     qr = segno.make(request.build_absolute_uri(path), error="m")
     response = HttpResponse(qr.svg_inline(scale=6, border=2), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
@@ -539,3 +544,154 @@ def _explain(score: engine.ControlScore, rules: engine.Rules) -> str:
     if rules.secret_cap and units * rate > rules.secret_cap:
         text += " " + _("(capped at %(cap)s)") % {"cap": rules.secret_cap}
     return text
+
+
+# --- touring: crews with their members, the roll call, the crew's waypoint passport ---
+
+PASSPORT_SALT = "events.regularity.passport"
+PASSPORT_COOKIE = "paddock_passport"
+
+
+def passport_token(entry_id: int) -> str:
+    return signing.dumps(entry_id, salt=PASSPORT_SALT)
+
+
+def _passport_entry(token: str) -> Entry:
+    try:
+        entry_id = signing.loads(token, salt=PASSPORT_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    return get_object_or_404(
+        Entry.objects.select_related("event"), pk=entry_id, car_number__isnull=False
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crews_manage(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    route = _staff_route(request, org_slug, slug, session_id)
+    event = route.session.event
+    entries = list(
+        Entry.objects.filter(
+            event=event, car_number__isnull=False, status__in=Entry.PLACE_STATUSES
+        ).order_by("car_number")
+    )
+    form = CrewMemberForm()
+    if request.method == "POST":
+        raw = request.POST.get("entry", "")
+        entry = next((e for e in entries if str(e.pk) == raw), None)
+        if request.POST.get("action") == "remove":
+            member_id = request.POST.get("member", "")
+            member = get_object_or_404(
+                CrewMember, entry__event=event, pk=int(member_id) if member_id.isdigit() else 0
+            )
+            services.remove_crew_member(member=member)
+            messages.success(request, _("Crew member removed."))
+            return redirect(request.path)
+        form = CrewMemberForm(request.POST)
+        if entry is None:
+            form.add_error(None, _("Choose a crew."))
+        elif form.is_valid():
+            services.add_crew_member(entry=entry, **form.cleaned_data)
+            messages.success(request, _("Crew member added."))
+            return redirect(request.path)
+    members: dict[int, list[CrewMember]] = {}
+    for member in CrewMember.objects.filter(entry__event=event).order_by("pk"):
+        members.setdefault(member.entry_id, []).append(member)
+    crews = [
+        {
+            "entry": entry,
+            "members": members.get(entry.pk, []),
+            "passport": reverse("events:passport", kwargs={"token": passport_token(entry.pk)}),
+        }
+        for entry in entries
+    ]
+    context = {
+        "organization": event.organization,
+        "event": event,
+        "session": route.session,
+        "route": route,
+        "crews": crews,
+        "form": form,
+    }
+    return render(request, "events/regularity/crews_manage.html", context)
+
+
+@login_required
+@require_GET
+def roll_call(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    route = _staff_route(request, org_slug, slug, session_id)
+    event = route.session.event
+    with timezone.override(event.time_zone):
+        lines = queries.roll_call(route)
+        context = {
+            "organization": event.organization,
+            "event": event,
+            "session": route.session,
+            "route": route,
+            "lines": lines,
+            "arrived": sum(1 for line in lines if line.arrived),
+            "last": route.controls.last(),
+        }
+        return render(request, "events/regularity/roll_call.html", context)
+
+
+@never_cache
+@require_GET
+def passport(request: HttpRequest, token: str) -> HttpResponse:
+    """A crew's passport: the route's waypoints and which are stamped. Opening it remembers the
+    crew on this phone (a signed cookie), so scanning a waypoint's QR code stamps it."""
+    entry = _passport_entry(token)
+    route = get_object_or_404(
+        Route.objects.select_related("session__event"),
+        session__event=entry.event_id,
+        mode=Route.Mode.TOURING,
+    )
+    event = route.session.event
+    stamps = {
+        stamp.control_id: stamp
+        for stamp in Stamp.objects.filter(
+            control__route=route, car_number=entry.car_number or 0, voided_at__isnull=True
+        ).order_by("-at")
+    }
+    with timezone.override(event.time_zone):
+        waypoints = [
+            {"control": control, "stamp": stamps.get(control.pk)}
+            for control in route.controls.all()
+        ]
+        response = render(
+            request,
+            "events/regularity/passport.html",
+            {"event": event, "route": route, "entry": entry, "waypoints": waypoints},
+        )
+    response.set_signed_cookie(
+        PASSPORT_COOKIE,
+        str(entry.pk),
+        salt=PASSPORT_SALT,
+        max_age=7 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waypoint(request: HttpRequest, token: str) -> HttpResponse:
+    control = queries.control_for_waypoint(token)
+    event = control.route.session.event
+    raw = request.get_signed_cookie(PASSPORT_COOKIE, default="", salt=PASSPORT_SALT) or ""
+    entry = (
+        Entry.objects.filter(pk=int(raw), event=event, car_number__isnull=False).first()
+        if raw.isdigit()
+        else None
+    )
+    if request.method == "POST" and entry is not None and entry.car_number is not None:
+        _stamp, fresh = services.stamp_passport(control=control, car_number=entry.car_number)
+        if fresh:
+            messages.success(request, _("Passport stamped at %(code)s.") % {"code": control.code})
+        else:
+            messages.info(request, _("Your passport was already stamped here."))
+        return redirect(reverse("events:passport", kwargs={"token": passport_token(entry.pk)}))
+    context = {"control": control, "event": event, "entry": entry}
+    return render(request, "events/regularity/waypoint.html", context)
