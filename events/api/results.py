@@ -6,13 +6,15 @@ Included by events/api/events.py, so it lives under /api/events/ in the OpenAPI 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from events.models import Championship, Event, ResultRow, SessionResult
+from events.models import Championship, Event, SessionResult
 from events.queries.results import public_event_sessions, rounds_of, standings_of
+from events.services.formats import format_of
 
 router = Router(tags=["results"])
 
@@ -36,15 +38,46 @@ class ResultRowOut(Schema):
     penalty_reason: str
 
 
+class TimedRunOut(Schema):
+    run: int
+    time_ms: int | None
+    cones: int
+    gates: int
+    status: str
+    penalised_ms: int | None
+    counted: bool
+
+
+class TimedRunsRowOut(Schema):
+    """A row of a timed-runs session: ``best_ms`` when one run counts, ``total_ms`` when the best
+    K count; ``indexed_ms`` (and ``indexed_position``) only when the rules give class indexes."""
+
+    position: int | None
+    class_position: int | None
+    number: str
+    name: str
+    class_: str = Field(..., alias="class")
+    status: str
+    runs: list[TimedRunOut]
+    best_ms: int | None = None
+    total_ms: int | None = None
+    indexed_ms: int | None = None
+    indexed_position: int | None = None
+
+
 class SessionResultOut(Schema):
     session_id: int
     session: str
     kind: str
+    format: str
+    rules: dict[str, Any]
     starts_at: datetime
     state: str
     official_at: datetime | None
     revision: int
-    rows: list[ResultRowOut]
+    # One schema per session format; the rows are built by the format's ``api_row`` in
+    # events/services/formats.py. A new format adds its schema to this union.
+    rows: list[ResultRowOut | TimedRunsRowOut]
 
 
 class EventResultsOut(Schema):
@@ -104,31 +137,11 @@ class ChampionshipOut(Schema):
     classes: list[ClassStandingsOut]
 
 
-def _row(row: ResultRow) -> dict[str, object]:
-    return {
-        "position": row.position,
-        "car_number": row.car_number,
-        "status": row.status,
-        "driver": row.driver_name,
-        "team": row.team_name,
-        "class_name": row.class_name,
-        "laps": row.laps,
-        "total_ms": row.total_ms,
-        "gap_ms": row.gap_ms,
-        "gap_laps": row.gap_laps,
-        "best_lap_ms": row.best_lap_ms,
-        "best_lap_no": row.best_lap_no,
-        "fastest_lap": row.fastest_lap,
-        "penalty_ms": row.penalty_ms,
-        "penalty_positions": row.penalty_positions,
-        "penalty_reason": row.penalty_reason,
-    }
-
-
 @router.get(
     "/{slug}/results",
     response=EventResultsOut,
     summary="Results of every session of a public event (provisional ones marked so)",
+    by_alias=True,
 )
 def event_results(request: HttpRequest, slug: str) -> dict[str, object]:
     event = get_object_or_404(Event, slug=slug)
@@ -139,16 +152,20 @@ def event_results(request: HttpRequest, slug: str) -> dict[str, object]:
         result: SessionResult | None = getattr(session, "result", None)
         if result is None:
             continue
+        rules = session.checked_rules
+        api_row = format_of(session).api_row
         sessions.append(
             {
                 "session_id": session.pk,
                 "session": session.display_name,
                 "kind": session.kind,
+                "format": session.format,
+                "rules": rules,
                 "starts_at": session.starts_at,
                 "state": result.state,
                 "official_at": result.official_at,
                 "revision": result.revision,
-                "rows": [_row(row) for row in result.rows.all()],
+                "rows": [api_row(row, rules) for row in result.rows.all()],
             }
         )
     return {"slug": event.slug, "title": event.title, "sessions": sessions}

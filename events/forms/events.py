@@ -100,8 +100,27 @@ class EventForm(forms.ModelForm):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = ["kind", "name", "starts_at", "ends_at"]
-        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
+        fields = ["kind", "name", "starts_at", "ends_at", "format", "rules"]
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "rules": forms.Textarea(attrs={"rows": 8, "class": "mono", "spellcheck": "false"}),
+        }
+        help_texts = {
+            "rules": _(
+                "JSON. Leave {} for the preset of the event's tier; every rule left out takes its "
+                "default. Timed runs: runs, runs_counted (1 = best run, K = sum of the best K), "
+                "penalty_ms_per_cone (2000 = 2 s), penalty_ms_per_gate, off_course_ms (0 = an "
+                'off-course run does not count) and class_index, e.g. {"NEV A": 0.85}.'
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rules"].required = False
+
+    def clean_rules(self) -> Any:
+        return self.cleaned_data.get("rules") or {}
 
 
 class EntryClassForm(forms.ModelForm):

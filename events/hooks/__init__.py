@@ -37,6 +37,11 @@ def collect_result_sources(session: Any) -> list[tuple[str, str]]:
     return [link for provider in result_sources for link in provider(session)]
 
 
+# - timed_runs_changed: f(session) called after the commit of any change to a timed-runs session's
+#   runs (entered, corrected, imported, started by a loop); live publishes its board from it.
+timed_runs_changed: list[Callable[[Any], None]] = []
+
+
 # - session_replays: f(session) -> list of (label, url) shown on a session's public results page,
 #   e.g. a replay of the live timing of that session once it has finished.
 session_replays: list[Callable[[Any], list[tuple[str, str]]]] = []

@@ -6,7 +6,7 @@ from events.models.championships import (
     ChampionshipStanding,
     PromotionWaiver,
 )
-from events.models.choices import Discipline, Province, Tier
+from events.models.choices import Discipline, Province, SessionFormat, Tier
 from events.models.entries import (
     AuditLog,
     Deposit,
@@ -20,6 +20,7 @@ from events.models.events import EntryClass, Event, Session
 from events.models.mail import OutgoingMail
 from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
+from events.models.timed_runs import RunStatus, TimedRun
 
 __all__ = [
     "AuditLog",
@@ -46,9 +47,12 @@ __all__ = [
     "ResultRow",
     "ResultStatus",
     "Route",
+    "RunStatus",
     "Session",
+    "SessionFormat",
     "SessionResult",
     "Stamp",
     "StripeEvent",
     "Tier",
+    "TimedRun",
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # One list of tiers for the registry's classes and for events, so a class fits an event's tier.
 from racing.models.classes import Tier
 
-__all__ = ["Discipline", "Province", "Tier"]
+__all__ = ["Discipline", "Province", "SessionFormat", "Tier"]
 
 
 class Discipline(models.TextChoices):
@@ -66,3 +66,12 @@ class Province(models.TextChoices):
     MACAU = "macau", _("Macau")
     TAIWAN = "taiwan", _("Taiwan")
     OTHER = "other", _("Outside China")
+
+
+class SessionFormat(models.TextChoices):
+    """How a session is scored; the values are those of events.engine.formats."""
+
+    RACE = "race", _("Race (laps and time)")
+    TIMED_RUNS = "timed_runs", _("Timed runs (gymkhana, autocross, hill climb)")
+    KART_HEATS = "kart_heats", _("Kart heats and finals")
+    EFFICIENCY = "efficiency", _("Efficiency run")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models.choices import Discipline, Province, Tier
+from events.engine.formats import RulesError, check_rules
+from events.models.choices import Discipline, Province, SessionFormat, Tier
 from racing.models import CompetitionClass, Organization
 from racing.models.organizations import validate_time_zone
 
@@ -200,6 +202,12 @@ class Session(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # How the session is scored, and the organizer's rules for it (checked against the format's
+    # rule list in events.engine.formats; stored with every default filled in).
+    format = models.CharField(
+        _("format"), max_length=20, choices=SessionFormat.choices, default=SessionFormat.RACE
+    )
+    rules = models.JSONField(_("rules"), default=dict, blank=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
 
@@ -221,6 +229,14 @@ class Session(models.Model):
     def display_name(self) -> str:
         return self.name or str(self.get_kind_display())
 
+    @property
+    def checked_rules(self) -> dict[str, Any]:
+        """The rules with every default filled in (stored rules may predate a new rule)."""
+        try:
+            return check_rules(self.format, self.rules)
+        except RulesError:
+            return check_rules(self.format, {})
+
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -241,6 +257,13 @@ class Session(models.Model):
                     _("The session cannot end after the event ends."),
                     code="session_outside_event",
                 )
+            )
+        try:
+            self.rules = check_rules(self.format, self.rules)
+        except RulesError as error:
+            errors.setdefault("rules", []).extend(
+                ValidationError(_(problem.message) % problem.params, code="rules")
+                for problem in error.problems
             )
         if errors:
             raise ValidationError(errors)

@@ -113,6 +113,9 @@ class ResultRow(models.Model):
     interval_ms = models.PositiveBigIntegerField(_("interval (ms)"), null=True, blank=True)
     interval_laps = models.PositiveIntegerField(_("interval (laps)"), null=True, blank=True)
     fastest_lap = models.BooleanField(_("fastest lap"), default=False)
+    # What the session's format adds to a row (timed runs: the runs, class position, indexed
+    # time). Its shape belongs to the format: see events/services/formats.py.
+    extra = models.JSONField(_("format details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["result", "order"]

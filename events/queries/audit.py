@@ -97,6 +97,7 @@ ACTION_LABELS: dict[str, Promise] = {
     # live timing
     "live_transponder": _("Live timing: transponder mapping set"),
     "live_transponder_removed": _("Live timing: transponder mapping removed"),
+    "timed_run_corrected": _("Timed runs: a run was corrected"),
 }
 
 # Rows without a person were written by Paddock itself, or on Stripe's word (its webhook, or its

@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from events.engine.formats import RulesError, preset_rules
 from events.exceptions import EventStateError
-from events.models import EntryClass, Event, Session
+from events.models import EntryClass, Event, Session, SessionFormat
 from events.services.locking import lock_event
+from events.services.timed_runs import rescore
 from racing.engine.slugs import unique_slug
 from racing.models import CompetitionClass, Organization
 
@@ -230,11 +232,27 @@ def duplicate_event(*, event: Event, starts_at: datetime, title: str = "") -> Ev
 
 @transaction.atomic
 def add_session(
-    *, event: Event, kind: str, starts_at: datetime, ends_at: datetime, name: str = ""
+    *,
+    event: Event,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    name: str = "",
+    format: str = SessionFormat.RACE,
+    rules: dict[str, Any] | None = None,
 ) -> Session:
+    """A new session; a format given without rules starts from the preset of the event's tier."""
     locked = lock_event(event.pk)
     _require_editable(locked)
-    session = Session(event=locked, kind=kind, name=name, starts_at=starts_at, ends_at=ends_at)
+    session = Session(
+        event=locked,
+        kind=kind,
+        name=name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        format=format,
+        rules=rules or _preset(format, locked.tier),
+    )
     session.full_clean()
     session.save()
     touch_event(event=locked)
@@ -247,13 +265,28 @@ def update_session(*, session: Session, **fields: Any) -> Session:
     _require_editable(locked)
     session = Session.objects.select_for_update().get(pk=session.pk)
     session.event = locked
+    before = (session.format, session.rules)
     for name, value in fields.items():
         setattr(session, name, value)
+    if session.format != before[0] and (not session.rules or session.rules == before[1]):
+        # A new format with the old format's rules: start from the new one's preset.
+        session.rules = _preset(session.format, locked.tier)
+    elif not session.rules:
+        session.rules = _preset(session.format, locked.tier)
     session.updated_at = timezone.now()
     session.full_clean()
     session.save()
+    if (session.format, session.rules) != before:
+        rescore(session=session, reason=_("The session's rules were changed."))
     touch_event(event=locked)
     return session
+
+
+def _preset(format: str, tier: str) -> dict[str, Any]:
+    try:
+        return preset_rules(format, tier)
+    except (KeyError, RulesError):
+        return {}
 
 
 @transaction.atomic

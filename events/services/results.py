@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -47,6 +47,8 @@ class ResultLine:
     penalty_reason: str = ""
     driver_id: int | None = None
     entry_id: int | None = None
+    # The format's own columns (see events/services/formats.py); stored on the row as is.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ def _classified_rows(result: SessionResult, lines: Sequence[ResultLine]) -> list
                 interval_ms=classified.interval_ms,
                 interval_laps=classified.interval_laps,
                 fastest_lap=classified.fastest_lap,
+                extra=line.extra,
             )
         )
     return rows
@@ -217,6 +220,7 @@ def snapshot_rows(result: SessionResult) -> list[dict[str, Any]]:
         "gap_ms",
         "gap_laps",
         "fastest_lap",
+        "extra",
     ]
     return [{name: getattr(row, name) for name in fields} for row in result.rows.order_by("order")]
 

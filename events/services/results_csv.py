@@ -7,7 +7,7 @@ reader (``read_result_records``), so a typed row and an uploaded line get the sa
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from config.csv_export import csv_text
 from events.engine.racetime import format_gap, format_time, parse_time
-from events.models import ResultRow, ResultStatus
+from events.models import ResultRow, ResultStatus, RunStatus
 from events.services.results import LapLine, LineError, ResultLine
+from events.services.timed_runs import RunLine
 
 MAX_BYTES = 1_000_000
 MAX_LINES = 2_000
@@ -119,6 +120,20 @@ class _LineProblems:
             return None
         return int(text)
 
+    def status(self, record: Record, statuses: Mapping[str, str], unknown: str) -> str | None:
+        """The status by its name in ``statuses``; ``unknown`` names the valid ones."""
+        text = record.get("status", "").strip()
+        status = statuses.get(text.casefold())
+        if status is None:
+            self.add(unknown % {"status": text})
+        return status
+
+    def car(self, record: Record, field: str) -> str:
+        car = record.get(field, "").strip().lstrip("#")
+        if len(car) > 8:
+            self.add(_("The car number “%(number)s” is too long.") % {"number": car})
+        return car
+
     def time(self, record: Record, field: str, label: str) -> int | None:
         text = record.get(field, "").strip()
         if not text:
@@ -194,16 +209,10 @@ def _records(
 
 def _result_line(line: int, record: Record) -> tuple[ResultLine | None, list[CsvError]]:
     problems = _LineProblems(line)
-    status_text = record.get("status", "").strip()
-    status = STATUSES.get(status_text.casefold())
-    if status is None:
-        problems.add(
-            _("Unknown status “%(status)s”; use classified, DNF, DNS, DSQ or NC.")
-            % {"status": status_text}
-        )
-    car = record.get("car", "").strip().lstrip("#")
-    if len(car) > 8:
-        problems.add(_("The car number “%(number)s” is too long.") % {"number": car})
+    status = problems.status(
+        record, STATUSES, _("Unknown status “%(status)s”; use classified, DNF, DNS, DSQ or NC.")
+    )
+    car = problems.car(record, "car")
     parsed = ResultLine(
         car_number=car,
         status=status or ResultStatus.CLASSIFIED,
@@ -241,6 +250,7 @@ def _read(
     read_one: Callable[[int, Record], tuple[T | None, list[CsvError]]],
     check: Callable[[list[T]], list[LineError]],
     errors: list[CsvError],
+    check_all: bool = False,
 ) -> tuple[list[T], list[CsvError]]:
     items: list[T] = []
     line_numbers: list[int] = []
@@ -250,7 +260,9 @@ def _read(
         if item is not None:
             items.append(item)
             line_numbers.append(line)
-    if not errors:
+    # The cross-line checks run once every line reads; ``check_all`` (runs) runs them on the
+    # lines that could be read, so one upload names every problem at once.
+    if not errors or check_all:
         errors.extend(CsvError(line_numbers[e.index], e.message) for e in check(items))
     if not items and not errors:
         errors.append(CsvError(1, _("There are no result lines.")))
@@ -324,3 +336,65 @@ def write_results_csv(rows: Sequence[ResultRow]) -> str:
         ]
 
     return csv_text(EXPORT_COLUMNS, (cells(row) for row in rows))
+
+
+# ----------------------------------------------------------------------------- timed runs
+
+RUN_COLUMNS = {
+    "number": "number",
+    "car": "number",
+    "车号": "number",
+    "run": "run",
+    "轮次": "run",
+    "time": "time",
+    "时间": "time",
+    "cones": "cones",
+    "桩": "cones",
+    "gates": "gates",
+    "门": "gates",
+    "status": "status",
+    "状态": "status",
+}
+RUN_STATUSES = {
+    "": RunStatus.OK,
+    "ok": RunStatus.OK,
+    "dnf": RunStatus.DNF,
+    "未完成": RunStatus.DNF,
+    "dns": RunStatus.DNS,
+    "未出发": RunStatus.DNS,
+    "dsq": RunStatus.DSQ,
+    "dq": RunStatus.DSQ,
+    "取消资格": RunStatus.DSQ,
+    "off": RunStatus.OFF_COURSE,
+    "off-course": RunStatus.OFF_COURSE,
+    "off_course": RunStatus.OFF_COURSE,
+    "oc": RunStatus.OFF_COURSE,
+    "冲出赛道": RunStatus.OFF_COURSE,
+}
+
+
+def _run_line(line: int, record: Record) -> tuple[RunLine | None, list[CsvError]]:
+    problems = _LineProblems(line)
+    status = problems.status(
+        record, RUN_STATUSES, _("Unknown status “%(status)s”; use OK, DNF, DNS, DSQ or OFF.")
+    )
+    car = problems.car(record, "number")
+    parsed = RunLine(
+        car_number=car,
+        run=problems.integer(record, "run", _("Run")),
+        time_ms=problems.time(record, "time", _("Time")),
+        cones=problems.integer(record, "cones", _("Cones")) or 0,
+        gates=problems.integer(record, "gates", _("Gates")) or 0,
+        status=status or RunStatus.OK,
+    )
+    return (None if problems.errors else parsed), problems.errors
+
+
+def read_runs_csv(
+    data: bytes, check: Callable[[list[RunLine]], list[LineError]]
+) -> tuple[list[RunLine], list[CsvError]]:
+    """Runs from a CSV with the columns number,run,time,cones,gates,status."""
+    if len(data) > MAX_BYTES:
+        return [], [CsvError(1, _("The file is larger than 1 MB."))]
+    records, errors = _records(decode(data), RUN_COLUMNS, ["number", "run", "time"], MAX_LINES)
+    return _read(records, _run_line, check, errors, check_all=not errors)

@@ -41,6 +41,7 @@ from events.queries.results import (
     result_with_rows,
 )
 from events.queries.roster import roster_for
+from events.services.formats import format_of, import_results_csv
 from events.services.results import (
     ResultsError,
     check_laps,
@@ -53,7 +54,6 @@ from events.services.results_csv import (
     CsvError,
     read_laps_csv,
     read_result_records,
-    read_results_csv,
     write_results_csv,
 )
 from racing.queries.drivers import public_name
@@ -103,6 +103,8 @@ def event_results(request: HttpRequest, slug: str) -> HttpResponse:
         for session in public_event_sessions(event)
         if getattr(session, "result", None) is not None
     ]
+    for session in sessions:
+        session.columns_template = format_of(session).columns_template  # type: ignore[attr-defined]
     context = {
         "event": event,
         "sessions": sessions,
@@ -138,6 +140,7 @@ def session_results(request: HttpRequest, slug: str, session_id: int) -> HttpRes
         "result": result,
         "rows": rows,
         "multi_class": multi_class,
+        "columns_template": format_of(session).columns_template,
         "revisions": revisions,
         "shown_revision": shown_revision,
         "lap_chart": lap_chart(positions),
@@ -161,7 +164,13 @@ def session_results_print(request: HttpRequest, slug: str, session_id: int) -> H
     result = result_with_rows(session)
     if result is None:
         raise Http404
-    context = {"event": event, "session": session, "result": result, "rows": result.rows.all()}
+    context = {
+        "event": event,
+        "session": session,
+        "result": result,
+        "rows": result.rows.all(),
+        "columns_template": format_of(session).columns_template,
+    }
     return render(request, "events/results/session_results_print.html", context)
 
 
@@ -253,29 +262,28 @@ def results_upload(request: HttpRequest, org_slug: str, slug: str, session_id: i
     form = ResultsUploadForm(request.POST or None, request.FILES or None, result=existing)
     errors: list[CsvError] = []
     if request.method == "POST" and form.is_valid():
-        roster = roster_for(event)
-        lines, errors = read_results_csv(
-            form.cleaned_data["file"].read(), lambda items: check_lines(items, roster)
+        imported = import_results_csv(
+            session=session,
+            data=form.cleaned_data["file"].read(),
+            by=request.user,
+            official=form.cleaned_data["official"],
+            reason=form.cleaned_data["reason"],
         )
+        errors = list(imported.errors)
         if not errors:
-            refused = _publish(
+            messages.success(
                 request,
-                session,
-                lines,
-                SessionResult.Source.CSV,
-                form.cleaned_data["official"],
-                form.cleaned_data["reason"],
+                _("%(count)s result lines saved for %(session)s.")
+                % {"count": imported.count, "session": session.display_name},
             )
-            if refused is None:
-                messages.success(
-                    request,
-                    _("%(count)s result lines saved for %(session)s.")
-                    % {"count": len(lines), "session": session.display_name},
-                )
-                return redirect(_manage_url(event))
-            errors = refused
+            return redirect(_manage_url(event))
     status = 400 if errors or form.errors else 200
-    context = {"event": event, "session": session, "form": form, "errors": errors}
+    context = {
+        "event": event,
+        "session": session,
+        "form": form,
+        "errors": errors,
+    }
     return render(request, "events/results/results_upload.html", context, status=status)
 
 

@@ -35,7 +35,14 @@ from live.services.timing import apply_timing_events, create_live_session
 from tests.browser.policy import wait_until, watch_policy_violations
 from tests.browser.test_live_board_follows_the_race import AsgiServer, asgi_server  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The test is about memory and sockets, not speed: about a minute on a quiet machine, but a loaded
+# one (CI shares two cores) has taken over two, so its waits are generous.
+REPLAY_TIMEOUT_S = 400
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(3 * REPLAY_TIMEOUT_S),
+]
 
 CAPTURE = "rmonitor-2009_Sebring_ALMS_Session_5.txt"
 EARLY_SHARE = 0.10
@@ -76,13 +83,17 @@ def replay_on_server(server: AsgiServer, session_id: int, data: bytes) -> int:
     call = sync_to_async(replay)(
         session_id=session_id, data=data, format="rmonitor", speed=1.0, sleep=lambda s: None
     )
-    stats = asyncio.run_coroutine_threadsafe(call, server.loop).result(timeout=120)
+    stats = asyncio.run_coroutine_threadsafe(call, server.loop).result(timeout=REPLAY_TIMEOUT_S)
     assert stats.last_seq is not None
     return stats.last_seq
 
 
 def board_reaches(page: Any, seq: int) -> None:
-    wait_until(page, f"document.getElementById('live-board').dataset.seq === '{seq}'", 60_000)
+    wait_until(
+        page,
+        f"document.getElementById('live-board').dataset.seq === '{seq}'",
+        REPLAY_TIMEOUT_S * 1000,
+    )
 
 
 def heap_after_gc(cdp: Any) -> int:

@@ -1,0 +1,201 @@
+"""Session formats as data: which formats exist, the rules each one takes, presets per tier.
+
+Pure Python. A session's ``rules`` is a JSON object; ``check_rules`` reads it against the format's
+``RuleSpec`` list and returns the rules with every default filled in, or raises ``RulesError``
+naming each bad key. Messages are English templates marked for translation; the caller
+translates them (``message % params``) where they are shown.
+
+A new format adds its ``RULES`` (a tuple of ``RuleSpec``), an optional cross-field ``check`` and
+its presets in its own engine module, and one line in ``SPECS`` below (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from events.engine import timed_runs
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction by ``makemessages``; translated where it is shown."""
+    return message
+
+
+RACE = "race"
+TIMED_RUNS = "timed_runs"
+KART_HEATS = "kart_heats"
+EFFICIENCY = "efficiency"
+
+# The kinds of value a rule may take.
+INT = "int"
+BOOL = "bool"
+CHOICE = "choice"
+NUMBER_MAP = "number_map"  # {"name": 0.85, ...}: a number per name (a class index, say)
+INT_LIST = "int_list"  # [25, 22, 20, ...]: a table such as points per place
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    name: str
+    kind: str
+    default: Any
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad rule: an English message template and its parameters."""
+
+    key: str
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+class RulesError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message % p.params for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    rules: tuple[RuleSpec, ...] = ()
+    # Cross-field checks on rules that passed the per-key checks.
+    check: Callable[[dict[str, Any]], list[Problem]] | None = None
+    # Tier -> rules that differ from the defaults.
+    presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def _timed_runs_check(rules: dict[str, Any]) -> list[Problem]:
+    if rules["runs_counted"] > rules["runs"]:
+        return [
+            Problem(
+                "runs_counted",
+                gettext_noop("Runs counted (%(counted)s) cannot be more than the runs (%(runs)s)."),
+                {"counted": rules["runs_counted"], "runs": rules["runs"]},
+            )
+        ]
+    return []
+
+
+TIMED_RUNS_RULES = (
+    RuleSpec("runs", INT, timed_runs.DEFAULT_RUNS, 1, timed_runs.MAX_RUNS),
+    RuleSpec("runs_counted", INT, 1, 1, timed_runs.MAX_RUNS),
+    RuleSpec("penalty_ms_per_cone", INT, timed_runs.DEFAULT_PENALTY_MS_PER_CONE, 0, 600_000),
+    RuleSpec("penalty_ms_per_gate", INT, timed_runs.DEFAULT_PENALTY_MS_PER_GATE, 0, 600_000),
+    RuleSpec("off_course_ms", INT, 0, 0, 600_000),
+    RuleSpec("class_index", NUMBER_MAP, {}, 0.1, 2.0),
+)
+
+SPECS: dict[str, FormatSpec] = {
+    RACE: FormatSpec(),
+    TIMED_RUNS: FormatSpec(
+        rules=TIMED_RUNS_RULES,
+        check=_timed_runs_check,
+        presets={
+            # NEV gymkhana: short course, many cones, three runs, best counts.
+            "nev": {"runs": 3, "penalty_ms_per_cone": 2000, "penalty_ms_per_gate": 10_000},
+            # Club autocross/hill climb: the common US-style 2 s a cone, 4 runs.
+            "national": {"runs": 4, "penalty_ms_per_cone": 2000, "penalty_ms_per_gate": 10_000},
+            "local_heritage": {"runs": 2, "runs_counted": 2, "penalty_ms_per_cone": 5000},
+            "karting": {"runs": 3, "penalty_ms_per_cone": 1000},
+        },
+    ),
+    # Filled in by their own modules as they land; until then they take no rules.
+    KART_HEATS: FormatSpec(),
+    EFFICIENCY: FormatSpec(),
+}
+
+
+def _check_value(spec: RuleSpec, value: Any) -> tuple[Any, list[Problem]]:
+    def problem(message: str, **params: object) -> list[Problem]:
+        return [Problem(spec.name, message, {"name": spec.name, **params})]
+
+    in_range = gettext_noop("%(name)s must be between %(minimum)s and %(maximum)s.")
+    if spec.kind == INT:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, problem(gettext_noop("%(name)s must be a whole number."))
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            return None, problem(in_range, minimum=spec.minimum, maximum=spec.maximum)
+        return value, []
+    if spec.kind == BOOL:
+        if not isinstance(value, bool):
+            return None, problem(gettext_noop("%(name)s must be true or false."))
+        return value, []
+    if spec.kind == CHOICE:
+        if value not in spec.choices:
+            return None, problem(
+                gettext_noop("%(name)s must be one of %(choices)s."),
+                choices=", ".join(spec.choices),
+            )
+        return value, []
+    if spec.kind == NUMBER_MAP:
+        if not isinstance(value, dict):
+            return None, problem(gettext_noop("%(name)s must map names to numbers."))
+        for key, number in value.items():
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                return None, problem(gettext_noop("%(name)s must map names to numbers."))
+            if (spec.minimum is not None and number < spec.minimum) or (
+                spec.maximum is not None and number > spec.maximum
+            ):
+                return None, problem(in_range, minimum=spec.minimum, maximum=spec.maximum)
+            if not str(key).strip():
+                return None, problem(gettext_noop("%(name)s has an empty name."))
+        return {str(k).strip(): float(v) for k, v in value.items()}, []
+    if spec.kind == INT_LIST:
+        if not isinstance(value, list) or any(
+            isinstance(n, bool) or not isinstance(n, int) for n in value
+        ):
+            return None, problem(gettext_noop("%(name)s must be a list of whole numbers."))
+        if any(
+            (spec.minimum is not None and n < spec.minimum)
+            or (spec.maximum is not None and n > spec.maximum)
+            for n in value
+        ):
+            return None, problem(in_range, minimum=spec.minimum, maximum=spec.maximum)
+        return list(value), []
+    raise ValueError(f"unknown rule kind {spec.kind}")
+
+
+def check_rules(format_key: str, rules: Any) -> dict[str, Any]:
+    """The rules with defaults filled in; ``RulesError`` names every bad or unknown key."""
+    spec = SPECS.get(format_key)
+    if spec is None:
+        raise RulesError([Problem("", gettext_noop("Unknown format “%(f)s”."), {"f": format_key})])
+    if rules is None:
+        rules = {}
+    if not isinstance(rules, dict):
+        raise RulesError(
+            [Problem("", gettext_noop("The rules must be an object of names and values."))]
+        )
+    known = {rule.name: rule for rule in spec.rules}
+    problems = [
+        Problem(key, gettext_noop("Unknown rule “%(name)s” for this format."), {"name": key})
+        for key in rules
+        if key not in known
+    ]
+    checked: dict[str, Any] = {}
+    for rule in spec.rules:
+        if rule.name not in rules:
+            checked[rule.name] = rule.default
+            continue
+        value, value_problems = _check_value(rule, rules[rule.name])
+        problems.extend(value_problems)
+        checked[rule.name] = value
+    if not problems and spec.check is not None:
+        problems.extend(spec.check(checked))
+    if problems:
+        raise RulesError(problems)
+    return checked
+
+
+def preset_rules(format_key: str, tier: str) -> dict[str, Any]:
+    """The starting rules of a format for an event of this tier (defaults where no preset)."""
+    spec = SPECS[format_key]
+    return check_rules(format_key, dict(spec.presets.get(tier, {})))
