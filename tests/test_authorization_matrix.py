@@ -277,6 +277,8 @@ RULES: dict[str, Rule] = {
     ),
     "events:control-qr": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
     "events:route-publish": Rule(STAFF, race, method="post"),
+    "events:route-results": Rule(STAFF, race, method="post"),
+    "events:route-rules": Rule(STAFF, race, method="post"),
     "events:route-card-print": Rule(STAFF, race),
     "events:stamps-manage": Rule(STAFF, race),
     # The control page needs no account: the token in its QR code is the marshal's credential.

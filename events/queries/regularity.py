@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from events.engine import regularity as engine
-from events.models import Control, Entry, Event, Route, Session, Stamp
+from events.models import Control, Entry, Event, Route, Session, SessionFormat, Stamp
 from events.queries.events import event_for_staff
 from racing.queries.drivers import public_name
 
@@ -133,7 +133,10 @@ class Scoreboard:
 
 
 def session_rules(session: Session) -> engine.Rules:
-    return engine.rules_from_data(getattr(session, "rules", None) or {})
+    """The session's rules when it is scored as a regularity rally, else the default system."""
+    if session.format == SessionFormat.REGULARITY:
+        return engine.rules_from_format(session.checked_rules)
+    return engine.PRESETS[engine.DEFAULT_PRESET]
 
 
 def scoreboard(route: Route, *, final: bool) -> Scoreboard:

@@ -8,9 +8,11 @@ both leave an audit row.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -21,10 +23,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import hooks
-from events.engine.regularity import Kind
+from events.engine.formats import check_rules, preset_rules
+from events.engine.regularity import PRESETS, Kind, format_rules
+from events.engine.regularity import RouteError as RouteErrorInEngine
 from events.exceptions import EventsError
-from events.models import AuditLog, Control, CrewMember, Route, Session, Stamp
+from events.models import (
+    AuditLog,
+    Control,
+    CrewMember,
+    ResultStatus,
+    Route,
+    Session,
+    SessionFormat,
+    SessionResult,
+    Stamp,
+)
 from events.models.regularity import new_control_token
+from events.queries.regularity import scoreboard
+from events.services.results import ResultLine, ResultsError, publish_results
 
 MAX_BATCH = 500
 
@@ -51,16 +67,32 @@ def _audit(*, event_id: int, action: str, actor: Any, detail: str) -> None:
 
 
 def save_route(*, session: Session, mode: str, standard_start: datetime, interval_s: int) -> Route:
-    route, _created = Route.objects.update_or_create(
-        session=session,
-        defaults={
-            "mode": mode,
-            "standard_start": standard_start,
-            "interval_s": interval_s,
-            "updated_at": timezone.now(),
-        },
-    )
+    with transaction.atomic():
+        route, _created = Route.objects.update_or_create(
+            session=session,
+            defaults={
+                "mode": mode,
+                "standard_start": standard_start,
+                "interval_s": interval_s,
+                "updated_at": timezone.now(),
+            },
+        )
+        if mode == Route.Mode.REGULARITY and session.format != SessionFormat.REGULARITY:
+            # A scored route scores its session: the results page, API and imports follow.
+            session.format = SessionFormat.REGULARITY
+            session.rules = preset_rules(SessionFormat.REGULARITY, session.event.tier)
+            session.save(update_fields=["format", "rules"])
     return route
+
+
+def apply_rules_preset(*, session: Session, preset: str) -> Session:
+    """Give the session one of the common systems' rules (engine.regularity.PRESETS)."""
+    if preset not in PRESETS:
+        raise RouteError(_("Unknown rules preset."), field="preset")
+    session.format = SessionFormat.REGULARITY
+    session.rules = check_rules(SessionFormat.REGULARITY, format_rules(PRESETS[preset]))
+    session.save(update_fields=["format", "rules"])
+    return session
 
 
 def _check_section(
@@ -290,6 +322,66 @@ class ImportLine:
     at: datetime
 
 
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def parse_clock(text: str, day: datetime) -> datetime | None:
+    """A time typed as HH:MM, HH:MM:SS or HH:MM:SS.t on the day of ``day`` (its zone)."""
+    text = text.strip()
+    for pattern in ("%H:%M:%S.%f", "%H:%M:%S", "%H:%M"):
+        try:
+            clock = datetime.strptime(text, pattern).time()
+        except ValueError:
+            continue
+        return datetime.combine(day.date(), clock, tzinfo=day.tzinfo)
+    return None
+
+
+def route_day(route: Route) -> datetime:
+    """Midnight of the route's day in the event's zone: typed times are read on it."""
+    local = timezone.localtime(route.standard_start, route.session.event.zone)
+    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+
+
+def read_stamps_csv(
+    data: bytes, *, day: datetime, codes: set[str]
+) -> tuple[list[ImportLine], list[str]]:
+    """The lines of a stamps CSV (``number,control,time``, a header line optional) and the
+    errors, each naming its line; the import goes ahead only when there is none."""
+    errors: list[str] = []
+    lines: list[ImportLine] = []
+    if len(data) > MAX_CSV_BYTES:
+        return [], [_("The file is larger than 2 MB.")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_("The file is not UTF-8 text.")]
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if number == 1 and row[0].strip().lower() == "number":
+            continue
+        if len(row) != 3:
+            errors.append(_("Line %(line)s: give number,control,time.") % {"line": number})
+            continue
+        car, code, clock = (cell.strip() for cell in row)
+        moment = parse_clock(clock, day)
+        if not car.isdigit():
+            errors.append(_("Line %(line)s: the car number is not a number.") % {"line": number})
+        elif code.upper() not in codes:
+            errors.append(
+                _("Line %(line)s: no control “%(code)s” on the route.")
+                % {"line": number, "code": code}
+            )
+        elif moment is None:
+            errors.append(_("Line %(line)s: type the time as HH:MM:SS.") % {"line": number})
+        else:
+            lines.append(ImportLine(car_number=int(car), control_code=code.upper(), at=moment))
+    if not lines and not errors:
+        errors.append(_("The file has no stamps."))
+    return lines, errors
+
+
 def import_stamps(*, route: Route, lines: Sequence[ImportLine], actor: Any) -> int:
     """Stamps from a CSV (number,control,time), added to what the phones sent. Returns the
     number recorded; the caller has checked every line, so one bad code refuses all."""
@@ -342,3 +434,83 @@ def stamp_passport(*, control: Control, car_number: int) -> tuple[Stamp, bool]:
         )
         _stamps_changed(control.route_id)
     return stamp, True
+
+
+# --- results through the one results service ---
+
+
+def _local_clock(moment_ms: int | None, zone: Any) -> str | None:
+    if moment_ms is None:
+        return None
+    return datetime.fromtimestamp(moment_ms / 1000, tz=zone).isoformat(timespec="milliseconds")
+
+
+def result_lines(route: Route) -> list[ResultLine]:
+    """The final scores as result lines: classified crews by position, excluded ones DSQ, crews
+    that never started DNS. Each row's ``extra`` holds the API contract's columns."""
+    board = scoreboard(route, final=True)
+    zone = route.session.event.zone
+    lines = []
+    for standing in board.standings:
+        crew = standing.crew
+        info = board.crews.get(crew.number)
+        if standing.position is not None:
+            status = ResultStatus.CLASSIFIED
+        elif crew.excluded:
+            status = ResultStatus.DSQ
+        else:
+            status = ResultStatus.DNS
+        lines.append(
+            ResultLine(
+                car_number=str(crew.number),
+                status=status,
+                position=standing.position,
+                driver_name=info.crew if info else "",
+                class_name=info.class_name if info else "",
+                penalty_reason=_("Over the maximum lateness") if crew.excluded else "",
+                extra={
+                    "penalty_points": float(crew.penalty),
+                    "zeros": crew.zeros,
+                    "controls": [
+                        {
+                            "code": score.code,
+                            "kind": str(score.kind),
+                            "ideal": _local_clock(score.ideal_ms, zone),
+                            "actual": _local_clock(score.actual_ms, zone),
+                            "delta_ms": score.delta_ms,
+                            "penalty": float(score.penalty),
+                            "outcome": str(score.outcome),
+                            "dropped": score.dropped,
+                        }
+                        for score in crew.controls
+                    ],
+                },
+            )
+        )
+    return lines
+
+
+def publish_regularity_results(
+    *, session: Session, by: Any = None, official: bool = False, reason: str = ""
+) -> SessionResult:
+    """Score the route from its stamps and publish (provisional or official) through
+    ``publish_results``, so championships follow as for any session."""
+    route = Route.objects.filter(session=session).select_related("session__event").first()
+    if route is None or route.is_touring:
+        raise ResultsError(_("This session has no regularity route to score."))
+    try:
+        lines = result_lines(route)
+    except RouteErrorInEngine as error:
+        raise ResultsError(
+            _("A section of the route has neither a time nor a distance and a speed.")
+        ) from error
+    if not lines:
+        raise ResultsError(_("There are no crews to classify."))
+    return publish_results(
+        session=session,
+        lines=lines,
+        source=SessionResult.Source.TYPED,
+        by=by,
+        official=official,
+        reason=reason,
+    )

@@ -31,14 +31,13 @@ from events.forms.regularity import (
     StampForm,
     StampsCsvForm,
     VoidForm,
-    parse_clock,
-    read_stamps_csv,
-    route_day,
 )
 from events.models import Control, CrewMember, Entry, Route, Session, Stamp
 from events.queries import regularity as queries
 from events.queries.events import public_event
 from events.services import regularity as services
+from events.services.regularity import parse_clock, read_stamps_csv, route_day
+from events.services.results import ResultsError
 
 MAX_SYNC_BYTES = 256 * 1024
 
@@ -112,6 +111,9 @@ def route_manage(request: HttpRequest, org_slug: str, slug: str, session_id: int
             "rows": rows,
             "route_error": route_error,
             "control_form": ControlForm(),
+            "presets": sorted(engine.PRESETS),
+            "rules": engine.format_rules(queries.session_rules(session)),
+            "result": getattr(session, "result", None) if route else None,
         }
         return render(request, "events/regularity/route_manage.html", context)
 
@@ -186,6 +188,42 @@ def route_publish(request: HttpRequest, org_slug: str, slug: str, session_id: in
     messages.success(
         request, _("Route card published.") if published else _("Route card withdrawn.")
     )
+    return redirect(_manage_url(route.session))
+
+
+@login_required
+@require_POST
+def route_results(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    """Score the route and publish its results, provisional or official."""
+    route = _staff_route(request, org_slug, slug, session_id)
+    official = request.POST.get("official") == "1"
+    try:
+        services.publish_regularity_results(
+            session=route.session,
+            by=request.user,
+            official=official,
+            reason=request.POST.get("reason", "")[:500],
+        )
+    except ResultsError as error:
+        messages.error(request, " ".join([str(error), *(e.message for e in error.errors)]))
+    else:
+        messages.success(
+            request,
+            _("Official results published.") if official else _("Provisional results published."),
+        )
+    return redirect(_manage_url(route.session))
+
+
+@login_required
+@require_POST
+def route_rules(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    route = _staff_route(request, org_slug, slug, session_id)
+    try:
+        services.apply_rules_preset(session=route.session, preset=request.POST.get("preset", ""))
+    except EventsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Rules saved."))
     return redirect(_manage_url(route.session))
 
 
