@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,38 @@ class StartTimingForm(forms.Form):
             "GB18030 for timing software on Chinese Windows if a name still shows garbled."
         ),
     )
+
+    layout = forms.CharField(
+        label=_("Circuit layout"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Track and class records are kept per layout, across events. Empty: the event's venue."
+        ),
+    )
+    pit_in_decoder = forms.IntegerField(
+        label=_("Pit-in decoder id"),
+        min_value=0,
+        max_value=2**32 - 1,
+        required=False,
+        help_text=_("P3 only: a passing at this decoder puts the car in the pit lane."),
+    )
+    pit_out_decoder = forms.IntegerField(
+        label=_("Pit-out decoder id"),
+        min_value=0,
+        max_value=2**32 - 1,
+        required=False,
+        help_text=_("P3 only: a passing at this decoder takes the car out of the pit lane."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        pit_in, pit_out = data.get("pit_in_decoder"), data.get("pit_out_decoder")
+        if pit_in is not None and pit_in == pit_out:
+            self.add_error(
+                "pit_out_decoder", _("The pit-out decoder must differ from the pit-in one.")
+            )
+        return data
 
     def clean_feed_encoding(self) -> str:
         # Left out by an older form or a script: the default, as on the model.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0012_session_formats_and_timed_runs'),
+        ('events', '0014_privacy_event_officials'),
     ]
 
     operations = [
