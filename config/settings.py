@@ -341,8 +341,16 @@ _CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        # Browsers apply form-action to the redirect after a POST too: paying leaves for Checkout.
-        "form-action": [SELF, "https://checkout.stripe.com"],
+        # Browsers apply form-action to the redirect after a POST too: paying leaves for Stripe
+        # Checkout, Alipay's cashier (its gateway redirects within alipay.com) or WeChat Pay's
+        # H5 page (wx.tenpay.com).
+        "form-action": [
+            SELF,
+            "https://checkout.stripe.com",
+            "https://openapi.alipay.com",
+            "https://*.alipay.com",
+            "https://wx.tenpay.com",
+        ],
     }
 }
 if DEBUG:

@@ -34,11 +34,15 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from events.hooks import privacy as privacy_hooks
         from events.hooks import registration as registration_hooks
         from events.hooks import results as results_hooks
+        from events.services import page_cache
         from racing import hooks
 
         hooks.organizer_links.append(_organizer_links)
         hooks.account_links.append(_account_links)
         registration_hooks.connect()
         results_hooks.connect()
+        privacy_hooks.connect()
+        page_cache.connect()

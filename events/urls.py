@@ -6,6 +6,7 @@ from events.views import (
     championships,
     fapiao,
     mail,
+    officials,
     organizer,
     public,
     regularity,
@@ -48,6 +49,10 @@ organizer_event_patterns: list[URLPattern | URLResolver] = [
     path("audit/", audit.manage_audit, name="manage-audit"),
     path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
     path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
+    path("officials/", officials.event_officials, name="event-officials"),
+    path(
+        "officials/<int:pk>/remove/", officials.event_official_remove, name="event-official-remove"
+    ),
     path("fapiao/", fapiao.fapiao_queue, name="fapiao-queue"),
     path("fapiao.<str:fmt>", fapiao.fapiao_export, name="fapiao-export"),
     path("fapiao/<int:pk>/issue/", fapiao.fapiao_issue, name="fapiao-issue"),
@@ -137,6 +142,7 @@ urlpatterns = [
     path("calendar/me/", calendar.personal_calendar, name="personal-calendar"),
     path("calendar/token/<str:token>.ics", calendar.personal_feed, name="personal-feed"),
     path("organizer/<slug:org_slug>/events/", organizer.event_list, name="manage-events"),
+    path("organizer/<slug:org_slug>/private-data/", officials.retention, name="retention-schedule"),
     path(
         "organizer/<slug:org_slug>/payments/",
         merchant_views.merchant_settings,

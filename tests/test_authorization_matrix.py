@@ -40,6 +40,9 @@ STAFF = "staff"  # members of the owning organization
 OWNER = "owner"  # owners of the owning organization; staff get 403
 DRIVER = "driver"  # the driver who owns the object
 WEBHOOK = "webhook"  # no session at all; refused without a valid signature
+# An official of the driver's event (scrutineer, medical officer, clerk of the course) reveals
+# private data: in the world, staff is the event's scrutineer; the owner has no duty there (403).
+REVEALER = "revealer"
 
 LOGIN = "302 to login"
 OK = "ok"
@@ -66,6 +69,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     DRIVER: {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "driver": OK},
     WEBHOOK: dict.fromkeys(ROLES, BAD_REQUEST),
+    REVEALER: {
+        **dict.fromkeys(ROLES, NOT_FOUND),
+        "anonymous": LOGIN,
+        "staff": OK,
+        "owner": FORBIDDEN,
+    },
 }
 
 # Whose personal data each role may receive. The driver has entered the organization's events,
@@ -159,6 +168,12 @@ RULES: dict[str, Rule] = {
     "racing:invitation-accept": Rule(
         TOKEN, lambda x: {"token": x.invitation.token}, token_reveals=(w.INVITEE_EMAIL,)
     ),
+    # racing: the privacy notice and a person's rights over their data (racing.views.privacy)
+    "racing:privacy-notice": Rule(PUBLIC),
+    "racing:my-privacy": Rule(SIGNED_IN),
+    "racing:consent-withdraw": Rule(SIGNED_IN, method="post", ok_status=302),
+    "racing:my-data-export": Rule(SIGNED_IN),
+    "racing:account-delete": Rule(SIGNED_IN),
     # racing: a driver's own profile, licences and garage (racing.views.drivers)
     "racing:profile": Rule(SIGNED_IN),
     "racing:profile-edit": Rule(SIGNED_IN),
@@ -181,8 +196,12 @@ RULES: dict[str, Rule] = {
     "racing:licence-verify": Rule(
         STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}, method="post"
     ),
+    # Revealing private data in full: only an official of the driver's event, stating why.
+    "racing:organizer-driver-reveal": Rule(REVEALER, entered_driver, method="post"),
+    # A scan is opened by an official who revealed the driver's data a moment ago (the world
+    # holds such a reveal by staff).
     "racing:organizer-licence-document": Rule(
-        STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}
+        REVEALER, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}
     ),
     # events: public pages and feeds
     "events:home": Rule(PUBLIC),
@@ -262,6 +281,13 @@ RULES: dict[str, Rule] = {
     "events:manage-entry": Rule(STAFF, lambda x: {**managed(x), "pk": x.entry.pk}),
     # The event's audit trail: its details may hold the driver's data (staff may see it).
     "events:manage-audit": Rule(STAFF, managed),
+    # Officials of an event: staff read the list; adding one is for owners (empty POST: 403
+    # for staff, 400 for owners).
+    "events:event-officials": Rule(STAFF, managed),
+    "events:event-official-remove": Rule(
+        OWNER, lambda x: {**managed(x), "pk": x.extra["official"].pk}, method="post"
+    ),
+    "events:retention-schedule": Rule(STAFF, org),
     "events:manage-audit-csv": Rule(STAFF, managed),
     # Sends the event's unsent mail again (to its drivers): any staff member, like bulk e-mail.
     "events:manage-mail-resend": Rule(STAFF, managed, method="post"),

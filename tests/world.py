@@ -62,12 +62,13 @@ class World:
 
 
 def build_world(make_user: Callable[..., Any]) -> World:
-    from events.models import AuditLog, Entry, EntryClass, Event, Session
+    from events.models import AuditLog, Entry, EntryClass, Event, EventOfficial, Session
     from events.services.calendar import issue_calendar_token
     from events.services.championships import add_round, create_championship
     from events.services.results import ResultLine, publish_results
     from live.models import LiveSession, LiveTransponder, RaceControlMessage
     from racing.models import DriverProfile, EmergencyContact
+    from racing.services.privacy import give_consent
 
     owner = make_user(OWNER_EMAIL, first_name="Jun", last_name="Owner")
     staff = make_user(STAFF_EMAIL, first_name="Lei", last_name="Staff")
@@ -107,6 +108,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
         relationship="father",
         phone=DRIVER_PRIVATE["emergency_phone"],
     )
+    give_consent(profile=profile)
 
     now = timezone.now().replace(second=0, microsecond=0)
     starts = now + timedelta(days=40)
@@ -146,6 +148,10 @@ def build_world(make_user: Callable[..., Any]) -> World:
         currency="CNY",
         co_driver_email=CO_DRIVER_EMAIL,
         confirmed_at=now,
+    )
+    # The staff member works on the event as its scrutineer: they may reveal the driver's data.
+    official = EventOfficial.objects.create(
+        event=event, user=staff, duty=EventOfficial.Duty.SCRUTINEER
     )
     # The event's audit trail names the co-driver the driver gave (driver data: staff only).
     AuditLog.objects.create(
@@ -257,6 +263,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     from django.core.files.base import ContentFile
 
     from racing.models import CompetitionClass, Licence, LicenceGrade, LicenceIssuer, Vehicle
+    from racing.services.privacy import record_reveal
 
     camf, _ = LicenceIssuer.objects.get_or_create(
         code="CAMF", defaults={"name_zh": "中国汽车摩托车运动联合会", "name_en": "CAMF"}
@@ -274,6 +281,8 @@ def build_world(make_user: Callable[..., Any]) -> World:
         valid_to=now.date() + timedelta(days=300),
     )
     licence.document.save("scan.pdf", ContentFile(b"%PDF-1.4 licence scan"))
+    # Staff, the event's scrutineer, revealed the driver's data a moment ago (for the scan).
+    record_reveal(profile=profile, organization=organization, actor=staff, reason="scrutineering")
     vehicle = Vehicle.objects.create(
         owner=profile, make="Honda", model="Civic", year=2019, powertrain="ice"
     )
@@ -337,6 +346,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
             "vehicle": vehicle,
             "competition_class": competition_class,
             "live_transponder": live_transponder,
+            "official": official,
             "race_control_message": race_control_message,
         },
         owner=owner,

@@ -20,6 +20,7 @@ from events.models.events import EntryClass, Event, Session
 from events.models.fapiao import FapiaoRequest
 from events.models.mail import OutgoingMail
 from events.models.merchants import MerchantAccount, Provider, ProviderNotification
+from events.models.officials import EventOfficial
 from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 from events.models.timed_runs import RunStatus, TimedRun
@@ -38,6 +39,7 @@ __all__ = [
     "Entry",
     "EntryClass",
     "Event",
+    "EventOfficial",
     "FapiaoRequest",
     "LapRecord",
     "MerchantAccount",
