@@ -65,6 +65,7 @@ class TimedRunsRowOut(Schema):
     indexed_position: int | None = None
 
 
+<<<<<<< HEAD
 class KartHeatsRowOut(ResultRowOut):
     """A row of a kart heat, pre-final or final: ``heat_points`` is the points scored in a heat,
     or the heat total in a pre-final or final; ``grid`` is the starting place."""
@@ -88,6 +89,27 @@ class EfficiencyRowOut(Schema):
     kwh_per_100km: float | None
     elapsed_ms: int | None
     penalty_percent: float | None
+=======
+class RegularityControlOut(Schema):
+    code: str
+    kind: str
+    ideal: str | None  # ISO 8601 in the event's zone
+    actual: str | None
+    delta_ms: int | None
+    penalty: float
+
+
+class RegularityRowOut(Schema):
+    """A crew of a regularity rally: lowest ``penalty_points`` first; ``zeros`` breaks ties."""
+
+    position: int | None
+    number: str
+    crew: str
+    class_: str = Field(..., alias="class")
+    penalty_points: float | None
+    zeros: int
+    controls: list[RegularityControlOut]
+>>>>>>> main
 
 
 class SessionResultOut(Schema):
@@ -102,7 +124,11 @@ class SessionResultOut(Schema):
     revision: int
     # One schema per session format; the rows are built by the format's ``api_row`` in
     # events/services/formats.py. A new format adds its schema to this union.
+<<<<<<< HEAD
     rows: list[KartHeatsRowOut | EfficiencyRowOut | ResultRowOut | TimedRunsRowOut]
+=======
+    rows: list[ResultRowOut | TimedRunsRowOut | RegularityRowOut]
+>>>>>>> main
 
 
 class EventResultsOut(Schema):
