@@ -65,7 +65,6 @@ class TimedRunsRowOut(Schema):
     indexed_position: int | None = None
 
 
-<<<<<<< HEAD
 class KartHeatsRowOut(ResultRowOut):
     """A row of a kart heat, pre-final or final: ``heat_points`` is the points scored in a heat,
     or the heat total in a pre-final or final; ``grid`` is the starting place."""
@@ -89,7 +88,8 @@ class EfficiencyRowOut(Schema):
     kwh_per_100km: float | None
     elapsed_ms: int | None
     penalty_percent: float | None
-=======
+
+
 class RegularityControlOut(Schema):
     code: str
     kind: str
@@ -109,7 +109,6 @@ class RegularityRowOut(Schema):
     penalty_points: float | None
     zeros: int
     controls: list[RegularityControlOut]
->>>>>>> main
 
 
 class SessionResultOut(Schema):
@@ -124,11 +123,9 @@ class SessionResultOut(Schema):
     revision: int
     # One schema per session format; the rows are built by the format's ``api_row`` in
     # events/services/formats.py. A new format adds its schema to this union.
-<<<<<<< HEAD
-    rows: list[KartHeatsRowOut | EfficiencyRowOut | ResultRowOut | TimedRunsRowOut]
-=======
-    rows: list[ResultRowOut | TimedRunsRowOut | RegularityRowOut]
->>>>>>> main
+    rows: list[
+        KartHeatsRowOut | EfficiencyRowOut | ResultRowOut | TimedRunsRowOut | RegularityRowOut
+    ]
 
 
 class EventResultsOut(Schema):

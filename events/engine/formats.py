@@ -15,11 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-<<<<<<< HEAD
-from events.engine import efficiency, karting, timed_runs
-=======
-from events.engine import regularity, timed_runs
->>>>>>> main
+from events.engine import efficiency, karting, regularity, timed_runs
 
 
 def gettext_noop(message: str) -> str:
@@ -98,7 +94,6 @@ TIMED_RUNS_RULES = (
 )
 
 
-<<<<<<< HEAD
 def _kart_heats_check(rules: dict[str, Any]) -> list[Problem]:
     try:
         karting.kart_rules(rules)
@@ -135,7 +130,9 @@ EFFICIENCY_RULES = (
     RuleSpec("over_time", CHOICE, "not_classified", choices=tuple(efficiency.OverTime)),
     RuleSpec("over_time_up_to_percent", INT_LIST, [5], 0, 1000),
     RuleSpec("over_time_penalty_percent", INT_LIST, [10, 20], 0, 1000),
-=======
+)
+
+
 def _regularity_check(rules: dict[str, Any]) -> list[Problem]:
     try:
         regularity.rules_from_format(rules)
@@ -165,7 +162,6 @@ REGULARITY_RULES = tuple(
     for name, value in regularity.format_rules(
         regularity.PRESETS[regularity.DEFAULT_PRESET]
     ).items()
->>>>>>> main
 )
 
 SPECS: dict[str, FormatSpec] = {
@@ -182,7 +178,6 @@ SPECS: dict[str, FormatSpec] = {
             "karting": {"runs": 3, "penalty_ms_per_cone": 1000},
         },
     ),
-<<<<<<< HEAD
     KART_HEATS: FormatSpec(
         rules=KART_HEATS_RULES,
         check=_kart_heats_check,
@@ -194,10 +189,7 @@ SPECS: dict[str, FormatSpec] = {
         check=_efficiency_check,
         # NEV runs: an hour's window, overrunning it costs energy rather than the result.
         presets={"nev": {"time_window_ms": 3_600_000, "over_time": "penalty"}},
-=======
-    # Filled in by their own modules as they land; until then they take no rules.
-    KART_HEATS: FormatSpec(),
-    EFFICIENCY: FormatSpec(),
+    ),
     REGULARITY: FormatSpec(
         rules=REGULARITY_RULES,
         check=_regularity_check,
@@ -205,7 +197,6 @@ SPECS: dict[str, FormatSpec] = {
             tier: regularity.format_rules(regularity.PRESETS[name])
             for tier, name in regularity.TIER_PRESETS.items()
         },
->>>>>>> main
     ),
 }
 

@@ -24,11 +24,7 @@ from django.utils.translation import gettext as _
 from events.engine import formats as engine
 from events.models import ResultRow, Route, Session, SessionFormat, SessionResult, TimedRun
 from events.queries.roster import roster_for
-<<<<<<< HEAD
-from events.services import efficiency, timed_runs
-=======
-from events.services import regularity, timed_runs
->>>>>>> main
+from events.services import efficiency, regularity, timed_runs
 from events.services.results import ResultsError, check_lines, publish_results
 from events.services.results_csv import (
     CsvError,
@@ -151,7 +147,6 @@ def timed_runs_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-<<<<<<< HEAD
 # ----------------------------------------------------------------------------- kart heats
 
 
@@ -187,7 +182,11 @@ def _import_efficiency(
             official=official,
             reason=reason,
         )
-=======
+    except ResultsError as error:
+        return _refused(error)
+    return Imported(count=len(lines))
+
+
 # ----------------------------------------------------------------------------- regularity
 
 
@@ -209,13 +208,11 @@ def _import_regularity(
             regularity.publish_regularity_results(
                 session=session, by=by, official=official, reason=reason
             )
->>>>>>> main
     except ResultsError as error:
         return _refused(error)
     return Imported(count=len(lines))
 
 
-<<<<<<< HEAD
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -238,7 +235,6 @@ def efficiency_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-=======
 def regularity_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
     """The contract of issue 16: one crew of a regularity classification."""
     extra = row.extra or {}
@@ -259,7 +255,6 @@ def regularity_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
 REGULARITY_CONTROL_FIELDS = ("code", "kind", "ideal", "actual", "delta_ms", "penalty")
 
 
->>>>>>> main
 # ----------------------------------------------------------------------------- the registry
 
 FORMATS: dict[str, ResultFormat] = {
@@ -275,7 +270,6 @@ FORMATS: dict[str, ResultFormat] = {
         columns_template="events/results/formats/timed_runs.html",
         api_row=timed_runs_api_row,
     ),
-<<<<<<< HEAD
     SessionFormat.KART_HEATS: ResultFormat(
         key=SessionFormat.KART_HEATS,
         # A heat, pre-final or final is a race: the race CSV, and the results service adds the
@@ -289,13 +283,12 @@ FORMATS: dict[str, ResultFormat] = {
         import_csv=_import_efficiency,
         columns_template="events/results/formats/efficiency.html",
         api_row=efficiency_api_row,
-=======
+    ),
     SessionFormat.REGULARITY: ResultFormat(
         key=SessionFormat.REGULARITY,
         import_csv=_import_regularity,
         columns_template="events/results/formats/regularity.html",
         api_row=regularity_api_row,
->>>>>>> main
     ),
 }
 

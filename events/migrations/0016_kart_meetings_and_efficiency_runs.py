@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0014_privacy_event_officials'),
+        ('events', '0015_regularity_session_format'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
