@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -82,6 +83,8 @@ def _board_page(
             "socket_path": f"/ws/live/sessions/{session.pk}/",
             "car_url": reverse("live:car", args=[session.pk, "__car__"]),
             "pin_scope": pin_scope(session),
+            "records_url": reverse("live:records")
+            + (f"?{urlencode({'layout': session.layout})}" if session.layout else ""),
             "replay": replay,
             "finished": session.status == LiveSession.Status.FINISHED,
         },

@@ -116,3 +116,13 @@ def test_a_record_broken_in_a_replay_posts_one_announcement(
     assert client.get(reverse("live:records"), {"layout": "Nowhere"}).status_code == 404
     listing = client.get(reverse("live:records"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "赛道纪录" in listing and LAYOUT in listing
+
+
+def test_a_boards_records_link_opens_its_layout_even_before_a_record(client: Client) -> None:
+    race = create_live_session(name="Race", mode="race", layout="Zhuhai · Full")
+    board = client.get(reverse("live:board", args=[race.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    link = reverse("live:records") + "?layout=Zhuhai+%C2%B7+Full"
+    assert link in board.content.decode()
+    page = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "No records on this layout yet." in page.content.decode()
