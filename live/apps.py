@@ -9,6 +9,7 @@ class LiveConfig(AppConfig):
     def ready(self) -> None:
         from events import hooks
         from live.queries.board import live_now
+        from live.services.timed_runs import refresh_runs_boards
         from live.views.board import session_replays
         from live.views.results import result_sources
         from live.views.timing import organizer_links
@@ -18,6 +19,8 @@ class LiveConfig(AppConfig):
             hooks.result_sources.append(result_sources)
         if session_replays not in hooks.session_replays:
             hooks.session_replays.append(session_replays)
+        if refresh_runs_boards not in hooks.timed_runs_changed:
+            hooks.timed_runs_changed.append(refresh_runs_boards)
         if live_now not in hooks.live_now:
             hooks.live_now.append(live_now)
         if organizer_links not in racing_hooks.organizer_links:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,28 @@ class StartTimingForm(forms.Form):
             "GB18030 for timing software on Chinese Windows if a name still shows garbled."
         ),
     )
+
+    start_decoder_id = forms.IntegerField(
+        label=_("Start loop decoder id"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "Timed runs with P3 loops only: the decoder on the start loop and the one on the "
+            "finish loop. Leave both empty when staff type the times in."
+        ),
+    )
+    finish_decoder_id = forms.IntegerField(
+        label=_("Finish loop decoder id"), required=False, min_value=0
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, finish = data.get("start_decoder_id"), data.get("finish_decoder_id")
+        if (start is None) != (finish is None):
+            self.add_error("finish_decoder_id", _("Give both decoder ids, or neither."))
+        elif start is not None and start == finish:
+            self.add_error("finish_decoder_id", _("The start and finish loops need two decoders."))
+        return data
 
     def clean_feed_encoding(self) -> str:
         # Left out by an older form or a script: the default, as on the model.
