@@ -271,6 +271,7 @@ PADDOCK_UPLOAD_URL_NAMES = [
     "events:event-edit",
     "events:results-upload",
     "events:laps-upload",
+    "events:fapiao-issue",
 ]
 # Form fields (everything but files) never need more than the small limit; an upload bigger than
 # it goes to a temporary file rather than memory (bounded by the upload limit above).
@@ -294,6 +295,10 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # only for tests against a local fake Stripe
+# Organizers' own WeChat Pay and Alipay accounts (their keys are per organization, in the
+# database); these only point the clients at a local fake server in tests.
+WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
+ALIPAY_GATEWAY = env_str("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
 PADDOCK_HOLD_MINUTES = env_int("PADDOCK_HOLD_MINUTES", 30)
 PADDOCK_WAITLIST_OFFER_HOURS = env_int("PADDOCK_WAITLIST_OFFER_HOURS", 24)
 # Row-lock waits (PostgreSQL): a webhook gives up sooner (503, Stripe retries) than a driver
@@ -336,8 +341,16 @@ _CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        # Browsers apply form-action to the redirect after a POST too: paying leaves for Checkout.
-        "form-action": [SELF, "https://checkout.stripe.com"],
+        # Browsers apply form-action to the redirect after a POST too: paying leaves for Stripe
+        # Checkout, Alipay's cashier (its gateway redirects within alipay.com) or WeChat Pay's
+        # H5 page (wx.tenpay.com).
+        "form-action": [
+            SELF,
+            "https://checkout.stripe.com",
+            "https://openapi.alipay.com",
+            "https://*.alipay.com",
+            "https://wx.tenpay.com",
+        ],
     }
 }
 if DEBUG:

@@ -9,12 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _organizer_links(organization: Any, membership: Any) -> list[tuple[str, str]]:
-    return [
+    links = [
         (
             gettext("Events"),
             reverse("events:manage-events", kwargs={"org_slug": organization.slug}),
         )
     ]
+    if membership.is_owner:
+        links.append(
+            (
+                gettext("Payment accounts"),
+                reverse("events:merchant-settings", kwargs={"org_slug": organization.slug}),
+            )
+        )
+    return links
 
 
 def _account_links(user: Any) -> list[tuple[str, str]]:
@@ -26,6 +34,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from events.hooks import privacy as privacy_hooks
         from events.hooks import registration as registration_hooks
         from events.hooks import results as results_hooks
         from racing import hooks
@@ -34,3 +43,4 @@ class EventsConfig(AppConfig):
         hooks.account_links.append(_account_links)
         registration_hooks.connect()
         results_hooks.connect()
+        privacy_hooks.connect()

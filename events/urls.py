@@ -4,7 +4,9 @@ from events.views import (
     audit,
     calendar,
     championships,
+    fapiao,
     mail,
+    officials,
     organizer,
     public,
     regularity,
@@ -13,6 +15,8 @@ from events.views import (
 )
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
+from events.views import merchants as merchant_views
+from events.views import payments as payment_views
 
 app_name = "events"
 
@@ -46,6 +50,15 @@ organizer_event_patterns: list[URLPattern | URLResolver] = [
     path("audit/", audit.manage_audit, name="manage-audit"),
     path("audit.csv", audit.manage_audit_csv, name="manage-audit-csv"),
     path("mail/resend/", mail.manage_mail_resend, name="manage-mail-resend"),
+    path("officials/", officials.event_officials, name="event-officials"),
+    path(
+        "officials/<int:pk>/remove/", officials.event_official_remove, name="event-official-remove"
+    ),
+    path("fapiao/", fapiao.fapiao_queue, name="fapiao-queue"),
+    path("fapiao.<str:fmt>", fapiao.fapiao_export, name="fapiao-export"),
+    path("fapiao/<int:pk>/issue/", fapiao.fapiao_issue, name="fapiao-issue"),
+    path("fapiao/<int:pk>/reverse/", fapiao.fapiao_reverse, name="fapiao-reverse"),
+    path("fapiao/<int:pk>/file/", fapiao.fapiao_file, name="fapiao-file"),
     path("route/<int:session_id>/", include(route_patterns)),
 ]
 
@@ -140,6 +153,17 @@ urlpatterns = [
     path("calendar/me/", calendar.personal_calendar, name="personal-calendar"),
     path("calendar/token/<str:token>.ics", calendar.personal_feed, name="personal-feed"),
     path("organizer/<slug:org_slug>/events/", organizer.event_list, name="manage-events"),
+    path("organizer/<slug:org_slug>/private-data/", officials.retention, name="retention-schedule"),
+    path(
+        "organizer/<slug:org_slug>/payments/",
+        merchant_views.merchant_settings,
+        name="merchant-settings",
+    ),
+    path(
+        "organizer/<slug:org_slug>/payments/<str:provider>/test/",
+        merchant_views.merchant_test,
+        name="merchant-test",
+    ),
     path("organizer/<slug:org_slug>/events/new/", organizer.event_create, name="event-create"),
     path("organizer/<slug:org_slug>/events/<slug:slug>/", include(organizer_event_patterns)),
 ]
@@ -151,6 +175,8 @@ urlpatterns += [
     path("entries/<int:pk>/", entry_views.entry_detail, name="entry-detail"),
     path("entries/<int:pk>/pay/", entry_views.entry_pay, name="entry-pay"),
     path("entries/<int:pk>/paid/", entry_views.entry_paid, name="entry-paid"),
+    path("entries/<int:pk>/fapiao/", fapiao.entry_fapiao, name="entry-fapiao"),
+    path("entries/<int:pk>/fapiao/file/", fapiao.entry_fapiao_file, name="entry-fapiao-file"),
     path(
         "entries/<int:pk>/deposit-authorised/",
         entry_views.entry_deposit_authorised,
@@ -160,6 +186,21 @@ urlpatterns += [
     path("entries/<int:pk>/offer/", entry_views.entry_offer, name="entry-offer"),
     path("co-driver/<str:token>/", entry_views.co_driver_confirm, name="co-driver-confirm"),
     path("payments/stripe/webhook/", entry_views.stripe_webhook, name="stripe-webhook"),
+    path(
+        "entries/<int:pk>/pay/wechat/<int:payment_id>/",
+        payment_views.wechatpay_qr,
+        name="entry-pay-wechat",
+    ),
+    path(
+        "payments/wechatpay/<int:account_id>/notify/",
+        payment_views.wechatpay_notify,
+        name="wechatpay-notify",
+    ),
+    path(
+        "payments/alipay/<int:account_id>/notify/",
+        payment_views.alipay_notify,
+        name="alipay-notify",
+    ),
     path(
         "organizer/<slug:org_slug>/events/<slug:slug>/entries/",
         entry_management.manage_entries,

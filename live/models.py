@@ -8,6 +8,8 @@ on after a restart (competitors, passings, best laps); it is private to `live.se
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +76,11 @@ class LiveSession(models.Model):
     finish_decoder_id = models.BigIntegerField(_("finish loop decoder id"), null=True, blank=True)
     # Passings closer together than this are double reads of one crossing (P3 only).
     min_lap_ms = models.PositiveIntegerField(_("minimum lap time (ms)"), default=20_000)
+    # P3 decoders on the pit lane: a passing there puts the car into (or out of) the pits.
+    pit_in_decoder = models.BigIntegerField(_("pit-in decoder id"), null=True, blank=True)
+    pit_out_decoder = models.BigIntegerField(_("pit-out decoder id"), null=True, blank=True)
+    # The circuit and layout driven, as staff name it: records are kept per layout.
+    layout = models.CharField(_("circuit layout"), max_length=200, blank=True)
     # Records that could not be parsed or failed their CRC: counted, never applied.
     rejected_records = models.PositiveIntegerField(_("rejected records"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -159,3 +166,126 @@ class LiveTransponder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transponder} -> {self.number or '?'}"
+
+
+class RaceControlMessage(models.Model):
+    """One message of race control in a live session's log: a flag, an incident, a penalty...
+
+    Public messages reach the board (live.services.racecontrol); staff-only ones stay in the log.
+    Penalties flow into the provisional results when the session is published. A message posted
+    by mistake is withdrawn, never deleted: the log keeps what was said and when.
+    """
+
+    class Kind(models.TextChoices):
+        FLAG = "flag", _("Flag")
+        INCIDENT = "incident", _("Incident")
+        PENALTY = "penalty", _("Penalty")
+        TRACK_LIMITS = "track_limits", _("Track limits")
+        INVESTIGATION = "investigation", _("Under investigation")
+        NOTE = "note", _("Message")
+        # Posted by Paddock itself when a lap beats a record or the session best.
+        RECORD = "record", _("Record")
+
+    class Flag(models.TextChoices):
+        GREEN = "green", _("Green")
+        YELLOW = "yellow", _("Yellow")
+        DOUBLE_YELLOW = "double_yellow", _("Double yellow")
+        RED = "red", _("Red")
+        SAFETY_CAR = "safety_car", _("Safety car")
+        FULL_COURSE_YELLOW = "full_course_yellow", _("Full course yellow")
+        SLIPPERY = "slippery", _("Slippery surface")
+        BLUE = "blue", _("Blue")
+        BLACK = "black", _("Black")
+        MEATBALL = "meatball", _("Black and orange (mechanical)")
+        CHEQUERED = "chequered", _("Chequered")
+
+    class Penalty(models.TextChoices):
+        WARNING = "warning", _("Warning")
+        TIME = "time", _("Time penalty")
+        DRIVE_THROUGH = "drive_through", _("Drive-through")
+        STOP_GO = "stop_go", _("Stop and go")
+        POSITIONS = "positions", _("Places")
+        DISQUALIFIED = "dsq", _("Disqualification")
+
+    class Record(models.TextChoices):
+        TRACK = "track", _("Track record")
+        CLASS = "class", _("Class record")
+        SESSION = "session", _("Session best")
+
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="race_control_messages"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    flag = models.CharField(_("flag"), max_length=24, choices=Flag.choices, blank=True)
+    sector = models.PositiveSmallIntegerField(_("sector"), null=True, blank=True)
+    car_number = models.CharField(_("car number"), max_length=16, blank=True)
+    text = models.CharField(_("message"), max_length=300, blank=True)
+    penalty = models.CharField(_("penalty"), max_length=16, choices=Penalty.choices, blank=True)
+    penalty_seconds = models.PositiveIntegerField(_("penalty seconds"), null=True, blank=True)
+    penalty_positions = models.PositiveSmallIntegerField(_("penalty places"), null=True, blank=True)
+    # Announcements of a record or a session best (kind RECORD): which, the lap and its class.
+    record = models.CharField(_("record"), max_length=8, choices=Record.choices, blank=True)
+    lap_ms = models.PositiveIntegerField(_("lap time (ms)"), null=True, blank=True)
+    class_name = models.CharField(_("class"), max_length=120, blank=True)
+    public = models.BooleanField(_("public"), default=True)
+    author = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("race control message")
+        verbose_name_plural = _("race control messages")
+        ordering = ["session", "-created_at", "-id"]
+        indexes = [models.Index(fields=["session", "created_at"], name="live_rc_session_created")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.kind} {self.car_number}".strip()
+
+    def board_dict(self) -> dict[str, Any]:
+        """The message as the board's `messages` carry it (docs/race-control.md); the board
+        translates kinds, flags and penalties itself."""
+        return {
+            "id": self.pk,
+            "kind": self.kind,
+            "flag": self.flag,
+            "sector": self.sector,
+            "car": self.car_number,
+            "text": self.text,
+            "penalty": self.penalty,
+            "penalty_seconds": self.penalty_seconds,
+            "penalty_positions": self.penalty_positions,
+            "record": self.record,
+            "lap_ms": self.lap_ms,
+            "class": self.class_name,
+            "at": self.created_at.isoformat(timespec="seconds") if self.created_at else None,
+        }
+
+
+class TrackRecord(models.Model):
+    """The fastest lap on a circuit layout, outright (`class_name` empty) or in one class, kept
+    across events: a live session on the same layout that beats it replaces it."""
+
+    layout = models.CharField(_("circuit layout"), max_length=200)
+    class_name = models.CharField(_("class"), max_length=120, blank=True)
+    lap_ms = models.PositiveIntegerField(_("lap time (ms)"))
+    car_number = models.CharField(_("car number"), max_length=16, blank=True)
+    driver_name = models.CharField(_("driver or team"), max_length=200, blank=True)
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set"))
+
+    class Meta:
+        verbose_name = _("track record")
+        verbose_name_plural = _("track records")
+        ordering = ["layout", "class_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layout", "class_name"], name="live_track_record_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layout} {self.class_name or '*'} {self.lap_ms}"

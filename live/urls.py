@@ -1,6 +1,7 @@
 from django.urls import path
 
 from live.views import board as views
+from live.views import racecontrol as views_racecontrol
 from live.views import results as views_results
 from live.views import timing as views_timing
 from live.views import transponders as views_transponders
@@ -9,6 +10,33 @@ app_name = "live"
 
 urlpatterns = [
     path("live/<int:session_id>/", views.board, name="board"),
+    path(
+        "live/<int:session_id>/race-control/",
+        views_racecontrol.race_control_public,
+        name="race-control-log",
+    ),
+    path("live/<int:session_id>/cars/<str:car_key>/", views_racecontrol.car, name="car"),
+    path("live/records/", views_racecontrol.records, name="records"),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/race-control/",
+        views_racecontrol.race_control,
+        name="race-control",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/race-control/post/",
+        views_racecontrol.race_control_post,
+        name="race-control-post",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/race-control/pit/",
+        views_racecontrol.race_control_pit,
+        name="race-control-pit",
+    ),
+    path(
+        "organizer/<slug:org_slug>/live/<int:live_id>/race-control/<int:message_id>/withdraw/",
+        views_racecontrol.race_control_withdraw,
+        name="race-control-withdraw",
+    ),
     path("live/<int:session_id>/replay/", views.replay, name="replay"),
     path("live/<int:session_id>/replay/deltas/", views.replay_deltas_view, name="replay-deltas"),
     path("organizer/<slug:org_slug>/live/", views_timing.timing_home, name="timing"),

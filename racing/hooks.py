@@ -43,3 +43,36 @@ events_started: list[Callable[[Any, date], int]] = []
 
 def count_events_started(profile: Any, before: date) -> int:
     return sum(provider(profile, before) for provider in events_started)
+
+
+# - private_data_access: f(viewer, driver_profile, organization_id) -> (see, reveal): whether
+#   this staff member of that organization may see the driver's private data masked, and may
+#   reveal it in full. `events` fills it from entries, event dates and event duties;
+#   `racing.queries.privacy` combines the answers (any provider granting is enough).
+private_data_access: list[Callable[[Any, Any, int], tuple[bool, bool]]] = []
+
+
+def collect_private_data_access(
+    viewer: Any, profile: Any, organization_id: int
+) -> tuple[bool, bool]:
+    see = reveal = False
+    for provider in private_data_access:
+        can_see, can_reveal = provider(viewer, profile, organization_id)
+        see, reveal = see or can_see, reveal or (can_see and can_reveal)
+    return see, reveal
+
+
+# - deletion_blockers: f(user) -> reasons the account cannot be deleted yet (an entry still to
+#   be raced). deletion_steps: f(user, replace_name) -> what the app kept and why, after removing
+#   or anonymising the rest of its data about the user. `events` fills both;
+#   `racing.services.privacy.delete_account` calls them.
+deletion_blockers: list[Callable[[Any], list[str]]] = []
+deletion_steps: list[Callable[[Any, bool], list[str]]] = []
+
+
+def collect_deletion_blockers(user: Any) -> list[str]:
+    return [reason for provider in deletion_blockers for reason in provider(user)]
+
+
+def run_deletion_steps(user: Any, replace_name: bool) -> list[str]:
+    return [kept for provider in deletion_steps for kept in provider(user, replace_name)]

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from racing.views import classes, drivers, organizations
+from racing.views import classes, drivers, organizations, privacy
 
 app_name = "racing"
 
 urlpatterns = [
+    path("privacy/", privacy.privacy_notice, name="privacy-notice"),
+    path("driver/privacy/", privacy.my_privacy, name="my-privacy"),
+    path("driver/privacy/withdraw/", privacy.consent_withdraw, name="consent-withdraw"),
+    path("driver/privacy/my-data.zip", privacy.my_data_export, name="my-data-export"),
+    path("driver/privacy/delete/", privacy.account_delete, name="account-delete"),
     path("organizer/", organizations.organizer_home, name="organizer-home"),
     path("organizer/new/", organizations.organization_create, name="organization-create"),
     path("organizer/<slug:slug>/", organizations.organization_detail, name="organization-detail"),
@@ -54,6 +59,11 @@ urlpatterns = [
         "organizer/<slug:org_slug>/drivers/<int:profile_id>/",
         classes.organizer_driver,
         name="organizer-driver",
+    ),
+    path(
+        "organizer/<slug:org_slug>/drivers/<int:profile_id>/reveal/",
+        classes.organizer_driver_reveal,
+        name="organizer-driver-reveal",
     ),
     path(
         "organizer/<slug:org_slug>/drivers/<int:profile_id>/licences/<int:licence_id>/verify/",

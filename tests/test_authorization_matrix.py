@@ -40,6 +40,9 @@ STAFF = "staff"  # members of the owning organization
 OWNER = "owner"  # owners of the owning organization; staff get 403
 DRIVER = "driver"  # the driver who owns the object
 WEBHOOK = "webhook"  # no session at all; refused without a valid signature
+# An official of the driver's event (scrutineer, medical officer, clerk of the course) reveals
+# private data: in the world, staff is the event's scrutineer; the owner has no duty there (403).
+REVEALER = "revealer"
 
 LOGIN = "302 to login"
 OK = "ok"
@@ -66,6 +69,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     DRIVER: {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "driver": OK},
     WEBHOOK: dict.fromkeys(ROLES, BAD_REQUEST),
+    REVEALER: {
+        **dict.fromkeys(ROLES, NOT_FOUND),
+        "anonymous": LOGIN,
+        "staff": OK,
+        "owner": FORBIDDEN,
+    },
 }
 
 # Whose personal data each role may receive. The driver has entered the organization's events,
@@ -150,6 +159,7 @@ RULES: dict[str, Rule] = {
     "api:event_results": Rule(PUBLIC, lambda x: {"slug": x.finished_event.slug}),
     "api:championship_standings": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "api:live-session-snapshot": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "api:live-session-messages": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     # racing: organizations
     "racing:organizer-home": Rule(SIGNED_IN),
     "racing:organization-create": Rule(SIGNED_IN),
@@ -162,6 +172,12 @@ RULES: dict[str, Rule] = {
     "racing:invitation-accept": Rule(
         TOKEN, lambda x: {"token": x.invitation.token}, token_reveals=(w.INVITEE_EMAIL,)
     ),
+    # racing: the privacy notice and a person's rights over their data (racing.views.privacy)
+    "racing:privacy-notice": Rule(PUBLIC),
+    "racing:my-privacy": Rule(SIGNED_IN),
+    "racing:consent-withdraw": Rule(SIGNED_IN, method="post", ok_status=302),
+    "racing:my-data-export": Rule(SIGNED_IN),
+    "racing:account-delete": Rule(SIGNED_IN),
     # racing: a driver's own profile, licences and garage (racing.views.drivers)
     "racing:profile": Rule(SIGNED_IN),
     "racing:profile-edit": Rule(SIGNED_IN),
@@ -184,8 +200,12 @@ RULES: dict[str, Rule] = {
     "racing:licence-verify": Rule(
         STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}, method="post"
     ),
+    # Revealing private data in full: only an official of the driver's event, stating why.
+    "racing:organizer-driver-reveal": Rule(REVEALER, entered_driver, method="post"),
+    # A scan is opened by an official who revealed the driver's data a moment ago (the world
+    # holds such a reveal by staff).
     "racing:organizer-licence-document": Rule(
-        STAFF, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}
+        REVEALER, lambda x: {**entered_driver(x), "licence_id": x.extra["licence"].pk}
     ),
     # events: public pages and feeds
     "events:home": Rule(PUBLIC),
@@ -231,6 +251,30 @@ RULES: dict[str, Rule] = {
         TOKEN, lambda x: {"token": x.entry.co_driver_token}, token_reveals=(w.CO_DRIVER_EMAIL,)
     ),
     "events:stripe-webhook": Rule(WEBHOOK, method="post"),
+    "events:wechatpay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["wechatpay"].pk}, method="post"
+    ),
+    "events:alipay-notify": Rule(
+        WEBHOOK, lambda x: {"account_id": x.extra["alipay"].pk}, method="post"
+    ),
+    "events:entry-pay-wechat": Rule(
+        DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
+    ),
+    "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
+    "events:merchant-settings": Rule(OWNER, org),
+    "events:merchant-test": Rule(
+        OWNER, lambda x: {**org(x), "provider": "wechatpay"}, method="post"
+    ),
+    "events:fapiao-queue": Rule(STAFF, managed),
+    "events:fapiao-export": Rule(STAFF, lambda x: {**managed(x), "fmt": "xlsx"}),
+    "events:fapiao-issue": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-reverse": Rule(
+        STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}, method="post"
+    ),
+    "events:fapiao-file": Rule(STAFF, lambda x: {**managed(x), "pk": x.extra["fapiao"].pk}),
     # events: entry management (organizer side)
     "events:manage-entries": Rule(STAFF, managed),
     "events:manage-entries-csv": Rule(STAFF, managed),
@@ -241,6 +285,13 @@ RULES: dict[str, Rule] = {
     "events:manage-entry": Rule(STAFF, lambda x: {**managed(x), "pk": x.entry.pk}),
     # The event's audit trail: its details may hold the driver's data (staff may see it).
     "events:manage-audit": Rule(STAFF, managed),
+    # Officials of an event: staff read the list; adding one is for owners (empty POST: 403
+    # for staff, 400 for owners).
+    "events:event-officials": Rule(STAFF, managed),
+    "events:event-official-remove": Rule(
+        OWNER, lambda x: {**managed(x), "pk": x.extra["official"].pk}, method="post"
+    ),
+    "events:retention-schedule": Rule(STAFF, org),
     "events:manage-audit-csv": Rule(STAFF, managed),
     # Sends the event's unsent mail again (to its drivers): any staff member, like bulk e-mail.
     "events:manage-mail-resend": Rule(STAFF, managed, method="post"),
@@ -328,6 +379,25 @@ RULES: dict[str, Rule] = {
     ),
     "live:transponder-edit": Rule(STAFF, live_transponder, method="post"),
     "live:transponder-remove": Rule(STAFF, live_transponder, method="post"),
+    "live:race-control-log": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "live:car": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk, "car_key": "7"}),
+    "live:records": Rule(PUBLIC),
+    "live:race-control": Rule(STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}),
+    "live:race-control-post": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-pit": Rule(
+        STAFF, lambda x: {**org(x), "live_id": x.live_session.pk}, method="post"
+    ),
+    "live:race-control-withdraw": Rule(
+        STAFF,
+        lambda x: {
+            **org(x),
+            "live_id": x.live_session.pk,
+            "message_id": x.extra["race_control_message"].pk,
+        },
+        method="post",
+    ),
 }
 
 # Reviewed exemptions: URL prefixes served by third-party code with its own, tested access rules.

@@ -62,12 +62,13 @@ class World:
 
 
 def build_world(make_user: Callable[..., Any]) -> World:
-    from events.models import AuditLog, Entry, EntryClass, Event, Session
+    from events.models import AuditLog, Entry, EntryClass, Event, EventOfficial, Session
     from events.services.calendar import issue_calendar_token
     from events.services.championships import add_round, create_championship
     from events.services.results import ResultLine, publish_results
-    from live.models import LiveSession, LiveTransponder
+    from live.models import LiveSession, LiveTransponder, RaceControlMessage
     from racing.models import DriverProfile, EmergencyContact
+    from racing.services.privacy import give_consent
 
     owner = make_user(OWNER_EMAIL, first_name="Jun", last_name="Owner")
     staff = make_user(STAFF_EMAIL, first_name="Lei", last_name="Staff")
@@ -107,6 +108,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
         relationship="father",
         phone=DRIVER_PRIVATE["emergency_phone"],
     )
+    give_consent(profile=profile)
 
     now = timezone.now().replace(second=0, microsecond=0)
     starts = now + timedelta(days=40)
@@ -146,6 +148,10 @@ def build_world(make_user: Callable[..., Any]) -> World:
         currency="CNY",
         co_driver_email=CO_DRIVER_EMAIL,
         confirmed_at=now,
+    )
+    # The staff member works on the event as its scrutineer: they may reveal the driver's data.
+    official = EventOfficial.objects.create(
+        event=event, user=staff, duty=EventOfficial.Duty.SCRUTINEER
     )
     # The event's audit trail names the co-driver the driver gave (driver data: staff only).
     AuditLog.objects.create(
@@ -246,7 +252,14 @@ def build_world(make_user: Callable[..., Any]) -> World:
     championship_round = add_round(championship=championship, session=race)
 
     live_session = LiveSession.objects.create(
-        event_session=race, name="Spring Trophy Final", status=LiveSession.Status.FINISHED
+        event_session=race,
+        name="Spring Trophy Final",
+        status=LiveSession.Status.FINISHED,
+        # One car, for its page (live:car).
+        engine_state={"cars": {"7": {"key": "7", "number": "7", "name": "Spring Trophy car"}}},
+    )
+    race_control_message = RaceControlMessage.objects.create(
+        session=live_session, kind="note", text="Track open"
     )
     live_transponder = LiveTransponder.objects.create(
         session=live_session, transponder=5691251, number="5691251"
@@ -259,6 +272,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     from django.core.files.base import ContentFile
 
     from racing.models import CompetitionClass, Licence, LicenceGrade, LicenceIssuer, Vehicle
+    from racing.services.privacy import record_reveal
 
     camf, _ = LicenceIssuer.objects.get_or_create(
         code="CAMF", defaults={"name_zh": "中国汽车摩托车运动联合会", "name_en": "CAMF"}
@@ -276,6 +290,8 @@ def build_world(make_user: Callable[..., Any]) -> World:
         valid_to=now.date() + timedelta(days=300),
     )
     licence.document.save("scan.pdf", ContentFile(b"%PDF-1.4 licence scan"))
+    # Staff, the event's scrutineer, revealed the driver's data a moment ago (for the scan).
+    record_reveal(profile=profile, organization=organization, actor=staff, reason="scrutineering")
     vehicle = Vehicle.objects.create(
         owner=profile, make="Honda", model="Civic", year=2019, powertrain="ice"
     )
@@ -296,15 +312,52 @@ def build_world(make_user: Callable[..., Any]) -> World:
     regularity.add_control(route=route, code="S", kind="start")
     finish_control = regularity.add_control(route=route, code="F", kind="finish", section_s=1800)
     regularity.publish_route_card(route=route, published=True)
+    # The organization's own merchant accounts (no keys: nothing here may reach a provider), a
+    # WeChat Pay order waiting at its QR page, and an issued fapiao for the entry.
+    from events.models import FapiaoRequest, MerchantAccount, Payment
+
+    wechatpay = MerchantAccount.objects.create(
+        organization=organization, provider="wechatpay", app_id="wx0", merchant_id="1900000109"
+    )
+    alipay = MerchantAccount.objects.create(
+        organization=organization, provider="alipay", app_id="2021000000000001"
+    )
+    wechat_payment = Payment.objects.create(
+        entry=entry,
+        method=Payment.Method.WECHATPAY,
+        merchant=wechatpay,
+        amount_minor=80000,
+        currency="CNY",
+        provider_reference="PDKWORLD1",
+        provider_client="desktop",
+        checkout_url="weixin://wxpay/bizpayurl?pr=world",
+    )
+    fapiao = FapiaoRequest(
+        entry=entry,
+        title_type=FapiaoRequest.TitleType.PERSONAL,
+        title="Min Zhang",
+        email=DRIVER_EMAIL,
+        status=FapiaoRequest.Status.ISSUED,
+        number="24312000000000000001",
+        issued_at=now,
+    )
+    fapiao.file.save("fapiao.pdf", ContentFile(b"%PDF-1.7 world"), save=False)
+    fapiao.save()
     return World(
         extra={
             "runs_session": runs_session,
             "control": finish_control,
+            "wechatpay": wechatpay,
+            "alipay": alipay,
+            "wechat_payment": wechat_payment,
+            "fapiao": fapiao,
             "profile": profile,
             "licence": licence,
             "vehicle": vehicle,
             "competition_class": competition_class,
             "live_transponder": live_transponder,
+            "official": official,
+            "race_control_message": race_control_message,
         },
         owner=owner,
         staff=staff,

@@ -22,6 +22,8 @@ from events.services.registration import mark_paid_at_track, register_entry
 from racing.demo.registry import DRIVER_EMAIL, ORGANIZER_EMAIL
 from racing.engine.eligibility import AgeBand, ClassRules
 from racing.models import DriverProfile, IdentityDocument
+from racing.queries.privacy import current_consent
+from racing.services.privacy import give_consent
 
 EVENT_SLUG = "demo-shanghai-kart-night"
 CLASS_NAME = "租赁组 Rental"
@@ -114,7 +116,7 @@ def _other_driver() -> Any:
         )
         user.set_unusable_password()
         user.save()
-    DriverProfile.objects.update_or_create(
+    profile, _ = DriverProfile.objects.update_or_create(
         user=user,
         defaults={
             "name_zh": "王芳",
@@ -126,4 +128,6 @@ def _other_driver() -> Any:
             "phone": "+86 137 0000 0000",
         },
     )
+    if current_consent(profile) is None:
+        give_consent(profile=profile)
     return user

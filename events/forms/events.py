@@ -123,7 +123,25 @@ class SessionForm(forms.ModelForm):
         return self.cleaned_data.get("rules") or {}
 
 
+PAYMENT_PROVIDER_CHOICES = [
+    ("wechatpay", _("WeChat Pay (your merchant account)")),
+    ("alipay", _("Alipay (your merchant account)")),
+    ("stripe", _("Card and international wallets (Stripe)")),
+]
+
+
 class EntryClassForm(forms.ModelForm):
+    payment_providers = forms.MultipleChoiceField(
+        label=_("Online payment"),
+        choices=PAYMENT_PROVIDER_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Which ways to pay online this class offers. None ticked: every way connected for "
+            "your organization. A way that is not connected is never offered."
+        ),
+    )
+
     class Meta:
         model = EntryClass
         fields = [
@@ -136,6 +154,7 @@ class EntryClassForm(forms.ModelForm):
             "approval_required",
             "allows_additional_entry",
             "damage_deposit",
+            "payment_providers",
             "car_number_min",
             "car_number_max",
             "position",

@@ -17,6 +17,9 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+# One error type for every provider (events/gateways/base.py); named here too, as before.
+from events.gateways.base import PaymentProviderError as PaymentProviderError
+
 # Presentment currencies per Stripe's "Accept an Alipay payment" and "Accept a WeChat Pay payment"
 # (Checkout) pages; card takes any currency Stripe supports.
 ALIPAY_CURRENCIES = frozenset(
@@ -30,17 +33,6 @@ CHECKOUT_MIN_LIFETIME = timedelta(minutes=30)
 CHECKOUT_MAX_LIFETIME = timedelta(hours=24)
 # Our request reaches Stripe a little after we compute the expiry; keep clear of its minimum.
 CHECKOUT_CLOCK_MARGIN = timedelta(minutes=1)
-
-
-class PaymentProviderError(Exception):
-    """Stripe refused or could not be reached. The message is safe to show to users."""
-
-    def __init__(self, message: str, *, detail: str = "", definitive: bool = True) -> None:
-        super().__init__(message)
-        self.detail = detail
-        # False when Stripe could not be reached: the outcome is unknown, so a retry must reuse
-        # the same idempotency key; True when Stripe answered (and stored that answer).
-        self.definitive = definitive
 
 
 class InvalidWebhook(Exception):

@@ -28,10 +28,18 @@ def _events_started(profile: Any, before: date) -> int:
     return count_events_started(profile.user_id, before)
 
 
+def _private_data_access(viewer: Any, profile: Any, organization_id: int) -> tuple[bool, bool]:
+    from events.queries.privacy import private_data_access
+
+    return private_data_access(viewer, profile, organization_id)
+
+
 def connect() -> None:
     if _account_links not in hooks.account_links:
         hooks.account_links.append(_account_links)
     if _entered_organizations not in hooks.entered_organizations:
         hooks.entered_organizations.append(_entered_organizations)
+    if _private_data_access not in hooks.private_data_access:
+        hooks.private_data_access.append(_private_data_access)
     if _events_started not in hooks.events_started:
         hooks.events_started.append(_events_started)

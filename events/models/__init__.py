@@ -17,7 +17,10 @@ from events.models.entries import (
     StripeEvent,
 )
 from events.models.events import EntryClass, Event, Session
+from events.models.fapiao import FapiaoRequest
 from events.models.mail import OutgoingMail
+from events.models.merchants import MerchantAccount, Provider, ProviderNotification
+from events.models.officials import EventOfficial
 from events.models.regularity import Control, CrewMember, Route, Stamp
 from events.models.results import LapRecord, ResultRevision, ResultRow, ResultStatus, SessionResult
 from events.models.timed_runs import RunStatus, TimedRun
@@ -36,10 +39,15 @@ __all__ = [
     "Entry",
     "EntryClass",
     "Event",
+    "EventOfficial",
+    "FapiaoRequest",
     "LapRecord",
+    "MerchantAccount",
     "OutgoingMail",
     "Payment",
     "PromotionWaiver",
+    "Provider",
+    "ProviderNotification",
     "Province",
     "Refund",
     "RefundPolicy",

@@ -258,6 +258,8 @@ class Payment(models.Model):
     class Method(models.TextChoices):
         STRIPE = "stripe", _("Online (card, Alipay, WeChat Pay)")
         AT_TRACK = "at_track", _("At the track")
+        WECHATPAY = "wechatpay", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -279,6 +281,21 @@ class Payment(models.Model):
     stripe_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
+    # WeChat Pay and Alipay: the organizer's account that took it, our order number
+    # (out_trade_no) and the provider's transaction number.
+    merchant = models.ForeignKey(
+        "events.MerchantAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("merchant account"),
+    )
+    provider_reference = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    provider_transaction_id = models.CharField(max_length=64, blank=True)
+    # Where the payer was when the order was made (desktop, phone, wechat): WeChat Pay keeps an
+    # order number to one kind of order, so another kind needs another payment row.
+    provider_client = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     marked_paid_by = models.ForeignKey(
@@ -308,6 +325,13 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount_minor} {self.currency} ({self.status})"
+
+    @property
+    def reference(self) -> str:
+        """Our order's id at its provider: the Checkout Session id (Stripe) or our order number."""
+        return (self.stripe_session_id if self.method == self.Method.STRIPE else None) or (
+            self.provider_reference or ""
+        )
 
     @property
     def idempotency_key(self) -> str:
@@ -350,6 +374,8 @@ class Refund(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # WeChat Pay's refund_id (Alipay has none: its trade number and our refund number).
+    provider_refund_id = models.CharField(max_length=128, blank=True)
     # Stripe stores the answer to a key, failures included: a retry after a refusal needs a new
     # key, a retry after a lost connection must reuse the old one. See events/services/refunds.py.
     attempts = models.PositiveIntegerField(default=0)

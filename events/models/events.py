@@ -332,6 +332,9 @@ class EntryClass(models.Model):
             "for damage. 0 for none."
         ),
     )
+    # Which online providers this class's entries may pay with ("stripe", "wechatpay",
+    # "alipay"); empty offers every provider the site and the organization have connected.
+    payment_providers = models.JSONField(_("online payment providers"), default=list, blank=True)
     car_number_min = models.PositiveIntegerField(_("lowest car number"), null=True, blank=True)
     car_number_max = models.PositiveIntegerField(_("highest car number"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)

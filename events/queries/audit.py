@@ -74,6 +74,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "refund_to_pay_in_person": _("Refund to be paid back in person"),
     "refund_failed": _("Refund failed"),
     "refund_recorded": _("Refund made in the Stripe dashboard recorded"),
+    # fapiao
+    "fapiao_requested": _("Fapiao requested"),
+    "fapiao_issued": _("Fapiao issued"),
+    "fapiao_reversal_due": _("Refunded after the fapiao was issued: red-letter reversal due"),
+    "fapiao_reversed": _("Red-letter fapiao issued"),
+    "fapiao_withdrawn": _("Fapiao request withdrawn: everything was refunded"),
     # damage deposits
     "deposit_held": _("Deposit held at the track"),
     "deposit_requested": _("Card authorisation for the deposit requested"),

@@ -15,7 +15,7 @@ from events.exceptions import PaymentFlowError
 from events.models import Entry, Event, Payment, Refund
 from events.services import deposits
 from events.services.audit import audit, change_status
-from events.services.checkout import expire_sessions_after_commit
+from events.services.checkout import close_orders_after_commit, expire_sessions_after_commit
 from events.services.locking import lock_event
 from events.services.notifications import email_after_commit
 from events.services.refunds import process_refund
@@ -51,14 +51,18 @@ def cancel_one_entry(
 
 
 def _close_pending_payments(entry: Entry) -> list[str]:
-    """Cancel unpaid payments; returns Checkout Session ids to expire at Stripe after commit."""
-    sessions = []
+    """Cancel unpaid payments; returns Checkout Session ids to expire at Stripe after commit
+    (WeChat Pay and Alipay orders are closed after commit from here)."""
+    sessions, orders = [], []
     for payment in entry.payments.select_for_update().filter(status=Payment.Status.PENDING):
         payment.status = Payment.Status.CANCELLED
         payment.save(update_fields=["status"])
         audit(entry=entry, payment=payment, action="payment_cancelled", to_status=payment.status)
         if payment.stripe_session_id:
             sessions.append(payment.stripe_session_id)
+        elif payment.merchant_id and payment.provider_reference:
+            orders.append(payment.pk)
+    close_orders_after_commit(orders)
     return sessions
 
 

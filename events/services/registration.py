@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from events.engine import money
 from events.exceptions import ClassFull, NotEligible, RegistrationError
-from events.gateways import stripe
 from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.models.entries import holds_place_q
 from events.services import deposits
 from events.services.audit import audit, change_status
 from events.services.cancellation import cancel_one_entry
 from events.services.locking import lock_event
+from events.services.merchants import online_payment_for
 from events.services.notifications import email_after_commit
 from events.services.places import (
     free_place_numbers,
@@ -42,6 +42,7 @@ from events.services.promotions import promotion_refusals
 from events.services.refunds import process_refunds_after_commit
 from racing.models import DriverProfile, Vehicle
 from racing.queries.drivers import staff_name
+from racing.queries.privacy import consent_refusal
 from racing.services.eligibility import check_driver_for_class, describe_failure
 
 # Until an organizer sets one, entries get this policy: everything back until 14 days before the
@@ -153,12 +154,21 @@ def _check_window(event: Event, now: datetime) -> None:
         raise RegistrationError(_("Registration for this event is closed."))
 
 
+def _check_consent(driver: Any) -> None:
+    """A driver who gave sensitive data must have consented to its use (for a rider under 14,
+    their guardian). A driver without a profile gave none."""
+    profile = DriverProfile.objects.filter(user=driver).first()
+    refusal = consent_refusal(profile) if profile is not None else None
+    if refusal:
+        raise RegistrationError(refusal)
+
+
 def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) -> None:
     """Move an entry that has a place to its next step: approval, payment or confirmation."""
     if entry.entry_class.approval_required and entry.status != Entry.Status.PENDING_APPROVAL:
         entry.expires_at = None
         change_status(entry, Entry.Status.PENDING_APPROVAL, action=action, actor=actor)
-    elif entry.fee_minor == 0 or not stripe.stripe_enabled():
+    elif entry.fee_minor == 0 or not online_payment_for(entry):
         entry.expires_at = None
         entry.confirmed_at = now
         change_status(entry, Entry.Status.CONFIRMED, action=action, actor=actor)
@@ -223,6 +233,7 @@ def register_entry(
     event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
     entry_class.event = event
     _check_window(event, now)
+    _check_consent(driver)
     check_eligibility(entry_class=entry_class, driver=driver, vehicle=vehicle, event=event)
     if event_sequence is not None and event_sequence != event.sequence:
         raise RegistrationError(
@@ -397,7 +408,7 @@ def approve_entry(*, entry_id: int, actor: Any, now: datetime | None = None) -> 
     if entry.status != Entry.Status.PENDING_APPROVAL:
         raise RegistrationError(_("Only an entry awaiting approval can be approved."))
     # Past the approval step: pay (with a fresh hold) or be confirmed.
-    if entry.fee_minor and stripe.stripe_enabled():
+    if entry.fee_minor and online_payment_for(entry):
         entry.expires_at = now + hold_duration()
         change_status(entry, Entry.Status.HELD, action="approved", actor=actor)
         email_after_commit(entry, "approved")

@@ -1,6 +1,8 @@
-"""Stripe's webhooks, each event handled once: checkout sessions, card deposits, refunds made at
-Stripe. Each event's effects are in the service that owns them (checkout, deposits); this
-module only dispatches and records refunds made in Stripe's dashboard.
+"""What payment providers tell us, each message handled once: Stripe's webhooks (checkout
+sessions, card deposits, refunds made at Stripe) and WeChat Pay's and Alipay's notifications
+(payments and refunds on an organizer's own account). Each message's effects are in the service
+that owns them (checkout, deposits, refunds); this module only dispatches and records refunds
+made in Stripe's dashboard.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.gateways import stripe
-from events.models import Payment, Refund, StripeEvent
+from events.gateways.base import Notification
+from events.models import MerchantAccount, Payment, ProviderNotification, Refund, StripeEvent
 from events.services import deposits
 from events.services.audit import audit
-from events.services.checkout import confirm_checkout_session, fail_payment
+from events.services.checkout import confirm_checkout_session, confirm_order, fail_payment
 from events.services.locking import lock_event
+from events.services.refunds import record_refund_outcome
 
 # --- webhooks -----------------------------------------------------------------------------------
 
@@ -90,3 +94,38 @@ def _record_external_refunds(charge: stripe.ChargeRefunds) -> None:
         to_status=refund.status,
         detail=f"{refund.amount_minor} {payment.currency}",
     )
+
+
+def handle_notification(*, account: MerchantAccount, notification: Notification) -> bool:
+    """Apply a verified WeChat Pay or Alipay notification once. False if its id was seen before.
+
+    As for Stripe, the notification row and its effects commit together. An order is only ever
+    matched by our order number on the account that made it: a notification about another
+    account's or another site's order changes nothing.
+    """
+    reference = ""
+    if notification.order is not None:
+        reference = notification.order.reference
+    elif notification.refund is not None:
+        reference = notification.refund.reference
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ProviderNotification.objects.create(
+                    provider=account.provider,
+                    notification_id=notification.id,
+                    account=account,
+                    kind=notification.kind,
+                    reference=reference[:64],
+                )
+        except IntegrityError:
+            return False
+        if notification.order is not None:
+            payment = Payment.objects.filter(
+                provider_reference=notification.order.reference, merchant=account
+            ).first()
+            if payment is not None:
+                confirm_order(payment=payment, order=notification.order)
+        elif notification.refund is not None:
+            record_refund_outcome(notification.refund, merchant_id=account.pk)
+    return True

@@ -1,4 +1,4 @@
-"""Driver-facing registration pages and the Stripe webhook."""
+"""Driver-facing registration pages, paying online, and the Stripe webhook."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from events.engine import money
 from events.exceptions import ClassFull, EventsError, NotEligible, RegistrationError
 from events.forms.entries import EntryForm
 from events.gateways import stripe
+from events.gateways.base import Client
 from events.models import Deposit, Entry, Event, Payment
 from events.queries.entries import driver_entries, entry_for_driver, paid_minor
-from events.services.checkout import check_return, start_checkout
+from events.services.checkout import check_order_return, check_return, start_checkout
 from events.services.deposits import check_return as check_deposit_return
+from events.services.merchants import entry_providers
 from events.services.registration import (
     accept_offer,
     cancel_entry,
@@ -136,12 +138,48 @@ def _after_registration(request: HttpRequest, entry: Entry) -> HttpResponse:
     return redirect(entry.get_absolute_url())
 
 
-def _go_to_checkout(request: HttpRequest, entry: Entry) -> HttpResponse:
+def _client(request: HttpRequest) -> str:
+    agent = request.headers.get("User-Agent", "")
+    if "MicroMessenger" in agent:
+        return Client.WECHAT
+    if any(word in agent for word in ("Mobi", "Android", "iPhone", "iPad")):
+        return Client.PHONE
+    return Client.DESKTOP
+
+
+def _go_to_checkout(request: HttpRequest, entry: Entry, provider: str = "") -> HttpResponse:
+    """Start paying with `provider`; without one, with the only one offered, or on the entry
+    page, which offers each."""
+    offered = entry_providers(entry)
+    if not provider and len(offered) == 1:
+        provider = offered[0]
+    if not provider:
+        return redirect(entry.get_absolute_url() + "#pay")
+    if provider not in offered:
+        messages.error(request, _("This way to pay is not offered for this entry."))
+        return redirect(entry.get_absolute_url())
+    client = _client(request)
+    if client == Client.WECHAT and provider != "stripe":
+        # JSAPI needs the payer's openid from the organizer's official account, which Paddock
+        # does not sign in with yet; WeChat's browser blocks H5 pay and Alipay pages.
+        messages.error(
+            request,
+            _("Inside WeChat this way to pay cannot open: open this page in your phone's browser."),
+        )
+        return redirect(entry.get_absolute_url())
     try:
-        payment = start_checkout(entry_id=entry.pk, driver=request.user)
+        payment = start_checkout(
+            entry_id=entry.pk,
+            driver=request.user,
+            provider=provider,
+            client=client,
+            payer_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
+        )
     except EventsError as exc:
         messages.error(request, str(exc))
         return redirect(entry.get_absolute_url())
+    if payment.checkout_url.startswith("weixin://"):
+        return redirect("events:entry-pay-wechat", pk=entry.pk, payment_id=payment.pk)
     return redirect(payment.checkout_url)
 
 
@@ -173,6 +211,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if entry.status in Entry.ACTIVE_STATUSES
         else None,
         "can_pay": entry.status == Entry.Status.HELD and not entry.hold_expired(now),
+        "providers": entry_providers(entry) if entry.status == Entry.Status.HELD else [],
         "expired_now": entry.hold_expired(now),
         "payments": payments,
         # Nothing is paid yet when the only payment is the one due at the track: its
@@ -201,17 +240,22 @@ def entry_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         # A bookmarked or pasted pay link: the entry page shows how (and whether) to pay.
         return redirect(entry.get_absolute_url())
-    return _go_to_checkout(request, entry)
+    return _go_to_checkout(request, entry, request.POST.get("provider", ""))
 
 
 @login_required
 def entry_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    """Stripe's success_url: the redirect proves nothing, so ask Stripe about the session."""
+    """Where Stripe, WeChat Pay and Alipay send the payer back: the redirect proves nothing, so
+    ask the provider about the session or order."""
     entry = entry_for_driver(request.user, pk)
     session_id = request.GET.get("session_id", "")
-    if session_id:
+    payment_id = request.GET.get("payment", "")
+    if session_id or payment_id:
         try:
-            check_return(entry=entry, session_id=session_id)
+            if session_id:
+                check_return(entry=entry, session_id=session_id)
+            elif payment_id.isascii() and payment_id.isdigit():
+                check_order_return(entry=entry, payment_id=int(payment_id))
         except EventsError as exc:
             messages.error(request, str(exc))
         except OperationalError:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from live.queries.board import get_snapshot
+from live.queries.racecontrol import get_spectator_session, race_control_log
 
 router = Router(tags=["live"])
 
@@ -54,6 +55,31 @@ class StandingsRow(Schema):
         description="Places gained (positive) or lost (negative) over the car's latest lap; "
         "null until it has completed one.",
     )
+    finished: bool = Field(
+        False, description="The car has taken the chequered flag (crossed after the winner)."
+    )
+    stops: int = Field(0, description="Pit stops so far.")
+    stint_laps: int | None = Field(
+        None, description="Laps since the last pit stop (or the start); null while in the pits."
+    )
+
+
+class BoardMessage(Schema):
+    id: int
+    kind: Literal["flag", "incident", "penalty", "track_limits", "investigation", "note", "record"]
+    flag: str = Field(description="For flags: green, yellow, double_yellow, red, safety_car...")
+    sector: int | None
+    car: str = Field(description="Car number the message is about, or empty.")
+    text: str
+    penalty: str = Field(
+        description="warning, time, drive_through, stop_go, positions, dsq, or empty."
+    )
+    penalty_seconds: int | None
+    penalty_positions: int | None
+    record: str = Field(description="For records: track, class or session (a session best).")
+    lap_ms: int | None
+    class_: str = Field(alias="class")
+    at: str | None = Field(description="When it was posted (ISO 8601).")
 
 
 class LiveSnapshot(Schema):
@@ -63,6 +89,14 @@ class LiveSnapshot(Schema):
     time_to_go_ms: int | None
     elapsed_ms: int | None
     session: LiveSessionInfo
+    final_lap: int | None = Field(
+        None, description="The leader's last lap, from laps-to-go or time-to-go, when known."
+    )
+    white_flag: bool = Field(False, description="The leader is on its last lap.")
+    chequered: bool = Field(False, description="The leader has taken the chequered flag.")
+    messages: list[BoardMessage] = Field(
+        default_factory=list, description="Public race-control messages, newest first (20)."
+    )
     rows: list[StandingsRow]
 
 
@@ -78,3 +112,15 @@ def live_session_snapshot(request: HttpRequest, session_id: int) -> dict[str, An
     if snapshot is None:
         raise Http404
     return snapshot
+
+
+@router.get(
+    "/sessions/{session_id}/messages/",
+    response=list[BoardMessage],
+    by_alias=True,
+    summary="Race control's public log of a live session, newest first",
+    url_name="live-session-messages",
+)
+def live_session_messages(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
+    session = get_spectator_session(session_id)
+    return [message.board_dict() for message in race_control_log(session, staff=False)[:500]]

@@ -7,11 +7,23 @@ from typing import TextIO
 
 from django.conf import settings
 
+from live.feeds.adapters.simulator import SimulatorConfig, seconds, timeline
 from live.feeds.replay import replay
 from live.models import LiveSession
-from live.services.timing import create_live_session, finish_live_session, map_transponder
+from live.services.timing import (
+    apply_timing_events,
+    create_live_session,
+    finish_live_session,
+    map_transponder,
+)
 
 DEMO_SESSION_NAME = "Paddock demo race"
+# A simulated race run to the end when the demo is seeded, so the demo has a replay (and its
+# results page a link to it) with or without the shared captures.
+FINISHED_SESSION_NAME = "Paddock demo race (finished, replayable)"
+FINISHED_RACE_SEED = 7
+# Simulated seconds applied together: the replay's changes are this far apart, enough for a board.
+FINISHED_RACE_STEP_S = 5
 P3_SESSION_NAME = "Paddock demo kart heat (P3 replay)"
 # A real AMB P3 capture in the workspace's shared data, read from there (never copied into the
 # repository); without it the demo simply has no P3 session.
@@ -39,7 +51,30 @@ def seed(stdout: TextIO) -> None:
             event_session=_demo_event_session(),
         )
     stdout.write(f"Live demo session {session.pk}: /live/{session.pk}/\n")
+    seed_finished_race(stdout)
     seed_p3_replay(stdout)
+
+
+def seed_finished_race(stdout: TextIO) -> LiveSession:
+    """The simulated race, once, run to its end and finished: the demo's replay."""
+    session = LiveSession.objects.filter(
+        name=FINISHED_SESSION_NAME, source=LiveSession.Source.SIMULATOR
+    ).first()
+    if session is None:
+        session = create_live_session(
+            name=FINISHED_SESSION_NAME,
+            mode=LiveSession.Mode.RACE,
+            source=LiveSession.Source.SIMULATOR,
+            event_session=_demo_event_session(),
+        )
+        batches = seconds(timeline(SimulatorConfig(seed=FINISHED_RACE_SEED)))
+        for start in range(0, len(batches), FINISHED_RACE_STEP_S):
+            events = [e for batch in batches[start : start + FINISHED_RACE_STEP_S] for e in batch]
+            if events:
+                apply_timing_events(session_id=session.pk, events=events)
+        finish_live_session(session_id=session.pk)
+    stdout.write(f"Finished demo race {session.pk}: /live/{session.pk}/replay/\n")
+    return session
 
 
 def seed_p3_replay(stdout: TextIO, capture: Path = P3_CAPTURE) -> LiveSession | None:

@@ -28,7 +28,9 @@ rows changed (a row not in `order` is gone).
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Any
 
 from live.engine.timing import (
@@ -38,6 +40,7 @@ from live.engine.timing import (
     Heartbeat,
     LapPassing,
     LineCrossing,
+    PitMark,
     PracticeRow,
     RaceRow,
     Reset,
@@ -50,7 +53,19 @@ from live.engine.timing import (
 RACE, PRACTICE, QUALIFYING = "race", "practice", "qualifying"
 MODES = (RACE, PRACTICE, QUALIFYING)
 
-TOP_LEVEL_FIELDS = ("flag", "laps_to_go", "time_to_go_ms", "elapsed_ms", "session")
+TOP_LEVEL_FIELDS = (
+    "flag",
+    "laps_to_go",
+    "time_to_go_ms",
+    "elapsed_ms",
+    "session",
+    # Race end (docs/race-control.md): the leader's last lap, whether it is on it, whether the
+    # leader has taken the chequered flag; and the public race-control messages, newest first.
+    "final_lap",
+    "white_flag",
+    "chequered",
+    "messages",
+)
 ROW_FIELDS = (
     "key",
     "position",
@@ -70,7 +85,15 @@ ROW_FIELDS = (
     "pb",
     "sb",
     "in_pit",
+    "finished",
+    "stops",
+    "stint_laps",
 )
+
+# Public race-control messages kept on the board (the whole log is in the database).
+BOARD_MESSAGES = 20
+# Pit stops remembered per car: far more than any race has.
+KEPT_STOPS = 200
 
 # IMSA `$L` line names: crossing one of these puts the car in the pit lane, or back on track.
 PIT_IN_LINES = {"PIT", "PIP", "SFP"}
@@ -112,6 +135,13 @@ class Car:
     # P3: the times of the passings that counted, so that one arriving late (a decoder's resend)
     # is put in its place. Empty for cars timed by RMonitor.
     passings_us: list[int] = field(default_factory=list)
+    # Pit stops, oldest first: {"lap", "in_ms", "out_ms", "driver"} with times in ms of the clock
+    # the source gives (epoch ms for P3, `$L` and staff marks); `out_ms` None while in the lane.
+    stops: list[dict[str, Any]] = field(default_factory=list)
+    # The car's lap count when its current stint began (the last pit exit).
+    stint_start_lap: int = 0
+    # Finished stints: {"driver", "from_lap", "to_lap"}; the current one is derived.
+    stints: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -141,6 +171,17 @@ class State:
     missed_passings: int = 0
     resets: int = 0
     sessions: int = 0
+    # P3 decoders on the pit lane (staff set them on the live session): a passing there is a pit
+    # entry or exit, not a lap.
+    pit_in_decoders: list[int] = field(default_factory=list)
+    pit_out_decoders: list[int] = field(default_factory=list)
+    # Race end: the leader's last lap once laps-to-go or time-to-go says it, the planned end of a
+    # timed race in elapsed ms, and the leader's total time when it took the chequered flag.
+    final_lap: int | None = None
+    race_end_ms: int | None = None
+    finish_ms: int | None = None
+    # Public race-control messages on the board, newest first (live.services.racecontrol).
+    messages: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         # Hand-rolled rather than dataclasses.asdict: every value is a primitive or a flat dict,
@@ -150,9 +191,17 @@ class State:
             value = getattr(self, name)
             data[name] = dict(value) if isinstance(value, dict) else value
         data["cars"] = {
-            key: {**vars(car), "passings_us": list(car.passings_us)}
+            key: {
+                **vars(car),
+                "passings_us": list(car.passings_us),
+                "stops": [dict(stop) for stop in car.stops],
+                "stints": [dict(stint) for stint in car.stints],
+            }
             for key, car in self.cars.items()
         }
+        data["messages"] = [dict(message) for message in self.messages]
+        data["pit_in_decoders"] = list(self.pit_in_decoders)
+        data["pit_out_decoders"] = list(self.pit_out_decoders)
         return data
 
     @classmethod
@@ -190,6 +239,15 @@ def _complete_lap(car: Car, lap_ms: int, total_ms: int | None, lap_no: int) -> N
 
 def apply(state: State, event: TimingEvent) -> bool:
     """Fold one event into `state`; returns False when the event was a duplicate or ignored."""
+    applied = _apply(state, event)
+    if applied and isinstance(
+        event, Heartbeat | LapPassing | TransponderPassing | RaceRow | Correction
+    ):
+        _race_end(state, event)
+    return applied
+
+
+def _apply(state: State, event: TimingEvent) -> bool:
     if isinstance(event, Heartbeat):
         state.flag = event.flag
         state.laps_to_go = event.laps_to_go
@@ -251,6 +309,8 @@ def apply(state: State, event: TimingEvent) -> bool:
         return _line_crossing(state, event)
     elif isinstance(event, TransponderPassing):
         return _transponder_passing(state, event)
+    elif isinstance(event, PitMark):
+        return _pit_mark(state, event)
     else:
         return False
     return True
@@ -330,7 +390,14 @@ _COUNTERS = ("duplicates", "double_reads", "missed_passings", "resets", "session
 
 def _new_board(state: State) -> None:
     """A new session: nothing of the old one stays but the mode, the settings and the counters."""
-    kept = State(mode=state.mode, min_lap_ms=state.min_lap_ms)
+    # Settings and Paddock's own race-control messages belong to the live session, not the run.
+    kept = State(
+        mode=state.mode,
+        min_lap_ms=state.min_lap_ms,
+        pit_in_decoders=state.pit_in_decoders,
+        pit_out_decoders=state.pit_out_decoders,
+        messages=state.messages,
+    )
     for name in _COUNTERS:
         setattr(kept, name, getattr(state, name))
     kept.sessions += 1
@@ -366,8 +433,84 @@ def _line_crossing(state: State, event: LineCrossing) -> bool:
     car = car or state.cars.get(event.car)
     if car is None:
         return False
-    car.in_pit = name in PIT_IN_LINES
+    _pit(car, name in PIT_IN_LINES, _line_time_ms(event.date, event.time))
     return True
+
+
+def _line_time_ms(date: str, time: str) -> int | None:
+    """`$L` date `MM/DD/YYYY` and time `HH:MM:SS.ddd` as ms since the epoch (the timing PC's
+    clock read as UTC: only differences between two crossings are used)."""
+    try:
+        day = datetime.strptime(date.strip(), "%m/%d/%Y").replace(tzinfo=UTC)
+        hours, minutes, seconds = time.strip().split(":")
+        offset = (int(hours) * 3600 + int(minutes) * 60) * 1000 + round(float(seconds) * 1000)
+    except ValueError:
+        return None
+    if not 0 <= offset < 86_400_000:
+        return None
+    return int(day.timestamp() * 1000) + offset
+
+
+def _car_laps(car: Car) -> int:
+    return max(car.laps, car.feed_laps or 0)
+
+
+def _pit(car: Car, pit_in: bool, at_ms: int | None) -> bool:
+    """The car enters (or leaves) the pit lane at `at_ms`: a stop begins (or ends), and so does a
+    stint. A second entry without an exit, or an exit without an entry (a car starting from the
+    pit lane), changes nothing."""
+    laps = _car_laps(car)
+    if pit_in:
+        if car.in_pit:
+            return False
+        car.in_pit = True
+        car.stints.append({"driver": car.name, "from_lap": car.stint_start_lap, "to_lap": laps})
+        car.stops.append({"lap": laps, "in_ms": at_ms, "out_ms": None, "driver": car.name})
+        del car.stops[:-KEPT_STOPS], car.stints[:-KEPT_STOPS]
+        return True
+    if not car.in_pit:
+        return False
+    car.in_pit = False
+    if car.stops and car.stops[-1]["out_ms"] is None:
+        car.stops[-1]["out_ms"] = at_ms
+    car.stint_start_lap = laps
+    return True
+
+
+def _pit_mark(state: State, event: PitMark) -> bool:
+    car = state.cars.get(event.car) or next(
+        (c for c in state.cars.values() if c.number == event.car), None
+    )
+    if car is None:
+        return False
+    return _pit(car, event.pit_in, event.at_ms)
+
+
+def find_car(state: State, car: str) -> Car | None:
+    """The car a row key or a car number names."""
+    return state.cars.get(car) or next((c for c in state.cars.values() if c.number == car), None)
+
+
+def pit_history(car: Car) -> dict[str, Any]:
+    """A car's stops (with their durations) and stints (with their lengths), for its page."""
+    laps = _car_laps(car)
+    stops = [
+        {
+            **stop,
+            "duration_ms": None
+            if stop["in_ms"] is None or stop["out_ms"] is None
+            else stop["out_ms"] - stop["in_ms"],
+        }
+        for stop in car.stops
+    ]
+    stints = [*car.stints]
+    if not car.in_pit:
+        stints.append({"driver": car.name, "from_lap": car.stint_start_lap, "to_lap": laps})
+    return {
+        "stops": stops,
+        "stints": [{**stint, "laps": stint["to_lap"] - stint["from_lap"]} for stint in stints],
+        "laps_since_stop": None if car.in_pit else laps - car.stint_start_lap,
+    }
 
 
 # Passing numbers remembered per session to tell a late resend from a second copy, and passing
@@ -387,6 +530,10 @@ def _transponder_passing(state: State, event: TransponderPassing) -> bool:
         car = _car(state, transponder_key(event.transponder))
         car.transponder = event.transponder
         car.number = car.number or str(event.transponder)
+    pit_in = event.decoder_id in state.pit_in_decoders
+    if pit_in or event.decoder_id in state.pit_out_decoders:
+        # A pit-lane loop: the car enters or leaves the pits; no lap is completed here.
+        return _pit(car, pit_in, event.time_us // 1000)
     if state.start_us is None:
         state.start_us = event.time_us
     elif event.time_us < state.start_us:
@@ -490,6 +637,90 @@ def _new_passing(state: State, decoder: str, event: TransponderPassing) -> bool:
     if len(state.seen_passings) > SEEN_PASSINGS:
         del state.seen_passings[next(iter(state.seen_passings))]
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Race control messages and the end of a race
+
+
+def post_message(state: State, message: dict[str, Any]) -> None:
+    """Put a public race-control message (a flat dict with an `id`) at the top of the board."""
+    others = [m for m in state.messages if m.get("id") != message.get("id")]
+    state.messages = [dict(message), *others][:BOARD_MESSAGES]
+
+
+def withdraw_message(state: State, message_id: Any) -> bool:
+    kept = [m for m in state.messages if m.get("id") != message_id]
+    changed = len(kept) != len(state.messages)
+    state.messages = kept
+    return changed
+
+
+# Flags under which the heartbeat's laps-to-go and time-to-go describe a race being run.
+_RUNNING_FLAGS = frozenset({"green", "yellow", "red", "finish"})
+NO_LAP_LIMIT = 9999
+
+
+def _leader(state: State) -> _Line | None:
+    lines = [_line(car) for car in state.cars.values() if _visible(car, True)]
+    return min(lines, key=_race_key, default=None)
+
+
+def _race_end(state: State, event: TimingEvent) -> None:
+    """Follow the end of a race (docs/race-control.md, "White flag and finish").
+
+    A heartbeat under a running flag fixes the leader's last lap from laps-to-go (leader's laps +
+    laps to go) and the planned end of a timed race (elapsed + time to go). The leader takes the
+    chequered flag when it completes its last lap and the feed counts 0 laps to go, at its first
+    crossing at or after the end of a timed race, or when the feed shows the chequered flag.
+    From then on every car's next crossing finishes it.
+    """
+    if state.mode != RACE or state.finish_ms is not None:
+        return
+    running = state.flag in _RUNNING_FLAGS
+    leader = _leader(state)
+    if isinstance(event, Heartbeat) and running:
+        if event.time_to_go_ms:
+            state.race_end_ms = (event.elapsed_ms or 0) + event.time_to_go_ms
+        if event.laps_to_go is not None and event.laps_to_go < NO_LAP_LIMIT and leader:
+            state.final_lap = leader.laps + event.laps_to_go
+    if leader is None or leader.laps == 0 or leader.total_ms is None:
+        return
+    by_laps = (
+        state.final_lap is not None and leader.laps >= state.final_lap and state.laps_to_go == 0
+    )
+    by_time = state.race_end_ms is not None and leader.total_ms >= state.race_end_ms
+    if by_laps or by_time or state.flag == "finish":
+        state.finish_ms = leader.total_ms
+        state.final_lap = leader.laps
+
+
+def race_end(state: State, leader: dict[str, Any] | None) -> dict[str, Any]:
+    """The board's `final_lap`, `white_flag` and `chequered`, given its first row.
+
+    In a timed race the last lap is predicted from the leader's last lap time until the time is
+    up: the lap in progress when time runs out is the last one.
+    """
+    chequered = state.finish_ms is not None
+    final_lap = state.final_lap
+    if leader is not None and not chequered and state.race_end_ms is not None:
+        laps, total, lap_ms = leader["laps"], leader["total_ms"], leader["last_lap_ms"]
+        predicted: int | None = None
+        if state.elapsed_ms is not None and state.elapsed_ms >= state.race_end_ms:
+            predicted = laps + 1
+        elif total is not None and lap_ms:
+            predicted = laps + max(1, math.ceil((state.race_end_ms - total) / lap_ms))
+        if predicted is not None and (final_lap is None or predicted < final_lap):
+            final_lap = predicted
+    if state.mode != RACE:
+        final_lap = None
+    white = (
+        not chequered
+        and final_lap is not None
+        and leader is not None
+        and leader["laps"] == final_lap - 1
+    )
+    return {"final_lap": final_lap, "white_flag": white, "chequered": chequered}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -626,6 +857,11 @@ def rows(state: State) -> list[dict[str, Any]]:
                 and car.last_lap_ms <= line.best_lap_ms,
                 "sb": line.best_lap_ms is not None and line.best_lap_ms == session_best,
                 "in_pit": car.in_pit,
+                "finished": state.finish_ms is not None
+                and line.total_ms is not None
+                and line.total_ms >= state.finish_ms,
+                "stops": len(car.stops),
+                "stint_laps": None if car.in_pit else line.laps - car.stint_start_lap,
             }
         )
     return result
@@ -633,6 +869,7 @@ def rows(state: State) -> list[dict[str, Any]]:
 
 def snapshot(state: State, *, seq: int, session: dict[str, Any]) -> dict[str, Any]:
     """The board as spectators see it; `session` is `{"id", "name", "mode"}`."""
+    board = rows(state)
     return {
         "seq": seq,
         "flag": state.flag,
@@ -640,7 +877,9 @@ def snapshot(state: State, *, seq: int, session: dict[str, Any]) -> dict[str, An
         "time_to_go_ms": state.time_to_go_ms,
         "elapsed_ms": state.elapsed_ms,
         "session": dict(session),
-        "rows": rows(state),
+        **race_end(state, board[0] if board else None),
+        "messages": [dict(message) for message in state.messages],
+        "rows": board,
     }
 
 

@@ -146,6 +146,18 @@ class DecoderStatus:
     decoder_id: int | None = None
 
 
+@dataclass(frozen=True)
+class PitMark:
+    """Staff marked a car into or out of the pit lane (the feed has no pit loop for it).
+
+    `car` is the board row's key or its car number; `at_ms` is milliseconds since the Unix epoch.
+    """
+
+    car: str
+    pit_in: bool
+    at_ms: int
+
+
 TimingEvent = (
     Heartbeat
     | Competitor
@@ -160,6 +172,7 @@ TimingEvent = (
     | LineCrossing
     | TransponderPassing
     | DecoderStatus
+    | PitMark
 )
 
 FLAGS = ("green", "yellow", "red", "finish", "none")

@@ -38,6 +38,28 @@ class StartTimingForm(forms.Form):
         ),
     )
 
+    layout = forms.CharField(
+        label=_("Circuit layout"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Track and class records are kept per layout, across events. Empty: the event's venue."
+        ),
+    )
+    pit_in_decoder = forms.IntegerField(
+        label=_("Pit-in decoder id"),
+        min_value=0,
+        max_value=2**32 - 1,
+        required=False,
+        help_text=_("P3 only: a passing at this decoder puts the car in the pit lane."),
+    )
+    pit_out_decoder = forms.IntegerField(
+        label=_("Pit-out decoder id"),
+        min_value=0,
+        max_value=2**32 - 1,
+        required=False,
+        help_text=_("P3 only: a passing at this decoder takes the car out of the pit lane."),
+    )
     start_decoder_id = forms.IntegerField(
         label=_("Start loop decoder id"),
         required=False,
@@ -53,6 +75,11 @@ class StartTimingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        pit_in, pit_out = data.get("pit_in_decoder"), data.get("pit_out_decoder")
+        if pit_in is not None and pit_in == pit_out:
+            self.add_error(
+                "pit_out_decoder", _("The pit-out decoder must differ from the pit-in one.")
+            )
         start, finish = data.get("start_decoder_id"), data.get("finish_decoder_id")
         if (start is None) != (finish is None):
             self.add_error("finish_decoder_id", _("Give both decoder ids, or neither."))

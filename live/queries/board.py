@@ -56,6 +56,10 @@ def snapshot_of(session: LiveSession) -> dict[str, Any]:
         "laps_to_go": None,
         "time_to_go_ms": None,
         "elapsed_ms": None,
+        "final_lap": None,
+        "white_flag": False,
+        "chequered": False,
+        "messages": [],
         "rows": [],
         **(session.snapshot or {}),
     }

@@ -17,6 +17,7 @@ from events.models import ResultStatus, SessionResult
 from events.services.results import LapLine, ResultLine, ResultsError, publish_results
 from live.engine.standings import apply_delta
 from live.models import LiveDelta, LiveSession
+from live.services.racecontrol import CarPenalties, penalties_by_car
 from live.services.timing import final_classification
 
 
@@ -59,31 +60,43 @@ def lap_lines(deltas: Iterable[dict[str, Any]]) -> list[LapLine]:
     return list(lines.values())
 
 
-def result_lines(rows: Sequence[dict[str, Any]]) -> list[ResultLine]:
+def result_lines(
+    rows: Sequence[dict[str, Any]], penalties: dict[str, CarPenalties] | None = None
+) -> list[ResultLine]:
     """Result lines from live's final classification, in its finishing order.
 
     A car that never completed a lap did not start as far as the timing knows; staff can
     change any status (DNF, DSQ...) on the typed-in results page before making them official.
+    Race control's penalties (`penalties`, by car number) come with their reasons: time and
+    places are applied by the results service, a disqualification makes the car DSQ.
     """
     lines = []
     position = 0
     for row in rows:
         laps = row.get("laps") or 0
-        started = laps > 0
-        if started:
-            position += 1
         number = _car_number(row)
+        penalty = (penalties or {}).get(number, CarPenalties())
+        started = laps > 0
+        status = ResultStatus.CLASSIFIED if started else ResultStatus.DNS
+        if penalty.disqualified:
+            status = ResultStatus.DSQ
+        classified = status == ResultStatus.CLASSIFIED
+        if classified:
+            position += 1
         lines.append(
             ResultLine(
                 car_number=number,
-                status=ResultStatus.CLASSIFIED if started else ResultStatus.DNS,
-                position=position if started else None,
+                status=status,
+                position=position if classified else None,
                 driver_name=str(row.get("name") or "")[:200],
                 class_name=str(row.get("class") or "")[:120],
                 laps=laps if started else None,
                 total_ms=row.get("total_ms") if started else None,
                 best_lap_ms=row.get("best_lap_ms"),
                 best_lap_no=row.get("best_lap_no"),
+                penalty_ms=penalty.penalty_ms if classified else 0,
+                penalty_positions=penalty.penalty_positions if classified else 0,
+                penalty_reason=penalty.reason,
             )
         )
     return lines
@@ -99,7 +112,7 @@ def publish_live_results(
         raise ResultsError(_("The live session has not finished yet."))
     return publish_results(
         session=live_session.event_session,  # type: ignore[arg-type]
-        lines=result_lines(final_classification(live_session)),
+        lines=result_lines(final_classification(live_session), penalties_by_car(live_session)),
         laps=lap_lines(
             LiveDelta.objects.filter(session=live_session)
             .order_by("seq")

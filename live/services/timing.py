@@ -24,6 +24,7 @@ from live.engine.timing import TimingEvent, TransponderPassing
 from live.exceptions import MappingError, SessionFinished
 from live.models import LiveFeedChunk, LiveSession, LiveTransponder
 from live.services.boards import session_info, store_board
+from live.services.records import announce_bests
 from live.services.timed_runs import apply_run_passings
 from live.services.transponders import entry_for_transponder, resolve_transponder
 
@@ -41,6 +42,9 @@ def create_live_session(
     event_session: Any = None,
     min_lap_ms: int = DEFAULT_MIN_LAP_MS,
     feed_encoding: str = LiveSession.FeedEncoding.AUTO,
+    layout: str = "",
+    pit_in_decoder: int | None = None,
+    pit_out_decoder: int | None = None,
 ) -> LiveSession:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
@@ -54,19 +58,26 @@ def create_live_session(
             event_session=event_session,
             min_lap_ms=min_lap_ms,
             feed_encoding=feed_encoding,
+            layout=layout[:200],
+            pit_in_decoder=pit_in_decoder,
+            pit_out_decoder=pit_out_decoder,
         )
-        state = _state(session)
+        state = session_state(session)
         session.engine_state = state.to_json()
         session.snapshot = snapshot(state, seq=0, session=session_info(session))
         session.save(update_fields=["engine_state", "snapshot"])
     return session
 
 
-def _state(session: LiveSession) -> State:
+def session_state(session: LiveSession) -> State:
     state = State.from_json(session.engine_state)
     # The session row is the authority on mode and filter: staff may change them mid-session.
     state.mode = session.mode
     state.min_lap_ms = session.min_lap_ms
+    state.pit_in_decoders = [session.pit_in_decoder] if session.pit_in_decoder is not None else []
+    state.pit_out_decoders = (
+        [session.pit_out_decoder] if session.pit_out_decoder is not None else []
+    )
     return state
 
 
@@ -94,7 +105,7 @@ def apply_timing_events(
                 LiveFeedChunk.objects.create(session=session, format=raw_format, data=raw)
             apply_run_passings(session, events)
             return None
-        state = _state(session)
+        state = session_state(session)
         for event in events:
             if isinstance(event, TransponderPassing) and not carries(state, event.transponder):
                 apply(state, resolve_transponder(session=session, transponder=event.transponder))
@@ -104,7 +115,8 @@ def apply_timing_events(
         if rejected:
             session.rejected_records += rejected
             logger.warning("live session %s: %d bad timing records dropped", session_id, rejected)
-        return _publish_change(session, state)
+        announce_bests(session=session, state=state)
+        return publish_change(session, state)
 
 
 @dataclass(frozen=True)
@@ -189,7 +201,7 @@ def _recover_connection() -> None:
     connection.close_if_unusable_or_obsolete()
 
 
-def _publish_change(session: LiveSession, state: State) -> int | None:
+def publish_change(session: LiveSession, state: State) -> int | None:
     """Store `state` on the locked session row; when the board changed, seq += 1, the delta is
     stored and published after commit. Returns the new seq, or None if the board did not change.
     """
@@ -240,7 +252,7 @@ def map_transponder(
                 )
                 % {"transponder": transponder, "number": entry},
             )
-        state = _state(session)
+        state = session_state(session)
         if number and _number_taken(session, state, transponder=transponder, number=number):
             raise MappingError(
                 "number",
@@ -258,7 +270,7 @@ def map_transponder(
             state, transponder=transponder, number=number, name=name, class_name=class_name
         ):
             return None
-        return _publish_change(session, state)
+        return publish_change(session, state)
 
 
 def remove_transponder_mapping(*, session_id: int, transponder: int, actor: Any = None) -> None:
@@ -268,7 +280,7 @@ def remove_transponder_mapping(*, session_id: int, transponder: int, actor: Any 
         mapping = LiveTransponder.objects.filter(session=session, transponder=transponder).first()
         if mapping is None:
             return
-        if carries(_state(session), transponder):
+        if carries(session_state(session), transponder):
             raise MappingError(
                 None,
                 _("Transponder %(transponder)s has crossed the line: its row stays on the board.")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
-from live.models import LiveSession
+from live.models import LiveSession, RaceControlMessage
 from live.queries.board import get_board, pin_scope
 from live.queries.replay import get_replayable, replay_deltas, replay_start, replayable_sessions
 
@@ -47,6 +47,20 @@ def board_labels() -> dict[str, str]:
         "detail_best": _("Best"),
         "detail_gap": _("Gap"),
         "detail_interval": _("Interval to the car ahead"),
+        "detail_stops": _("Pit stops"),
+        "stops": _("%(n)s stops"),
+        "stint_laps": _("%(n)s laps since the last stop"),
+        "car_page": _("Pit stops and stints"),
+        "finished": "🏁",
+        "flag_white": _("White flag: last lap"),
+        "lap_of": _("Lap %(lap)s of %(laps)s"),
+        "sector": _("Sector %(n)s"),
+        "seconds": _("%(n)s s"),
+        "places": _("%(n)s places"),
+        **{f"kind_{value}": str(label) for value, label in RaceControlMessage.Kind.choices},
+        **{f"rc_flag_{value}": str(label) for value, label in RaceControlMessage.Flag.choices},
+        **{f"penalty_{value}": str(label) for value, label in RaceControlMessage.Penalty.choices},
+        **{f"record_{value}": str(label) for value, label in RaceControlMessage.Record.choices},
         "gained_one": _("Gained %(n)s place over the last lap"),
         "gained": _("Gained %(n)s places over the last lap"),
         "lost_one": _("Lost %(n)s place over the last lap"),
@@ -99,6 +113,7 @@ def _board_page(
             "session": snapshot["session"],
             "labels": board_labels(),
             "socket_path": f"/ws/live/sessions/{session.pk}/",
+            "car_url": reverse("live:car", args=[session.pk, "__car__"]),
             "pin_scope": pin_scope(session),
             "replay": replay,
             "finished": session.status == LiveSession.Status.FINISHED,

@@ -121,6 +121,9 @@ def timing_start(request: HttpRequest, org_slug: str, session_id: int) -> HttpRe
             event_session=event_session,
             min_lap_ms=form.cleaned_data["min_lap_seconds"] * 1000,
             feed_encoding=form.cleaned_data["feed_encoding"],
+            layout=form.cleaned_data["layout"] or event_session.event.venue_name,
+            pit_in_decoder=form.cleaned_data["pit_in_decoder"],
+            pit_out_decoder=form.cleaned_data["pit_out_decoder"],
         )
     messages.success(
         request,

@@ -23,7 +23,9 @@ from racing.models import (
     Organization,
     Vehicle,
 )
+from racing.queries.privacy import current_consent
 from racing.services.licences import ensure_starting_issuers
+from racing.services.privacy import give_consent
 
 ORGANIZER_EMAIL = "organizer@paddock.demo"
 ORGANIZER_PASSWORD = "paddock-organizer-2026"  # noqa: S105 - printed demo credential
@@ -186,6 +188,8 @@ def seed_driver(user: Any) -> DriverProfile:
             "blood_type": "O",
         },
     )
+    if current_consent(profile) is None:
+        give_consent(profile=profile)
     profile.emergency_contacts.all().delete()
     profile.emergency_contacts.create(
         name="李华 LI Hua", relationship="配偶", phone="+86 139 0000 0000"

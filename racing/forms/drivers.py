@@ -41,6 +41,27 @@ class PrivateFileInput(forms.ClearableFileInput):
 
 
 class DriverProfileForm(forms.ModelForm):
+    # Separate from the terms and from the guardian's consent to take part: PIPL asks for a
+    # specific consent to process sensitive personal information, recorded with its version.
+    sensitive_consent = forms.BooleanField(
+        label=_(
+            "I consent to Paddock processing my identity document, medical and emergency "
+            "contact details as the privacy notice says (for a rider under 14: the guardian "
+            "named below consents)."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Without this consent we cannot keep these details, and events cannot accept "
+                "your entry."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, has_consent: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sensitive_consent"].initial = has_consent
+
     class Meta:
         model = DriverProfile
         fields = [

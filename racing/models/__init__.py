@@ -8,6 +8,7 @@ from racing.models.licences import (
     LicenceKind,
 )
 from racing.models.organizations import Invitation, Membership, Organization
+from racing.models.privacy import PrivacyRecord, SensitiveDataConsent
 from racing.models.vehicles import Powertrain, Vehicle
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "Membership",
     "Organization",
     "Powertrain",
+    "PrivacyRecord",
+    "SensitiveDataConsent",
     "Tier",
     "Vehicle",
 ]

@@ -14,6 +14,8 @@ from config.crypto import EncryptedCharField, EncryptedTextField, lookup_hash
 from racing.engine.eligibility import age_on
 
 ADULT_AGE = 18
+# PIPL article 31: the personal information of a minor under 14 needs a guardian's consent.
+GUARDIAN_CONSENT_UNDER = 14
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
 
@@ -142,6 +144,10 @@ class DriverProfile(models.Model):
             return f"{self.name_zh} {self.name_latin}"
         return self.name_zh or self.name_latin
 
+    def needs_guardian_consent(self, on: date | None = None) -> bool:
+        """Under 14: PIPL treats all their data as sensitive and asks for a guardian's consent."""
+        return age_on(self.date_of_birth, on or timezone.localdate()) < GUARDIAN_CONSENT_UNDER
+
     def is_minor(self, on: date | None = None) -> bool:
         return age_on(self.date_of_birth, on or timezone.localdate()) < ADULT_AGE
 
@@ -162,6 +168,12 @@ class DriverProfile(models.Model):
             if not self.guardian_consent:
                 errors["guardian_consent"] = ValidationError(
                     _("A guardian must consent for a driver under 18."), code="consent_required"
+                )
+            if self.needs_guardian_consent() and not self.guardian_id_number.strip():
+                # PIPL: a child's data needs the guardian's consent; record who gave it.
+                errors["guardian_id_number"] = ValidationError(
+                    _("Required for riders under 14: the guardian gives the consent."),
+                    code="guardian_id_required",
                 )
         if errors:
             raise ValidationError(errors)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 INVITATION_VALID_DAYS = 14
+# How long after an event its staff keep access to drivers' private data, unless set otherwise.
+PRIVATE_DATA_DAYS = 30
 
 
 def validate_time_zone(value: str) -> None:
@@ -37,6 +39,16 @@ class Organization(models.Model):
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    private_data_days = models.PositiveSmallIntegerField(
+        _("days staff keep access to drivers' private data"),
+        default=PRIVATE_DATA_DAYS,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "After an event, its drivers' identity, medical and guardian details stay visible "
+            "to your staff for this many days; then access ends and medical data and licence "
+            "scans are deleted."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -1,38 +1,149 @@
-"""Who may see a driver's private data: identity document, medical and guardian details.
+"""Who may see a driver's private data (identity document, medical, guardian and emergency
+contact details, licence scans), and how.
 
-Only the driver, and staff of organizations whose events the driver has entered. Never public
-pages, feeds or the API. `racing` does not know about entries (they live in `events`), so the
-caller passes the organization ids, or `events` fills `racing.hooks.entered_organizations` and
-they are collected here.
+- The driver always sees all of it.
+- Staff of an organization see it *masked*, only while an entry of the driver in one of its
+  events is active (held, awaiting approval, confirmed, on the waiting list, offered) and until
+  the organization's ``private_data_days`` after that event; cancelled, rejected and expired
+  entries give nothing. A staff member who joined after the driver entered sees it only for
+  events they work on as an official. `events` answers this through
+  `racing.hooks.private_data_access` (racing does not know entries).
+- Officials of such an event (scrutineer, medical officer, clerk of the course) may *reveal* it
+  in full, stating why; every reveal is recorded (`racing.services.privacy.record_reveal`) and
+  listed to the driver.
+- A driver who withdrew consent is shown to nobody but themselves.
+Never public pages, feeds or the API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from racing.hooks import collect_entered_organization_ids
-from racing.models import DriverProfile, Membership
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from racing.engine.masking import mask_number, mask_phone, mask_text
+from racing.hooks import collect_entered_organization_ids, collect_private_data_access
+from racing.models import DriverProfile, PrivacyRecord, SensitiveDataConsent
 
 
-def can_view_private_data(
-    viewer: Any,
-    profile: DriverProfile,
-    entered_organization_ids: Iterable[int] | None = None,
-) -> bool:
+@dataclass(frozen=True)
+class PrivateAccess:
+    see: bool = False
+    reveal: bool = False
+    own: bool = False
+
+
+NO_ACCESS = PrivateAccess()
+
+
+def consent_withdrawn(profile: DriverProfile) -> bool:
+    """True when the driver's latest consent is withdrawn (no consent at all is not a withdrawal:
+    profiles from before consents were recorded are asked at their next entry)."""
+    latest = SensitiveDataConsent.objects.filter(profile=profile).first()
+    return latest is not None and latest.withdrawn_at is not None
+
+
+def current_consent(profile: DriverProfile) -> SensitiveDataConsent | None:
+    consent = SensitiveDataConsent.objects.filter(profile=profile).first()
+    return consent if consent is not None and consent.is_current else None
+
+
+def consent_refusal(profile: DriverProfile) -> str | None:
+    """Why an entry must be refused for want of consent to process the profile's sensitive
+    data; None when the consent is there."""
+    consent = current_consent(profile)
+    if consent is None:
+        return gettext(
+            "Your consent to processing your identity, medical and emergency contact details "
+            "is missing or was withdrawn: give it on your driver profile, then enter again."
+        )
+    if profile.needs_guardian_consent() and not consent.given_by_guardian:
+        return gettext(
+            "A rider under 14 needs their guardian's consent: the guardian gives it on the "
+            "driver profile, with their name and identity document number."
+        )
+    return None
+
+
+def private_access(viewer: Any, profile: DriverProfile, organization_id: int) -> PrivateAccess:
     if viewer is None or not viewer.is_authenticated:
-        return False
+        return NO_ACCESS
     if viewer.pk == profile.user_id:
-        return True
-    ids = (
-        set(entered_organization_ids)
-        if entered_organization_ids is not None
-        else collect_entered_organization_ids(profile)
-    )
-    if not ids:
-        return False
-    return Membership.objects.filter(user=viewer, organization_id__in=ids).exists()
+        return PrivateAccess(see=True, reveal=True, own=True)
+    if consent_withdrawn(profile):
+        return NO_ACCESS
+    see, reveal = collect_private_data_access(viewer, profile, organization_id)
+    return PrivateAccess(see=see, reveal=see and reveal)
+
+
+def can_view_private_data(viewer: Any, profile: DriverProfile, organization_id: int) -> bool:
+    return private_access(viewer, profile, organization_id).see
 
 
 def has_entered(profile: DriverProfile, organization_id: int) -> bool:
     return organization_id in collect_entered_organization_ids(profile)
+
+
+@dataclass(frozen=True)
+class PrivateView:
+    """What a page shows of the private fields: the values, or their masked forms."""
+
+    id_number: str
+    blood_type: str
+    medical_notes: str
+    guardian_name: str
+    guardian_phone: str
+    guardian_id_number: str
+    contacts: list[tuple[str, str, str]]
+    revealed: bool
+
+
+def private_view(profile: DriverProfile, *, revealed: bool) -> PrivateView:
+    contacts = list(profile.emergency_contacts.all())
+    if revealed:
+        return PrivateView(
+            id_number=profile.id_number,
+            blood_type=profile.get_blood_type_display() if profile.blood_type else "",
+            medical_notes=profile.medical_notes,
+            guardian_name=profile.guardian_name,
+            guardian_phone=profile.guardian_phone,
+            guardian_id_number=profile.guardian_id_number,
+            contacts=[(c.name, c.relationship, c.phone) for c in contacts],
+            revealed=True,
+        )
+    return PrivateView(
+        id_number=mask_number(profile.id_number),
+        blood_type=mask_text(profile.blood_type),
+        medical_notes=mask_text(profile.medical_notes),
+        guardian_name=mask_text(profile.guardian_name),
+        guardian_phone=mask_phone(profile.guardian_phone),
+        guardian_id_number=mask_number(profile.guardian_id_number),
+        contacts=[(mask_text(c.name), c.relationship, mask_phone(c.phone)) for c in contacts],
+        revealed=False,
+    )
+
+
+def reveals_of(profile: DriverProfile) -> list[PrivacyRecord]:
+    """Every reveal of the driver's data to staff, newest first, for the driver's own page."""
+    return list(
+        PrivacyRecord.objects.filter(profile=profile, kind=PrivacyRecord.Kind.REVEAL)
+        .select_related("organization")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# How long after a reveal its official may open the driver's licence scans.
+REVEAL_LASTS = timedelta(minutes=15)
+
+
+def recently_revealed(*, profile: DriverProfile, organization: Any, actor: Any) -> bool:
+    return PrivacyRecord.objects.filter(
+        profile=profile,
+        organization=organization,
+        actor=actor,
+        kind=PrivacyRecord.Kind.REVEAL,
+        created_at__gte=timezone.now() - REVEAL_LASTS,
+    ).exists()

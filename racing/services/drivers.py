@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from racing.models import DriverProfile, EmergencyContact, Licence, Vehicle
+from racing.queries.privacy import current_consent
+from racing.services.privacy import give_consent
 
 # Changing any of these makes an organizer's earlier verification meaningless.
 VERIFIED_LICENCE_FIELDS = (
@@ -34,8 +36,10 @@ def save_driver_profile(
     user: AbstractBaseUser,
     profile: DriverProfile,
     contacts: Iterable[Mapping[str, str]],
+    consent: bool = False,
 ) -> DriverProfile:
-    """Save the (validated) profile and replace its emergency contacts."""
+    """Save the (validated) profile and replace its emergency contacts. `consent`: the driver
+    (or for a rider under 14, the guardian) consented to the current privacy notice."""
     profile.user = user  # type: ignore[assignment]
     previous = DriverProfile.objects.filter(pk=profile.pk).values("guardian_consent").first()
     had_consent = bool(previous and previous["guardian_consent"])
@@ -44,6 +48,14 @@ def save_driver_profile(
     elif not profile.guardian_consent:
         profile.guardian_consent_at = None
     profile.save()
+    if consent and current_consent(profile) is None:
+        minor = profile.needs_guardian_consent()
+        give_consent(
+            profile=profile,
+            by_guardian=minor,
+            guardian_name=profile.guardian_name,
+            guardian_id_number=profile.guardian_id_number,
+        )
     profile.emergency_contacts.all().delete()
     EmergencyContact.objects.bulk_create(
         EmergencyContact(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,12 +19,14 @@ from racing.forms.classes import (
     RulesForm,
     build_rules,
 )
+from racing.forms.privacy import RevealForm
 from racing.models import CompetitionClass, DriverProfile, Licence, Organization
 from racing.queries.drivers import classes_of, licences_of, vehicles_of
 from racing.queries.organizations import get_membership
-from racing.queries.privacy import can_view_private_data, has_entered
+from racing.queries.privacy import has_entered, private_access, private_view, recently_revealed
 from racing.services.classes import archive_competition_class, save_competition_class
 from racing.services.drivers import verify_licence
+from racing.services.privacy import record_reveal
 from racing.views.drivers import private_document_response
 from racing.views.rules_text import describe_rules
 
@@ -129,18 +132,55 @@ def _entered_driver(
     return organization, profile
 
 
-@login_required
-def organizer_driver(request: HttpRequest, org_slug: str, profile_id: int) -> HttpResponse:
-    organization, profile = _entered_driver(request, org_slug, profile_id)
+def _driver_page(
+    request: HttpRequest,
+    organization: Organization,
+    profile: DriverProfile,
+    *,
+    reveal_form: RevealForm | None = None,
+    revealed: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    access = private_access(request.user, profile, organization.pk)
     context = {
         "organization": organization,
         "profile": profile,
-        "contacts": profile.emergency_contacts.all(),
         "licences": licences_of(profile),
         "vehicles": vehicles_of(profile),
-        "show_private": can_view_private_data(request.user, profile, [organization.pk]),
+        "show_private": access.see,
+        "can_reveal": access.reveal,
+        "private": private_view(profile, revealed=revealed and access.reveal),
+        "reveal_form": reveal_form or RevealForm(),
     }
-    return render(request, "racing/classes/organizer_driver.html", context)
+    return render(request, "racing/classes/organizer_driver.html", context, status=status)
+
+
+@login_required
+def organizer_driver(request: HttpRequest, org_slug: str, profile_id: int) -> HttpResponse:
+    organization, profile = _entered_driver(request, org_slug, profile_id)
+    return _driver_page(request, organization, profile)
+
+
+@login_required
+@require_POST
+def organizer_driver_reveal(request: HttpRequest, org_slug: str, profile_id: int) -> HttpResponse:
+    """Show the full private data, once, to an official of one of the driver's events, who says
+    why; the reveal is recorded and listed to the driver. The values are only in this response."""
+    organization, profile = _entered_driver(request, org_slug, profile_id)
+    if not private_access(request.user, profile, organization.pk).reveal:
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _driver_page(request, organization, profile, reveal_form=form, status=400)
+    record_reveal(
+        profile=profile,
+        organization=organization,
+        actor=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+    response = _driver_page(request, organization, profile, revealed=True)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -161,6 +201,11 @@ def licence_verify(
 def organizer_licence_document(
     request: HttpRequest, org_slug: str, profile_id: int, licence_id: int
 ) -> HttpResponse:
-    _, profile = _entered_driver(request, org_slug, profile_id)
+    organization, profile = _entered_driver(request, org_slug, profile_id)
     licence = get_object_or_404(Licence, pk=licence_id, profile=profile)
+    # A scan is opened from a page revealed a moment ago: the reveal is the record of why.
+    if not private_access(request.user, profile, organization.pk).reveal or not recently_revealed(
+        profile=profile, organization=organization, actor=request.user
+    ):
+        raise PermissionDenied
     return private_document_response(licence)

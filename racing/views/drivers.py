@@ -20,6 +20,7 @@ from racing.forms.drivers import (
 )
 from racing.models import DriverProfile, Licence, Vehicle
 from racing.queries.drivers import licences_of, profile_for_user, vehicles_of
+from racing.queries.privacy import current_consent, private_view
 from racing.services.drivers import (
     delete_licence,
     delete_vehicle,
@@ -45,10 +46,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         return found
     context = {
         "profile": found,
-        "contacts": found.emergency_contacts.all(),
         "licences": licences_of(found),
         "vehicles": vehicles_of(found),
         "show_private": True,
+        "own": True,
+        "private": private_view(found, revealed=True),
     }
     return render(request, "racing/driver/profile.html", context)
 
@@ -57,7 +59,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     existing = profile_for_user(request.user)
-    form = DriverProfileForm(request.POST or None, instance=existing)
+    has_consent = existing is not None and current_consent(existing) is not None
+    form = DriverProfileForm(request.POST or None, instance=existing, has_consent=has_consent)
     initial = (
         list(existing.emergency_contacts.values("name", "relationship", "phone"))
         if existing
@@ -70,6 +73,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
                 profile=form.save(commit=False),
                 contacts=[c for c in contacts.cleaned_data if c],
+                consent=form.cleaned_data["sensitive_consent"],
             )
             messages.success(request, _("Profile saved."))
             return redirect("racing:profile")

@@ -21,6 +21,8 @@
   var clockEl = root.querySelector(".live-clock");
   var filterEl = root.querySelector(".live-class-filter");
   var emptyEl = root.querySelector(".live-empty");
+  var messagesEl = root.querySelector(".live-messages");
+  var messagesKey = "";
 
   var UNKNOWN_SESSION = 4404;
   var RESYNC = 4000; // our own close code: "I saw a gap, give me a snapshot"
@@ -92,13 +94,17 @@
     return {
       position: String(filtered ? row.class_position : row.position),
       number: row.number || "",
-      name: (row.name || "") + (row.in_pit ? " · " + labels.in_pit : ""),
+      name: (row.name || "") + (row.in_pit ? " · " + labels.in_pit : "") +
+        (row.finished ? " · " + labels.finished : ""),
       class: row.class || "",
       laps: row.laps === null || row.laps === undefined ? "" : String(row.laps),
       last: lapTime(row.last_lap_ms),
       best: lapTime(row.best_lap_ms),
       gap: behind(row.gap_ms, row.gap_laps),
       interval: behind(row.interval_ms, row.interval_laps),
+      stops: fill(labels.stops, { n: row.stops || 0 }) +
+        (row.stint_laps === null || row.stint_laps === undefined ? ""
+          : " · " + fill(labels.stint_laps, { n: row.stint_laps })),
     };
   }
 
@@ -131,7 +137,7 @@
 
   // The columns a narrow screen drops, as "label value" pairs under the tapped row. Built only
   // while open and written only when their text changes, like the cells.
-  var DETAIL_FIELDS = ["class", "laps", "last", "best", "gap", "interval"];
+  var DETAIL_FIELDS = ["class", "laps", "last", "best", "gap", "interval", "stops"];
 
   function toggleDetail(entry) {
     if (entry.detail) {
@@ -159,6 +165,12 @@
       values[name] = dd;
     }
     td.appendChild(list);
+    // The car's own page: its pit stops and stints.
+    var link = document.createElement("a");
+    link.href = root.dataset.carUrl.replace("__car__", encodeURIComponent(entry.data.key));
+    link.textContent = labels.car_page;
+    link.className = "live-car-link";
+    td.appendChild(link);
     tr.appendChild(td);
     entry.detail = { tr: tr, values: values, text: {} };
     entry.tr.setAttribute("aria-expanded", "true");
@@ -186,18 +198,21 @@
     for (var name in texts) {
       if (entry.text[name] !== texts[name]) {
         entry.text[name] = texts[name];
-        entry.cells[name].textContent = texts[name];
+        // Some texts (the pit stops) are only in the line under a tapped row.
+        if (entry.cells[name]) entry.cells[name].textContent = texts[name];
       }
     }
     // Session best beats personal best: purple over green, the colours every timing screen uses.
     var lastMark = data.pb ? (data.sb ? "sb" : "pb") : "";
-    var marks = lastMark + "|" + (data.sb ? "sb" : "") + "|" + (data.in_pit ? "pit" : "");
+    var marks = lastMark + "|" + (data.sb ? "sb" : "") + "|" + (data.in_pit ? "pit" : "") +
+      "|" + (data.finished ? "fin" : "");
     if (entry.marks !== marks) {
       entry.marks = marks;
       entry.cells.last.classList.toggle("pb", lastMark === "pb");
       entry.cells.last.classList.toggle("sb", lastMark === "sb");
       entry.cells.best.classList.toggle("sb", !!data.sb);
       entry.tr.classList.toggle("in-pit", !!data.in_pit);
+      entry.tr.classList.toggle("finished", !!data.finished);
     }
     paintMove(entry);
     var hidden = classFilter !== "" && data.class !== classFilter;
@@ -265,12 +280,19 @@
     // A narrow screen keeps the lap time that orders the session: best in practice, last in a race.
     var mode = (top.session && top.session.mode) || "race";
     if (root.dataset.mode !== mode) root.dataset.mode = mode;
-    var flag = top.flag || "none";
+    // The board's own race end (docs/race-control.md) outranks the feed's flag: the feed has no
+    // white flag, and shows its chequered flag only when the timing PC is told.
+    var flag = top.chequered ? "finish" : top.white_flag ? "white" : top.flag || "none";
     if (flagEl.dataset.flag !== flag || !flagEl.textContent) {
       flagEl.dataset.flag = flag;
       flagEl.textContent = labels["flag_" + flag] || labels.flag_none;
     }
     var parts = [];
+    if (top.final_lap && !top.chequered && order.length) {
+      var lead = rows.get(order[0]);
+      var onLap = Math.min((lead && lead.data.laps || 0) + 1, top.final_lap);
+      parts.push(fill(labels.lap_of, { lap: onLap, laps: top.final_lap }));
+    }
     if (top.laps_to_go !== null && top.laps_to_go !== undefined && top.laps_to_go < 9999) {
       var toGo = top.laps_to_go === 1 ? labels.laps_to_go_one : labels.laps_to_go;
       parts.push(fill(toGo, { n: top.laps_to_go }));
@@ -282,6 +304,51 @@
     }
     var text = parts.join(" · ");
     if (clockEl.textContent !== text) clockEl.textContent = text;
+    paintMessages(top.messages || []);
+  }
+
+  // Race control, newest first: rebuilt only when the list changes (a few times a race).
+  function messageText(m) {
+    var parts = [];
+    if (m.kind === "record") {
+      parts.push(labels["record_" + m.record] || "");
+    } else {
+      parts.push(labels["kind_" + m.kind] || "");
+    }
+    if (m.flag) parts.push(labels["rc_flag_" + m.flag] || m.flag);
+    if (m.sector) parts.push(fill(labels.sector, { n: m.sector }));
+    if (m.car) parts.push("#" + m.car);
+    if (m.penalty) {
+      var penalty = labels["penalty_" + m.penalty] || m.penalty;
+      if (m.penalty_seconds) penalty += " " + fill(labels.seconds, { n: m.penalty_seconds });
+      if (m.penalty_positions) penalty += " " + fill(labels.places, { n: m.penalty_positions });
+      parts.push(penalty);
+    }
+    if (m.lap_ms) parts.push(lapTime(m.lap_ms));
+    if (m.kind === "record" && m.class) parts.push(m.class);
+    if (m.text) parts.push(m.text);
+    return parts.filter(Boolean).join(" · ");
+  }
+
+  function paintMessages(list) {
+    var key = JSON.stringify(list);
+    if (key === messagesKey) return;
+    messagesKey = key;
+    messagesEl.textContent = "";
+    for (var i = 0; i < list.length; i++) {
+      var li = document.createElement("li");
+      li.className = "live-message rc-" + list[i].kind;
+      li.dataset.id = list[i].id;
+      var at = list[i].at ? new Date(list[i].at) : null;
+      if (at && !isNaN(at)) {
+        var time = document.createElement("time");
+        time.textContent = pad(at.getHours(), 2) + ":" + pad(at.getMinutes(), 2) + " ";
+        li.appendChild(time);
+      }
+      li.appendChild(document.createTextNode(messageText(list[i])));
+      messagesEl.appendChild(li);
+    }
+    messagesEl.hidden = list.length === 0;
   }
 
   function applySnapshot(snapshot) {

@@ -172,6 +172,7 @@ def test_a_driver_fills_a_profile_adds_a_licence_and_a_vehicle_and_enters_with_i
     contact.get_by_label("Name").fill("Zhang Wei")
     contact.get_by_label("Relationship").fill("father")
     contact.get_by_label("Phone").fill("+86 137 0000 0000")
+    page.locator("input[name=sensitive_consent]").check()
     page.locator("main form").get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     assert driver.driver_profile.name_latin == "ZHANG Min"

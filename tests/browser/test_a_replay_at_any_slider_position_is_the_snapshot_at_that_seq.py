@@ -1,17 +1,20 @@
 """A finished session replays in the board: at any slider position, forwards, backwards and
 across checkpoints, the board the page shows (its data, read through the page's own board
 object) is the snapshot the server stored at that seq; play advances it. Phone-sized, no CSP
-violation, in Chinese."""
+violation, in Chinese; a real capture too (skipped without ../shared)."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
 from typing import Any
 
 import pytest
 
 from live.engine.timing import ClassInfo, Competitor, Heartbeat, LapPassing, LineCrossing
+from live.feeds.replay import replay
+from live.queries.replay import snapshot_at
 from live.services.timing import apply_timing_events, create_live_session, finish_live_session
 from tests.browser.policy import wait_until, watch_policy_violations
 from tests.browser.test_live_board_follows_the_race import AsgiServer
@@ -120,3 +123,29 @@ def test_a_replay_starts_where_the_link_says(asgi_server: AsgiServer, page_facto
     page.wait_for_selector("#live-board[data-replay-ready='1']")
     assert json.loads(page.evaluate("JSON.stringify(window.PaddockBoard.state())")) == stored[333]
     assert page.locator(".live-replay-status").inner_text() == f"Change 333 of {max(stored)}"
+
+
+def replayed_capture(path: str) -> tuple[int, dict[int, dict[str, Any]]]:
+    """The Orbits mock race through the feed replay, finished; the server's fold at some seqs."""
+    with open(path, "rb") as capture:
+        data = capture.read()
+    session = create_live_session(name="Orbits mock race", mode="race")
+    replay(session_id=session.pk, data=data, format="rmonitor", speed=0)
+    finish_live_session(session_id=session.pk)
+    session.refresh_from_db()
+    seqs = sorted({0, 1, session.seq // 3, session.seq // 2, session.seq - 1, session.seq})
+    return session.pk, {seq: snapshot_at(session, seq=seq) for seq in seqs}
+
+
+def test_a_real_capture_replays_to_the_servers_snapshots(
+    asgi_server: AsgiServer, page_factory: Any, shared_timing_dir: str
+) -> None:
+    path = os.path.join(shared_timing_dir, "rmonitor-Orbits_Mock_Session.txt")
+    session_id, expected = asgi_server.run(replayed_capture, path=path)
+    page = page_factory(locale="zh-CN")
+    violations = watch_policy_violations(page)
+    page.goto(f"{asgi_server.url}/live/{session_id}/replay/")
+    page.wait_for_selector("#live-board[data-replay-ready='1']")
+    for seq in [*sorted(expected), *sorted(expected, reverse=True)]:
+        assert board_at(page, seq) == expected[seq], seq
+    assert violations == []

@@ -92,7 +92,9 @@ def test_the_demo_seed_makes_one_live_session_and_the_simulator_moves_it(
     seed(io.StringIO())
     seed(io.StringIO())
     session = demo_session()
-    assert session is not None and LiveSession.objects.count() == 1
+    # One session for the simulator to move, and one race it ran to the end for the replay.
+    assert session is not None and LiveSession.objects.count() == 2
+    assert LiveSession.objects.exclude(pk=session.pk).get().status == LiveSession.Status.FINISHED
     assert background_commands() == [["live_simulate", "--demo", "--loop", "--speed", "1"]]
     call_command("live_simulate", "--demo", "--speed", "0", "--laps", "3")
     session.refresh_from_db()

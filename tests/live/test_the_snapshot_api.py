@@ -51,7 +51,12 @@ def test_the_api_returns_the_stored_snapshot_with_its_seq(client: Client, db: No
         "time_to_go_ms": 600_000,
         "elapsed_ms": 1_200_000,
         "session": {"id": session.pk, "name": "Race 2", "mode": "qualifying"},
-        "rows": [ROW],
+        # Stored before race control and pit stops were on the board: their defaults.
+        "final_lap": None,
+        "white_flag": False,
+        "chequered": False,
+        "messages": [],
+        "rows": [{**ROW, "finished": False, "stops": 0, "stint_laps": None}],
     }
 
 

@@ -17,9 +17,11 @@ from racing.models import (
     Organization,
     Vehicle,
 )
+from racing.services.privacy import give_consent
 
 
-def make_profile(user: Any, **fields: Any) -> DriverProfile:
+def make_profile(user: Any, *, consent: bool = True, **fields: Any) -> DriverProfile:
+    """A complete adult profile; with `consent`, the consent to process its sensitive data."""
     values: dict[str, Any] = {
         "name_zh": "张敏",
         "name_latin": "ZHANG Min",
@@ -34,7 +36,15 @@ def make_profile(user: Any, **fields: Any) -> DriverProfile:
         "medical_notes": "Penicillin allergy",
     }
     values.update(fields)
-    return DriverProfile.objects.create(user=user, **values)
+    profile = DriverProfile.objects.create(user=user, **values)
+    if consent:
+        give_consent(
+            profile=profile,
+            by_guardian=profile.needs_guardian_consent(),
+            guardian_name=profile.guardian_name,
+            guardian_id_number=profile.guardian_id_number,
+        )
+    return profile
 
 
 def make_licence(

@@ -28,6 +28,7 @@ def profile_data(**overrides: Any) -> dict[str, Any]:
         "road_licence_since": "2015-07-01",
         "blood_type": "O",
         "medical_notes": "",
+        "sensitive_consent": "on",
         "contacts-TOTAL_FORMS": "2",
         "contacts-INITIAL_FORMS": "0",
         "contacts-MIN_NUM_FORMS": "1",

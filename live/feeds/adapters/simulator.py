@@ -2,7 +2,8 @@
 
 Cars in several classes lap with a spread around their class pace; a yellow flag slows the field
 for a lap; one car makes a pit stop (crossing the IMSA pit-in and pit-out lines); the chequered
-flag falls when the leader completes the distance and every other car finishes its lap. The
+flag falls when the leader completes the distance (or, in a timed race, at the leader's first
+crossing once the time is up) and every other car finishes its lap. The
 events are the same ones the RMonitor adapter produces, so the demo exercises the real engine.
 """
 
@@ -64,13 +65,17 @@ class SimulatorConfig:
     pit_lap: int = 6
     pit_loss_ms: int = 28_000
     run_name: str = "Paddock demo race"
+    # A timed race: the race runs this long (from the start) instead of `laps` laps.
+    duration_ms: int | None = None
 
 
 def timeline(config: SimulatorConfig | None = None) -> list[tuple[int, TimingEvent]]:
     """Every event of one race with the session time (ms) it happens at, in time order."""
     config = config or SimulatorConfig()
     rng = random.Random(config.seed)
-    events: list[tuple[int, TimingEvent]] = [(0, RunInfo(run_no=1, description=config.run_name))]
+    # Each seed is another run, so that a looped demo starts a new board for every race.
+    run = RunInfo(run_no=config.seed, description=f"{config.run_name} {config.seed}")
+    events: list[tuple[int, TimingEvent]] = [(0, run)]
     events += [(0, ClassInfo(class_no=n, description=d)) for n, d in config.classes.items()]
     events += [
         (
@@ -113,11 +118,13 @@ def timeline(config: SimulatorConfig | None = None) -> list[tuple[int, TimingEve
             )
         at = begins + lap_ms
         crossing[reg_no] = at
+        # The leader is the car that has just completed more laps than any other.
+        leads = all(lap_no > done for other, done in laps_done.items() if other != reg_no)
         laps_done[reg_no] = lap_no
         passings.append((at, reg_no, lap_ms, at - start))
         if lap_no == config.yellow_lap - 1 and yellow_from is None:
             yellow_from, yellow_to = at, at + car.pace_ms
-        if finish_at is None and lap_no >= config.laps:
+        if finish_at is None and leads and _distance_done(config, lap_no, at - start):
             finish_at = at
         if finish_at is not None and at >= finish_at:
             del pending[reg_no]
@@ -146,8 +153,8 @@ def timeline(config: SimulatorConfig | None = None) -> list[tuple[int, TimingEve
             (
                 now,
                 Heartbeat(
-                    laps_to_go=max(config.laps - leader_laps, 0),
-                    time_to_go_ms=None,
+                    laps_to_go=_laps_to_go(config, leader_laps),
+                    time_to_go_ms=_time_to_go(config, now - start),
                     time_of_day_ms=None,
                     elapsed_ms=max(now - start, 0) or None,
                     flag=flag,
@@ -156,6 +163,23 @@ def timeline(config: SimulatorConfig | None = None) -> list[tuple[int, TimingEve
         )
     events.sort(key=lambda item: item[0])
     return events
+
+
+def _distance_done(config: SimulatorConfig, laps: int, elapsed_ms: int) -> bool:
+    if config.duration_ms is not None:
+        return elapsed_ms >= config.duration_ms
+    return laps >= config.laps
+
+
+def _laps_to_go(config: SimulatorConfig, leader_laps: int) -> int:
+    # 9999 is how RMonitor says "no lap limit".
+    return 9999 if config.duration_ms is not None else max(config.laps - leader_laps, 0)
+
+
+def _time_to_go(config: SimulatorConfig, elapsed_ms: int) -> int | None:
+    if config.duration_ms is None:
+        return None
+    return max(config.duration_ms - max(elapsed_ms, 0), 0)
 
 
 def seconds(events: list[tuple[int, TimingEvent]]) -> list[list[TimingEvent]]:

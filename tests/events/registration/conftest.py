@@ -191,3 +191,124 @@ def race() -> Any:
         return results
 
     return run_all
+
+
+# --- organizers' own merchant accounts: WeChat Pay and Alipay --------------------------------
+
+
+@pytest.fixture
+def fake_wechatpay(settings: Any) -> Iterator[Any]:
+    """A running fake WeChat Pay; events.gateways.wechatpay is pointed at it."""
+    from tests.fakes.wechatpay_server import FakeWeChatPayServer
+
+    with FakeWeChatPayServer() as state:
+        settings.WECHATPAY_API_BASE = state.url
+        yield state
+
+
+@pytest.fixture
+def fake_alipay(settings: Any) -> Iterator[Any]:
+    """A running fake Alipay gateway; events.gateways.alipay is pointed at it."""
+    from tests.fakes.alipay_server import FakeAlipayServer
+
+    with FakeAlipayServer() as state:
+        settings.ALIPAY_GATEWAY = state.gateway
+        yield state
+
+
+@pytest.fixture
+def connect_merchant() -> Any:
+    """connect_merchant(organization, fake, provider): saved as the owner's form does, tested
+    against the fake (which must pass) and enabled."""
+    from events.services.merchants import check_connection, save_account
+
+    def connect(organization: Any, fake: Any, provider: str) -> Any:
+        account = save_account(
+            organization=organization, provider=provider, enabled=True, **fake.account_fields()
+        )
+        account = check_connection(account_id=account.pk)
+        assert account.test_passed, account.test_message
+        return account
+
+    return connect
+
+
+class PayThrough:
+    """One provider, driven the same way in tests: start an order, pay it at the fake (getting
+    back the message the provider would send), deliver that message, come back to our site."""
+
+    def __init__(self, name: str, request: Any) -> None:
+        self.name = name
+        self.request = request
+        self.client = request.getfixturevalue("client")
+        if name == "stripe":
+            self.fake = request.getfixturevalue("fake_stripe")
+        else:
+            self.fake = request.getfixturevalue(f"fake_{name}")
+            organization = request.getfixturevalue("organization")
+            self.account = request.getfixturevalue("connect_merchant")(
+                organization, self.fake, name
+            )
+
+    def start(self, entry: Any, driver: Any) -> Any:
+        from events.services.checkout import start_checkout
+
+        if self.name == "stripe":
+            return start_checkout(entry_id=entry.pk, driver=driver)
+        return start_checkout(entry_id=entry.pk, driver=driver, provider=self.name)
+
+    def pay(self, payment: Any) -> Any:
+        """The payer pays; returns the provider's signed message about it."""
+        if self.name == "stripe":
+            return self.fake.pay(payment.stripe_session_id)
+        if self.name == "alipay":
+            # Alipay makes the trade when the payer's browser opens the signed cashier address.
+            self.fake.open(payment.checkout_url)
+        return self.fake.pay(payment.provider_reference)
+
+    def tell_again(self, payment: Any) -> Any:
+        """The provider's message about a paid order, sent again under a new id."""
+        if self.name == "stripe":
+            session = self.fake.sessions[payment.stripe_session_id]
+            return self.fake.event("checkout.session.completed", session)
+        return self.fake.pay(payment.provider_reference)
+
+    def deliver(self, message: Any) -> Any:
+        with translation.override(translation.get_language()):
+            if self.name == "stripe":
+                return self.request.getfixturevalue("post_webhook")(message)
+            if self.name == "wechatpay":
+                return self.client.post(
+                    self.account.notify_url(),
+                    data=message.body,
+                    content_type="application/json",
+                    **message.django_headers,
+                )
+            from urllib.parse import urlencode
+
+            return self.client.post(
+                self.account.notify_url(),
+                data=urlencode(message),
+                content_type="application/x-www-form-urlencoded",
+            )
+
+    def accepted(self, response: Any) -> bool:
+        if self.name == "alipay":
+            return response.status_code == 200 and response.content == b"success"
+        return response.status_code in (200, 204)
+
+    def return_url(self, entry: Any, payment: Any) -> str:
+        if self.name == "stripe":
+            return f"/entries/{entry.pk}/paid/?session_id={payment.stripe_session_id}"
+        return f"/entries/{entry.pk}/paid/?payment={payment.pk}"
+
+    def refunded_total(self, payment: Any) -> int:
+        if self.name == "stripe":
+            return int(self.fake.refunded_total(payment.stripe_payment_intent_id))
+        return int(self.fake.refunded_total(payment.provider_reference))
+
+
+@pytest.fixture(params=["stripe", "wechatpay", "alipay"])
+def pay_through(request: Any, db: None) -> PayThrough:
+    """Each payment provider in turn, behind one driver (see PayThrough)."""
+    return PayThrough(request.param, request)

@@ -13,6 +13,7 @@ from racing.models import (
     LicenceIssuer,
     Vehicle,
 )
+from racing.services.privacy import give_consent
 
 
 def give_profile(user: Any, *, born: date, valid_from: date, valid_to: date) -> DriverProfile:
@@ -32,6 +33,9 @@ def give_profile(user: Any, *, born: date, valid_from: date, valid_to: date) -> 
     )
     EmergencyContact.objects.create(
         profile=profile, name="王强", relationship="father", phone="+86 139 0000 2222"
+    )
+    give_consent(
+        profile=profile, by_guardian=profile.needs_guardian_consent(), guardian_name="王强"
     )
     # Seeded by a migration, but a transactional test's flush removes them.
     issuer, _ = LicenceIssuer.objects.get_or_create(

@@ -29,9 +29,10 @@ def test_staff_of_an_entered_organization_may_see_private_data(
     from tests.racing.factories import make_profile
 
     profile = make_profile(driver)
-    assert not can_view_private_data(staff_member, profile)
+    organization_id = event.organization_id
+    assert not can_view_private_data(staff_member, profile, organization_id)
 
     register(driver, event.entry_classes.get())
 
-    assert can_view_private_data(staff_member, profile)
-    assert not can_view_private_data(outsider, profile)
+    assert can_view_private_data(staff_member, profile, organization_id)
+    assert not can_view_private_data(outsider, profile, organization_id)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('live', '0003_feed_encoding_and_last_chunk_index'),
+        ('live', '0004_race_control_pits_records'),
     ]
 
     operations = [
