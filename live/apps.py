@@ -7,7 +7,11 @@ class LiveConfig(AppConfig):
     verbose_name = _("Live timing")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from events import hooks
+        from events.services import page_cache
+        from live.models import LiveSession
         from live.queries.board import live_now
         from live.services.timed_runs import refresh_runs_boards
         from live.views.board import session_replays
@@ -23,5 +27,7 @@ class LiveConfig(AppConfig):
             hooks.timed_runs_changed.append(refresh_runs_boards)
         if live_now not in hooks.live_now:
             hooks.live_now.append(live_now)
+        for signal in (post_save, post_delete):
+            signal.connect(page_cache.live_changed, sender=LiveSession, dispatch_uid="live-now")
         if organizer_links not in racing_hooks.organizer_links:
             racing_hooks.organizer_links.append(organizer_links)

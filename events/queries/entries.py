@@ -11,7 +11,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from events.models import AuditLog, Deposit, Entry, Event, Payment
+from events.queries.privacy import ACTIVE_STATUSES
 from racing.engine.eligibility import age_in_year, age_on
+from racing.engine.masking import mask_phone, mask_text
 from racing.models import DriverProfile, Licence, Vehicle
 from racing.queries.drivers import licences_of, profile_for_user
 
@@ -166,7 +168,7 @@ def with_sign_on_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
 
 
 def sign_on_cells(entry: Entry, event_day: date) -> list[str]:
-    """Real name, date of birth, licences valid on the event day, emergency contacts."""
+    """Real name, date of birth, licences valid on the event day, emergency contacts (masked)."""
     profile: DriverProfile | None = getattr(entry.driver, "driver_profile", None)
     if profile is None:
         return ["", "", "", ""]
@@ -175,10 +177,16 @@ def sign_on_cells(entry: Entry, event_day: date) -> list[str]:
         for licence in profile.licences.all()
         if licence.valid_from <= event_day <= licence.valid_to
     ]
-    contacts = [
-        f"{contact.name} ({contact.relationship}) {contact.phone}"
-        for contact in profile.emergency_contacts.all()
-    ]
+    # Masked, like every staff view of private data (racing.queries.privacy), and only for an
+    # entry that still gives staff access: the full number is one recorded reveal away.
+    contacts = (
+        [
+            f"{mask_text(contact.name)} ({contact.relationship}) {mask_phone(contact.phone)}"
+            for contact in profile.emergency_contacts.all()
+        ]
+        if entry.status in ACTIVE_STATUSES
+        else []
+    )
     return [
         profile.display_name,
         profile.date_of_birth.isoformat(),

@@ -1,5 +1,6 @@
 """The staff's entries CSV has the sign-on sheet's columns: real name, date of birth, the licence
-valid on the event day and the emergency contact, for this event's entries only."""
+valid on the event day and the emergency contact (masked, as staff see private data), for this
+event's entries only."""
 
 from __future__ import annotations
 
@@ -25,10 +26,8 @@ def rows(client: Any, event: Any, language: str = "en") -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_sign_on_columns_come_from_the_drivers_profile(
-    client: Any, event: Any, make_user: Any, register: Any, settings: Any, staff_member: Any
-) -> None:
-    settings.STRIPE_SECRET_KEY = ""
+def enter_fang(event: Any, make_user: Any, register: Any) -> Any:
+    """A driver with a full profile and a licence valid on the event day, entered."""
     day = event.local(event.starts_at).date()
     user = make_user("fang@example.test")
     give_profile(
@@ -38,6 +37,14 @@ def test_sign_on_columns_come_from_the_drivers_profile(
         valid_to=date(day.year + 1, 12, 31),
     )
     register(user, event.entry_classes.get())
+    return user
+
+
+def test_sign_on_columns_come_from_the_drivers_profile(
+    client: Any, event: Any, make_user: Any, register: Any, settings: Any, staff_member: Any
+) -> None:
+    settings.STRIPE_SECRET_KEY = ""
+    enter_fang(event, make_user, register)
     register(make_user("bare@example.test"), event.entry_classes.get())
     client.force_login(staff_member)
 
@@ -47,7 +54,7 @@ def test_sign_on_columns_come_from_the_drivers_profile(
     assert fang["Real name"] == "王芳 WANG Fang"
     assert fang["Date of birth"] == "1990-03-08"
     assert fang["Licence number"] == "CAMF K-2041"
-    assert fang["Emergency contact"] == "王强 (father) +86 139 0000 2222"
+    assert fang["Emergency contact"] == "****** (father) *** 2222"
     bare = by_email["bare@example.test"]
     assert [bare[c] for c in ("Real name", "Date of birth", "Licence number")] == ["", "", ""]
 
@@ -92,3 +99,19 @@ def test_other_organizations_staff_get_no_csv(
     response = client.get(f"/organizer/{event.organization.slug}/events/{event.slug}/entries.csv")
 
     assert response.status_code == 404
+
+
+def test_a_cancelled_entry_carries_no_emergency_contact(
+    client: Any, event: Any, make_user: Any, register: Any, settings: Any, staff_member: Any
+) -> None:
+    from events.models import Entry
+
+    settings.STRIPE_SECRET_KEY = ""
+    user = enter_fang(event, make_user, register)
+    client.force_login(staff_member)
+    assert rows(client, event)[0]["Emergency contact"].endswith("2222")
+
+    Entry.objects.filter(driver=user).update(status=Entry.Status.CANCELLED, place_number=None)
+
+    (row,) = rows(client, event)
+    assert row["Emergency contact"] == ""
