@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('live', '0004_race_control_pits_records'),
+        ('live', '0005_regularity_control_stamps_source'),
     ]
 
     operations = [
