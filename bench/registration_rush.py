@@ -157,10 +157,13 @@ class Run:
         self.statuses: list[int] = []
         self.elapsed = 0.0
 
+    def rps(self) -> float:
+        return len(self.statuses) / self.elapsed if self.elapsed else 0.0
+
     def report(self) -> str:
         fivexx = sum(1 for s in self.statuses if s >= 500)
         dropped = self.statuses.count(0)
-        rps = len(self.statuses) / self.elapsed if self.elapsed else 0
+        rps = self.rps()
         return (
             f"{self.name:<26} {len(self.statuses):>5} req  {rps:8.1f} req/s  "
             f"p50 {percentile(self.latencies, 50) * 1000:7.1f} ms  "
@@ -186,7 +189,7 @@ async def timed(run: Run, call: Callable[[], Awaitable[httpx.Response]]) -> http
 async def trivial(base: str, clients: int, rounds: int) -> Run:
     run = Run("trivial view /healthz")
     limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
         started = time.perf_counter()
 
         async def one() -> None:
@@ -198,21 +201,62 @@ async def trivial(base: str, clients: int, rounds: int) -> Run:
     return run
 
 
-async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, int]]:
-    form_run, entry_run = Run("GET entry form"), Run("POST entry (place taking)")
-    outcomes: dict[str, int] = {}
-    url = f"/events/{facts['slug']}/enter/"
+def driver_cookies(session_key: str) -> dict[str, str]:
+    # The server's CSRF cookie is Secure (production) and this is plain HTTP, so the client
+    # brings its own secret, which the form's token is then derived from.
+    return {"sessionid": session_key, "csrftoken": secrets.token_hex(16), "django_language": "en"}
+
+
+async def signed_in(base: str, facts: dict[str, Any]) -> Run:
+    """Every driver POSTs the minimal signed-in view at once (after one warm-up request each, as
+    the rush's drivers load the form first): the baseline of the rush."""
+    run, warm = Run("POST signed-in baseline"), Run("warm-up")
+    url = f"/bench/signed-in/{facts['class_id']}/"
     go = asyncio.Event()
 
     async def driver(session_key: str) -> None:
-        # The server's CSRF cookie is Secure (production) and this is plain HTTP, so the client
-        # brings its own secret, which the form's token is then derived from.
-        cookies = {
-            "sessionid": session_key,
-            "csrftoken": secrets.token_hex(16),
-            "django_language": "en",
-        }
+        cookies = driver_cookies(session_key)
+        headers = {"X-CSRFToken": cookies["csrftoken"], "Referer": base + url}
         async with httpx.AsyncClient(base_url=base, timeout=120, cookies=cookies) as client:
+            first = None
+            while first is None or first.status_code != 200:
+                first = await timed(warm, lambda: client.post(url, headers=headers))
+            await go.wait()
+            await timed(run, lambda: client.post(url, headers=headers))
+
+    tasks = [asyncio.create_task(driver(key)) for key in facts["sessions"]]
+    while sum(1 for s in warm.statuses if s == 200) < len(tasks):
+        await asyncio.sleep(0.05)
+    started = time.perf_counter()
+    go.set()
+    await asyncio.gather(*tasks)
+    run.elapsed = time.perf_counter() - started
+    return run
+
+
+def outcome_of(response: httpx.Response | None) -> str:
+    if response is None:
+        return "dropped connection"
+    if response.status_code == 302:
+        return "entered"
+    if "This class is full" in response.text:
+        return "refused: full"
+    if "already entered" in response.text:
+        return "refused: already entered"
+    return f"HTTP {response.status_code}"
+
+
+async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, int], Run]:
+    form_run, entry_run = Run("GET entry form"), Run("POST entry (place taking)")
+    again_run = Run("POST entry again (2nd click)")
+    outcomes: dict[str, int] = {}
+    url = f"/events/{facts['slug']}/enter/"
+    go, again = asyncio.Event(), asyncio.Event()
+
+    async def driver(session_key: str) -> None:
+        async with httpx.AsyncClient(
+            base_url=base, timeout=120, cookies=driver_cookies(session_key)
+        ) as client:
             form = None
             while form is None or form.status_code != 200:  # the form is not what is measured
                 form = await timed(form_run, lambda: client.get(url))
@@ -223,18 +267,14 @@ async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, in
                 "event_sequence": str(facts["sequence"]),
             }
             await go.wait()  # everyone posts at the same moment, like an opening rush
-            response = await timed(
-                entry_run, lambda: client.post(url, data=data, headers={"Referer": base + url})
-            )
-            if response is None:
-                outcome = "dropped connection"
-            elif response.status_code == 302:
-                outcome = "entered"
-            elif "This class is full" in response.text:
-                outcome = "refused: full"
-            else:
-                outcome = f"HTTP {response.status_code}"
+            post = lambda: client.post(url, data=data, headers={"Referer": base + url})  # noqa: E731
+            response = await timed(entry_run, post)
+            outcome = outcome_of(response)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome == "entered":
+                await again.wait()  # the winners click once more, all at once
+                second = outcome_of(await timed(again_run, post))
+                outcomes[f"2nd click: {second}"] = outcomes.get(f"2nd click: {second}", 0) + 1
 
     tasks = [asyncio.create_task(driver(key)) for key in facts["sessions"]]
     while sum(1 for s in form_run.statuses if s == 200) < len(tasks):
@@ -242,9 +282,36 @@ async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, in
     form_run.elapsed = 1.0  # not meaningful as throughput: forms are fetched before the rush
     started = time.perf_counter()
     go.set()
-    await asyncio.gather(*tasks)
+    while len(entry_run.statuses) < len(tasks):
+        await asyncio.sleep(0.01)
     entry_run.elapsed = time.perf_counter() - started
-    return form_run, entry_run, outcomes
+    started = time.perf_counter()
+    again.set()
+    await asyncio.gather(*tasks)
+    again_run.elapsed = time.perf_counter() - started
+    return form_run, entry_run, outcomes, again_run
+
+
+def server_command(args: argparse.Namespace, port: int) -> list[str]:
+    if args.server == "gunicorn":
+        return [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+            "--worker-class", "gthread", "--threads", str(args.threads),
+            "--backlog", "4096", "--keep-alive", "60", "--log-level", "warning",
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "uvicorn", "config.asgi:application",
+        "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(args.workers), "--log-level", "warning", "--no-access-log",
+        "--timeout-keep-alive", "60", "--backlog", "4096",
+    ]  # fmt: skip
+
+
+def topology(args: argparse.Namespace) -> str:
+    if args.server == "gunicorn":
+        return f"gunicorn {args.workers} workers x {args.threads} threads (WSGI)"
+    return f"uvicorn {args.workers} workers (ASGI)"
 
 
 def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
@@ -256,7 +323,8 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
         }
         env.update(
             DATABASE_URL=db.url,
-            DJANGO_SETTINGS_MODULE="config.settings",
+            DJANGO_SETTINGS_MODULE="rush_settings",
+            PYTHONPATH=os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
             ALLOWED_HOSTS="127.0.0.1",
@@ -290,20 +358,12 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
         facts = seed(env, clients, capacity)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "uvicorn", "config.asgi:application",
-                "--host", "127.0.0.1", "--port", str(port),
-                "--workers", str(args.workers), "--log-level", "warning", "--no-access-log",
-                "--timeout-keep-alive", "60", "--backlog", "4096",
-            ],
-            env=env,
-            cwd=ROOT,
-        )  # fmt: skip
+        server = subprocess.Popen(server_command(args, port), env=env, cwd=ROOT)
         try:
             asyncio.run(wait_until_up(base))
             trivial_run = asyncio.run(trivial(base, clients, args.trivial_rounds))
-            _form_run, entry_run, outcomes = asyncio.run(rush(base, facts))
+            baseline_run = asyncio.run(signed_in(base, facts))
+            _form_run, entry_run, outcomes, again_run = asyncio.run(rush(base, facts))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -315,16 +375,21 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
     pool = "default pool" if args.pool is None else f"pool {args.pool or 'off'}/worker"
     print(
         f"\nregistration rush: {clients} concurrent clients, capacity {capacity}, "
-        f"{args.workers} uvicorn workers, PostgreSQL ({pool}), "
+        f"{topology(args)}, PostgreSQL ({pool}), "
         f"{'Stripe Checkout (fake server)' if args.stripe else 'pay at track'}"
     )
     print(trivial_run.report())
+    print(baseline_run.report())
     print(entry_run.report())
+    print(again_run.report())
+    ratio = entry_run.rps() / baseline_run.rps() if baseline_run.rps() else 0.0
+    print(f"entry POST throughput / signed-in baseline throughput: {ratio:.2f}")
     print(f"outcomes: {dict(sorted(outcomes.items()))}")
     print(f"entries by status: {statuses}")
     verdict = "OK" if taken == capacity else "OVERSOLD" if taken > capacity else "UNDER"
     print(f"places taken {taken} / capacity {capacity}: {verdict}")
-    print(f"5xx on the entry POST: {sum(1 for s in entry_run.statuses if s >= 500)}")
+    fivexx = sum(1 for s in entry_run.statuses + again_run.statuses if s >= 500)
+    print(f"5xx on the entry POSTs: {fivexx}")
 
 
 def main() -> None:
@@ -332,6 +397,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, help="one scenario instead of 200/20 and 1000/100")
     parser.add_argument("--capacity", type=int)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=["uvicorn", "gunicorn"], default="uvicorn")
+    parser.add_argument("--threads", type=int, default=8, help="per gunicorn worker")
     parser.add_argument("--trivial-rounds", type=int, default=2)
     parser.add_argument(
         "--pool", type=int, help="DATABASE_POOL_MAX_SIZE for the server (unset: the default)"

@@ -24,5 +24,9 @@ class ClassFull(RegistrationError):
     """No place is left; the caller may offer the waiting list."""
 
 
+class AlreadyEntered(RegistrationError):
+    """The driver already holds an entry covering this class (a second click, another tab)."""
+
+
 class PaymentFlowError(EventsError):
     """A payment step failed; the message is user-facing and translated."""

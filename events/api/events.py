@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from events.api.results import router as results_router
 from events.models import Discipline, EntryClass, Event, Province, Session, Tier
 from events.queries import events as queries
+from events.services import page_cache
 
 router = Router(tags=["events"])
 # Results and standings (issue 7) live in their own module; registered first so that
@@ -223,15 +230,30 @@ def _entry_class(entry_class: EntryClass, currency: str) -> dict[str, object]:
     response={200: EventPageOut, 422: ValidationErrorOut},
     summary="Public events, filtered like the list page",
 )
-def list_events(request: HttpRequest, filters: Query[EventFilterQuery]) -> dict[str, object]:
-    events = queries.filter_events(queries.public_events(), filters.to_filters())
-    page = Paginator(events, PAGE_SIZE).get_page(filters.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "items": [_event(request, event) for event in page.object_list],
-    }
+def list_events(request: HttpRequest, filters: Query[EventFilterQuery]) -> HttpResponse:
+    key = page_cache.cache_key(
+        "api-list",
+        page_cache.catalogue_generation(),
+        get_language(),
+        filters.model_dump_json(),
+        request.get_host(),
+        request.is_secure(),
+    )
+
+    def build() -> tuple[tuple[bytes, str], int]:
+        now = timezone.now()
+        events = queries.filter_events(queries.public_events(), filters.to_filters(), now=now)
+        page = Paginator(events, PAGE_SIZE).get_page(filters.page)
+        data = {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "items": [_event(request, event) for event in page.object_list],
+        }
+        moments = page_cache.moments_of(page.object_list)
+        return _encoded(EventPageOut, data), page_cache.lifetime(moments, now=now)
+
+    return _json_response(request, page_cache.cached(key, build))
 
 
 @router.get(
@@ -239,12 +261,53 @@ def list_events(request: HttpRequest, filters: Query[EventFilterQuery]) -> dict[
     response={200: EventDetailOut, 404: NotFoundOut},
     summary="One public event with schedule and classes",
 )
-def get_event(request: HttpRequest, slug: str) -> dict[str, object]:
-    event = queries.public_event(slug)
-    currency = event.organization.currency
-    return {
-        **_event(request, event),
-        "description": event.description,
-        "sessions": [_session(s) for s in event.sessions.all()],
-        "classes": [_entry_class(c, currency) for c in event.entry_classes.all()],
-    }
+def get_event(request: HttpRequest, slug: str) -> HttpResponse:
+    generation = page_cache.catalogue_generation()
+    event_id = page_cache.cached(
+        page_cache.cache_key("event-id", generation, slug),
+        lambda: (queries.public_event_id(slug), page_cache.PAGE_CACHE_SECONDS),
+    )
+    key = page_cache.cache_key(
+        "api-event",
+        generation,
+        page_cache.places_generation(event_id),
+        get_language(),
+        slug,
+        request.get_host(),
+        request.is_secure(),
+    )
+
+    def build() -> tuple[tuple[bytes, str], int]:
+        now = timezone.now()
+        event = queries.public_event(slug)
+        currency = event.organization.currency
+        data = {
+            **_event(request, event),
+            "description": event.description,
+            "sessions": [_session(s) for s in event.sessions.all()],
+            "classes": [_entry_class(c, currency) for c in event.entry_classes.all()],
+        }
+        return _encoded(EventDetailOut, data), page_cache.lifetime(
+            page_cache.moments_of([event]), now=now
+        )
+
+    return _json_response(request, page_cache.cached(key, build))
+
+
+def _encoded(schema: type[Schema], data: dict[str, object]) -> tuple[bytes, str]:
+    """The JSON body ninja would send for `data` under `schema`, and its ETag."""
+    validated = schema.model_validate(data).model_dump()
+    body = json.dumps(validated, cls=NinjaJSONEncoder).encode()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
+def _json_response(request: HttpRequest, cached: tuple[bytes, str]) -> HttpResponse:
+    """The body with its ETag, or 304 to a client that sends it back (If-None-Match)."""
+    body, etag = cached
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response.headers["ETag"] = etag
+    # Clients may keep it, but must ask again each time: places left change in a rush.
+    patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    conditional = get_conditional_response(request, etag=etag, response=response)
+    return conditional if conditional is not None else response

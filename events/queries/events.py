@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -167,6 +168,18 @@ def _with_schedule_and_classes(queryset: QuerySet[Event]) -> QuerySet[Event]:
 def public_event(slug: str) -> Event:
     """A public event with its schedule and classes (places taken annotated), or 404."""
     return get_object_or_404(_with_schedule_and_classes(public_events()), slug=slug)
+
+
+def public_event_id(slug: str) -> int:
+    """The id of the public event with this slug, or 404 (what its cached page is keyed by)."""
+    event_id = (
+        Event.objects.filter(status__in=PUBLIC_STATUSES, slug=slug)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if event_id is None:
+        raise Http404
+    return int(event_id)
 
 
 # How far back a subscribed feed reaches: calendar apps keep what they already have, and an

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from events.engine.formats import RulesError, preset_rules
 from events.exceptions import EventStateError
 from events.models import EntryClass, Event, Session, SessionFormat
+from events.services import page_cache
 from events.services.locking import lock_event
 from events.services.timed_runs import rescore
 from racing.engine.slugs import unique_slug
@@ -41,6 +42,7 @@ def touch_event(*, event: Event) -> None:
     """Bump the calendar SEQUENCE and updated_at of an event after any change to it."""
     now = timezone.now()
     Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1, updated_at=now)
+    page_cache.catalogue_changed()  # update() sends no signal
     event.refresh_from_db(fields=["sequence", "updated_at"])
 
 

@@ -9,19 +9,21 @@ takes the lock, which releases it first; until then the counting queries
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.engine import money
-from events.exceptions import ClassFull, NotEligible, RegistrationError
+from events.exceptions import AlreadyEntered, ClassFull, NotEligible, RegistrationError
 from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.models.entries import holds_place_q
 from events.services import deposits
@@ -189,12 +191,77 @@ def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) 
 def _refuse_second_entry(active: QuerySet[Entry], entry_class: EntryClass) -> None:
     """Refuse a driver whose `active` entries of the event already cover this class."""
     if active.filter(entry_class=entry_class).exists():
-        raise RegistrationError(_("You have already entered this class."))
+        raise AlreadyEntered(_("You have already entered this class."))
     if not entry_class.allows_additional_entry and active.filter(exclusive=True).exists():
-        raise RegistrationError(_("You have already entered this event."))
+        raise AlreadyEntered(_("You have already entered this event."))
 
 
-@transaction.atomic
+def _refuse_without_lock(
+    *, driver: Any, entry_class_id: int, event_id: int, join_waitlist: bool, now: datetime
+) -> EntryClass:
+    """The class, unless the driver is refused before any lock: an unknown class, a second entry,
+    a full class. Most of an opening rush meets a full class or is a driver's second click:
+    refusing both without queueing for the lock leaves it to the few who can still get a place.
+    Both reads may be a moment stale; that can only refuse early, never oversell: everything is
+    checked again under the lock."""
+    entry_class = EntryClass.objects.filter(pk=entry_class_id, event_id=event_id).first()
+    if entry_class is None:
+        raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
+    counting = Entry.objects.filter(
+        holds_place_q(now) | Q(status=Entry.Status.WAITLISTED), event_id=event_id, driver=driver
+    )
+    _refuse_second_entry(counting, entry_class)
+    if not join_waitlist and entry_class.entries.holding_places().count() >= entry_class.capacity:
+        raise ClassFull(_("This class is full. You can join its waiting list."))
+    return entry_class
+
+
+def refusal_without_lock(
+    *, driver: Any, entry_class_id: int, event_id: int, join_waitlist: bool = False
+) -> RegistrationError | None:
+    """Why `register_entry` would refuse the driver before taking any lock (None: it would go
+    on). Lets the entry page answer a refused POST of a rush without building the whole form."""
+    try:
+        _refuse_without_lock(
+            driver=driver,
+            entry_class_id=entry_class_id,
+            event_id=event_id,
+            join_waitlist=join_waitlist,
+            now=timezone.now(),
+        )
+    except RegistrationError as exc:
+        return exc
+    return None
+
+
+# Per process and per event, how many registrations may wait on the event's row lock at once.
+# The others wait for their turn here, with their pooled database connection given back, and check
+# again when it comes: in a rush most of them then find the class full and are answered without
+# the lock, instead of holding every connection of the pool in the lock's queue, which left the
+# lock-free refusals (and every other page) waiting for a connection.
+LOCK_QUEUE_PER_EVENT = 2
+_turns: dict[int, threading.BoundedSemaphore] = {}
+_turns_guard = threading.Lock()
+
+
+@contextmanager
+def _turn_at_the_lock(event_id: int) -> Iterator[None]:
+    with _turns_guard:
+        turn = _turns.setdefault(event_id, threading.BoundedSemaphore(LOCK_QUEUE_PER_EVENT))
+    if not turn.acquire(blocking=False):
+        if not connection.in_atomic_block:
+            connection.close()  # back to the pool while waiting; the next query takes one again
+        timeout = settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS / 1000
+        if not turn.acquire(timeout=timeout):
+            raise RegistrationError(
+                _("Too many drivers are entering at this moment. Please try again.")
+            )
+    try:
+        yield
+    finally:
+        turn.release()
+
+
 def register_entry(
     *,
     driver: Any,
@@ -215,20 +282,54 @@ def register_entry(
     or the fee is not what the driver saw, nothing is taken and the driver is asked to look again.
     """
     now = now or timezone.now()
-    entry_class = EntryClass.objects.filter(pk=entry_class_id, event_id=event_id).first()
-    if entry_class is None:
-        raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
     if vehicle is not None and vehicle.owner.user_id != driver.pk:
         raise RegistrationError(_("Choose a vehicle from your own garage."), field="vehicle")
-    # Most of an opening rush meets a full class or is a driver's second click: refuse both without
-    # queueing for the lock, which the few who can still get a place need. Both reads may be a
-    # moment stale; that can only refuse early, never oversell: everything is checked again below.
-    counting = Entry.objects.filter(
-        holds_place_q(now) | Q(status=Entry.Status.WAITLISTED), event_id=event_id, driver=driver
+    _refuse_without_lock(
+        driver=driver,
+        entry_class_id=entry_class_id,
+        event_id=event_id,
+        join_waitlist=join_waitlist,
+        now=now,
     )
-    _refuse_second_entry(counting, entry_class)
-    if not join_waitlist and entry_class.entries.holding_places().count() >= entry_class.capacity:
-        raise ClassFull(_("This class is full. You can join its waiting list."))
+    with _turn_at_the_lock(event_id):
+        return _register_under_lock(
+            driver=driver,
+            entry_class_id=entry_class_id,
+            event_id=event_id,
+            event_sequence=event_sequence,
+            shown_fee_minor=shown_fee_minor,
+            vehicle=vehicle,
+            co_driver_email=co_driver_email,
+            preferred_car_number=preferred_car_number,
+            join_waitlist=join_waitlist,
+            language=language,
+            now=now,
+        )
+
+
+@transaction.atomic
+def _register_under_lock(
+    *,
+    driver: Any,
+    entry_class_id: int,
+    event_id: int,
+    event_sequence: int | None,
+    shown_fee_minor: int | None,
+    vehicle: Vehicle | None,
+    co_driver_email: str,
+    preferred_car_number: int | None,
+    join_waitlist: bool,
+    language: str,
+    now: datetime,
+) -> Entry:
+    # Again: the class may have filled while this driver waited for a turn.
+    entry_class = _refuse_without_lock(
+        driver=driver,
+        entry_class_id=entry_class_id,
+        event_id=event_id,
+        join_waitlist=join_waitlist,
+        now=now,
+    )
 
     event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
     entry_class.event = event

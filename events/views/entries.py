@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
+from django.forms import CheckboxInput
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -16,7 +17,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.engine import money
-from events.exceptions import ClassFull, EventsError, NotEligible, RegistrationError
+from events.exceptions import (
+    AlreadyEntered,
+    ClassFull,
+    EventsError,
+    NotEligible,
+    RegistrationError,
+)
 from events.forms.entries import EntryForm
 from events.gateways import stripe
 from events.gateways.base import Client
@@ -30,6 +37,7 @@ from events.services.registration import (
     cancel_entry,
     confirm_co_driver,
     refund_percent,
+    refusal_without_lock,
     refusals_by_class,
 )
 from events.services.webhooks import handle_stripe_event
@@ -54,6 +62,10 @@ def _registration_event(slug: str) -> Event:
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     event = _registration_event(slug)
+    if request.method == "POST":
+        refused = _refused_at_once(request, event)
+        if refused is not None:
+            return refused
     now = timezone.now()
     currency = event.organization.currency
     classes = [
@@ -75,8 +87,10 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         class_id, shown_fee = form.cleaned_data["entry_class"]
         try:
             entry = _register(request, event, class_id, shown_fee, form)
-        except ClassFull as exc:
-            form.add_error("join_waitlist", str(exc))
+        except (ClassFull, AlreadyEntered) as exc:
+            # Found only under the lock (the class filled while this driver waited): the same
+            # short page as for the refusals found before it.
+            return _refused_page(request, event, exc)
         except NotEligible as exc:
             for reason in exc.reasons:
                 form.add_error(None, reason)
@@ -103,6 +117,37 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
         "refund_lines": refund_lines(event),
     }
     return render(request, "events/entries/entry_form.html", context, status=status)
+
+
+def _refused_at_once(request: HttpRequest, event: Event) -> HttpResponse | None:
+    """A short page for the POSTs a rush is mostly made of, a full class or a second click,
+    answered from three reads before the form (classes, garage, eligibility) is built: the
+    message, the waiting list a click away, and the way back to the form. None: go on."""
+    class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
+    if not class_id.isdigit() or len(class_id) > 18:
+        return None  # the form explains what is wrong with it
+    join_waitlist = CheckboxInput().value_from_datadict(request.POST, request.FILES, "join_waitlist")
+    refusal = refusal_without_lock(
+        driver=request.user,
+        entry_class_id=int(class_id),
+        event_id=event.pk,
+        join_waitlist=bool(join_waitlist),
+    )
+    if not isinstance(refusal, (ClassFull, AlreadyEntered)):
+        return None
+    return _refused_page(request, event, refusal)
+
+
+def _refused_page(request: HttpRequest, event: Event, refusal: RegistrationError) -> HttpResponse:
+    # What the driver posted, to post again with the waiting list ticked.
+    kept = ("entry_class", "event_sequence", "vehicle", "co_driver_email", "preferred_car_number")
+    context = {
+        "event": event,
+        "message": str(refusal),
+        "waitlist": isinstance(refusal, ClassFull),
+        "fields": [(name, request.POST[name]) for name in kept if request.POST.get(name)],
+    }
+    return render(request, "events/entries/entry_refused.html", context, status=400)
 
 
 def _register(

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from django.urls import reverse
 
 from events.models import Event
+from tests.events.locks import event_lock_held
 
 pytestmark = [pytest.mark.postgres]
 
@@ -34,28 +33,11 @@ def test_publishing_while_the_event_is_locked_gives_up_with_503_and_a_retry_publ
     url = reverse(
         "events:event-publish", kwargs={"org_slug": event.organization.slug, "slug": event.slug}
     )
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_event_lock() -> None:
-        try:
-            with transaction.atomic():
-                Event.objects.select_for_update().get(pk=event.pk)
-                locked.set()
-                # Long enough that a publish waiting without a limit would be plainly too slow.
-                release.wait(timeout=10)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_the_event_lock)
-    holder.start()
-    assert locked.wait(timeout=10)
-    started = time.monotonic()
-    try:
+    # Held long enough that a publish waiting without a limit would be plainly too slow.
+    with event_lock_held(event.pk, hold_seconds=10):
+        started = time.monotonic()
         first = client.post(url)
-    finally:
         waited = time.monotonic() - started
-        release.set()
-        holder.join(timeout=30)
 
     assert first.status_code == 503
     assert waited < 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url: str) -> int:
+    # What building the page costs: the pages are cached (events.services.page_cache), and a
+    # cached page runs no query at all (test_public_pages_are_cached_until_something_they_show_changes).
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

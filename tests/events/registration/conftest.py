@@ -273,12 +273,22 @@ class PayThrough:
             return self.fake.event("checkout.session.completed", session)
         return self.fake.pay(payment.provider_reference)
 
-    def deliver(self, message: Any) -> Any:
+    def deliver(self, message: Any, client: Any = None) -> Any:
+        """Post the message to our site (with `client`: from another thread's own client)."""
+        client = client or self.client
         with translation.override(translation.get_language()):
             if self.name == "stripe":
-                return self.request.getfixturevalue("post_webhook")(message)
+                from tests.fakes.stripe_signing import signed_event
+
+                body, signature = signed_event(message, WEBHOOK_SECRET)
+                return client.post(
+                    "/payments/stripe/webhook/",
+                    data=body,
+                    content_type="application/json",
+                    HTTP_STRIPE_SIGNATURE=signature,
+                )
             if self.name == "wechatpay":
-                return self.client.post(
+                return client.post(
                     self.account.notify_url(),
                     data=message.body,
                     content_type="application/json",
@@ -286,11 +296,19 @@ class PayThrough:
                 )
             from urllib.parse import urlencode
 
-            return self.client.post(
+            return client.post(
                 self.account.notify_url(),
                 data=urlencode(message),
                 content_type="application/x-www-form-urlencoded",
             )
+
+    def stored_messages(self) -> int:
+        """How many of the provider's messages were stored as handled."""
+        from events.models import ProviderNotification, StripeEvent
+
+        if self.name == "stripe":
+            return StripeEvent.objects.count()
+        return ProviderNotification.objects.count()
 
     def accepted(self, response: Any) -> bool:
         if self.name == "alipay":
