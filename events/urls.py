@@ -30,8 +30,12 @@ route_patterns = [
     path(f"{CONTROL}revoke/", regularity.control_revoke, name="control-revoke"),
     path(f"{CONTROL}qr.svg", regularity.control_qr, name="control-qr"),
     path("publish/", regularity.route_publish, name="route-publish"),
+    path("results/", regularity.route_results, name="route-results"),
+    path("rules/", regularity.route_rules, name="route-rules"),
     path("card/", regularity.route_card_print, name="route-card-print"),
     path("stamps/", regularity.stamps_manage, name="stamps-manage"),
+    path("crews/", regularity.crews_manage, name="crews-manage"),
+    path("roll-call/", regularity.roll_call, name="roll-call"),
 ]
 
 organizer_event_patterns: list[URLPattern | URLResolver] = [
@@ -242,6 +246,8 @@ urlpatterns += [path("", include(results_patterns))]
 urlpatterns += [
     path("control/<str:token>/", regularity.control_page, name="control-page"),
     path("control/<str:token>/sync/", regularity.control_sync, name="control-sync"),
+    path("passport/<str:token>/", regularity.passport, name="passport"),
+    path("waypoint/<str:token>/", regularity.waypoint, name="waypoint"),
     path(
         "events/<slug:slug>/route/<int:session_id>/",
         regularity.route_card_public,

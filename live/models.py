@@ -30,6 +30,7 @@ class LiveSession(models.Model):
         P3 = "p3", _("MYLAPS P3")
         SIMULATOR = "simulator", _("Simulator")
         REPLAY = "replay", _("Replay")
+        CONTROLS = "controls", _("Regularity control stamps")
 
     # Null for ad hoc sessions (replays, the demo, a test day nobody scheduled).
     event_session = models.ForeignKey(

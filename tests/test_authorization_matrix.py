@@ -24,6 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.views.regularity import passport_token
 from tests import world as w
 from tests.world import World, build_world
 
@@ -327,6 +328,8 @@ RULES: dict[str, Rule] = {
     ),
     "events:control-qr": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
     "events:route-publish": Rule(STAFF, race, method="post"),
+    "events:route-results": Rule(STAFF, race, method="post"),
+    "events:route-rules": Rule(STAFF, race, method="post"),
     "events:route-card-print": Rule(STAFF, race),
     "events:stamps-manage": Rule(STAFF, race),
     # The control page needs no account: the token in its QR code is the marshal's credential.
@@ -334,6 +337,14 @@ RULES: dict[str, Rule] = {
     "events:control-sync": Rule(
         PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}, method="post"
     ),
+    "events:crews-manage": Rule(STAFF, race),
+    "events:roll-call": Rule(STAFF, race),
+    # A crew's passport link is its credential; a waypoint's page is for anyone who scans it.
+    "events:passport": Rule(
+        PUBLIC_TOKEN,
+        lambda x: {"token": passport_token(x.entry.pk)},
+    ),
+    "events:waypoint": Rule(PUBLIC_TOKEN, lambda x: {"token": x.extra["waypoint"].waypoint_token}),
     "events:route-card": Rule(
         PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
     ),

@@ -303,6 +303,11 @@ def build_world(make_user: Callable[..., Any]) -> World:
     regularity.add_control(route=route, code="S", kind="start")
     finish_control = regularity.add_control(route=route, code="F", kind="finish", section_s=1800)
     regularity.publish_route_card(route=route, published=True)
+    # A tour on the upcoming event's session: its waypoint's QR code for crews, the passport.
+    tour = regularity.save_route(
+        session=session, mode="touring", standard_start=session.starts_at, interval_s=60
+    )
+    waypoint = regularity.add_control(route=tour, code="W0", kind="start")
     # The organization's own merchant accounts (no keys: nothing here may reach a provider), a
     # WeChat Pay order waiting at its QR page, and an issued fapiao for the entry.
     from events.models import FapiaoRequest, MerchantAccount, Payment
@@ -336,6 +341,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     fapiao.save()
     return World(
         extra={
+            "waypoint": waypoint,
             "control": finish_control,
             "wechatpay": wechatpay,
             "alipay": alipay,

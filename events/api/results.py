@@ -65,6 +65,27 @@ class TimedRunsRowOut(Schema):
     indexed_position: int | None = None
 
 
+class RegularityControlOut(Schema):
+    code: str
+    kind: str
+    ideal: str | None  # ISO 8601 in the event's zone
+    actual: str | None
+    delta_ms: int | None
+    penalty: float
+
+
+class RegularityRowOut(Schema):
+    """A crew of a regularity rally: lowest ``penalty_points`` first; ``zeros`` breaks ties."""
+
+    position: int | None
+    number: str
+    crew: str
+    class_: str = Field(..., alias="class")
+    penalty_points: float | None
+    zeros: int
+    controls: list[RegularityControlOut]
+
+
 class SessionResultOut(Schema):
     session_id: int
     session: str
@@ -77,7 +98,7 @@ class SessionResultOut(Schema):
     revision: int
     # One schema per session format; the rows are built by the format's ``api_row`` in
     # events/services/formats.py. A new format adds its schema to this union.
-    rows: list[ResultRowOut | TimedRunsRowOut]
+    rows: list[ResultRowOut | TimedRunsRowOut | RegularityRowOut]
 
 
 class EventResultsOut(Schema):

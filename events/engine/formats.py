@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from events.engine import timed_runs
+from events.engine import regularity, timed_runs
 
 
 def gettext_noop(message: str) -> str:
@@ -27,6 +27,7 @@ RACE = "race"
 TIMED_RUNS = "timed_runs"
 KART_HEATS = "kart_heats"
 EFFICIENCY = "efficiency"
+REGULARITY = "regularity"
 
 # The kinds of value a rule may take.
 INT = "int"
@@ -34,6 +35,7 @@ BOOL = "bool"
 CHOICE = "choice"
 NUMBER_MAP = "number_map"  # {"name": 0.85, ...}: a number per name (a class index, say)
 INT_LIST = "int_list"  # [25, 22, 20, ...]: a table such as points per place
+NUMBER = "number"  # a whole or decimal number (0.5 points a second)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,38 @@ TIMED_RUNS_RULES = (
     RuleSpec("class_index", NUMBER_MAP, {}, 0.1, 2.0),
 )
 
+
+def _regularity_check(rules: dict[str, Any]) -> list[Problem]:
+    try:
+        regularity.rules_from_format(rules)
+    except regularity.RulesError as error:
+        return [Problem(error.field, gettext_noop("%(problem)s"), {"problem": str(error)})]
+    return []
+
+
+def _regularity_spec(name: str, value: Any) -> RuleSpec:
+    if isinstance(value, bool):
+        return RuleSpec(name, BOOL, value)
+    if name == "precision":
+        return RuleSpec(name, CHOICE, value, choices=tuple(regularity.PRECISION_MS))
+    if name == "otl":
+        return RuleSpec(name, CHOICE, value, choices=("penalty", "exclude"))
+    if name == "age_coefficients":
+        # {"1960": 0.8, "1975": 0.9}: cars built up to each year take its coefficient.
+        return RuleSpec(name, NUMBER_MAP, {}, 0.1, 2.0)
+    if isinstance(value, int) and name in ("max_lateness_minutes", "drop_worst"):
+        return RuleSpec(name, INT, value, 0, 1440)
+    return RuleSpec(name, NUMBER, value, 0, 100_000)
+
+
+# The club TSD preset's values are the defaults; other systems are presets (engine.regularity).
+REGULARITY_RULES = tuple(
+    _regularity_spec(name, value)
+    for name, value in regularity.format_rules(
+        regularity.PRESETS[regularity.DEFAULT_PRESET]
+    ).items()
+)
+
 SPECS: dict[str, FormatSpec] = {
     RACE: FormatSpec(),
     TIMED_RUNS: FormatSpec(
@@ -108,6 +142,14 @@ SPECS: dict[str, FormatSpec] = {
     # Filled in by their own modules as they land; until then they take no rules.
     KART_HEATS: FormatSpec(),
     EFFICIENCY: FormatSpec(),
+    REGULARITY: FormatSpec(
+        rules=REGULARITY_RULES,
+        check=_regularity_check,
+        presets={
+            tier: regularity.format_rules(regularity.PRESETS[name])
+            for tier, name in regularity.TIER_PRESETS.items()
+        },
+    ),
 }
 
 
@@ -148,6 +190,14 @@ def _check_value(spec: RuleSpec, value: Any) -> tuple[Any, list[Problem]]:
             if not str(key).strip():
                 return None, problem(gettext_noop("%(name)s has an empty name."))
         return {str(k).strip(): float(v) for k, v in value.items()}, []
+    if spec.kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, problem(gettext_noop("%(name)s must be a number."))
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            return None, problem(in_range, minimum=spec.minimum, maximum=spec.maximum)
+        return value, []
     if spec.kind == INT_LIST:
         if not isinstance(value, list) or any(
             isinstance(n, bool) or not isinstance(n, int) for n in value

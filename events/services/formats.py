@@ -18,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+from django.utils.translation import gettext as _
+
 from events.engine import formats as engine
-from events.models import ResultRow, Session, SessionFormat, SessionResult, TimedRun
+from events.models import ResultRow, Route, Session, SessionFormat, SessionResult, TimedRun
 from events.queries.roster import roster_for
-from events.services import timed_runs
+from events.services import regularity, timed_runs
 from events.services.results import ResultsError, check_lines, publish_results
 from events.services.results_csv import CsvError, read_results_csv, read_runs_csv
 
@@ -139,6 +142,52 @@ def timed_runs_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# ----------------------------------------------------------------------------- regularity
+
+
+def _import_regularity(
+    *, session: Session, data: bytes, by: Any = None, official: bool = False, reason: str = ""
+) -> Imported:
+    """Stamps as ``number,control,time``, added to the marshals' (events/services/regularity.py);
+    then the route is scored and published."""
+    route = Route.objects.filter(session=session).select_related("session__event").first()
+    if route is None:
+        return Imported(errors=(CsvError(0, _("This session has no route.")),))
+    codes = set(route.controls.values_list("code", flat=True))
+    lines, errors = regularity.read_stamps_csv(data, day=regularity.route_day(route), codes=codes)
+    if errors:
+        return Imported(errors=tuple(CsvError(0, message) for message in errors))
+    try:
+        with transaction.atomic():
+            regularity.import_stamps(route=route, lines=lines, actor=by)
+            regularity.publish_regularity_results(
+                session=session, by=by, official=official, reason=reason
+            )
+    except ResultsError as error:
+        return _refused(error)
+    return Imported(count=len(lines))
+
+
+def regularity_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
+    """The contract of issue 16: one crew of a regularity classification."""
+    extra = row.extra or {}
+    return {
+        "position": row.position,
+        "number": row.car_number,
+        "crew": row.driver_name,
+        "class": row.class_name,
+        "penalty_points": extra.get("penalty_points"),
+        "zeros": extra.get("zeros", 0),
+        "controls": [
+            {key: control.get(key) for key in REGULARITY_CONTROL_FIELDS}
+            for control in extra.get("controls", [])
+        ],
+    }
+
+
+REGULARITY_CONTROL_FIELDS = ("code", "kind", "ideal", "actual", "delta_ms", "penalty")
+
+
 # ----------------------------------------------------------------------------- the registry
 
 FORMATS: dict[str, ResultFormat] = {
@@ -153,6 +202,12 @@ FORMATS: dict[str, ResultFormat] = {
         import_csv=_import_timed_runs,
         columns_template="events/results/formats/timed_runs.html",
         api_row=timed_runs_api_row,
+    ),
+    SessionFormat.REGULARITY: ResultFormat(
+        key=SessionFormat.REGULARITY,
+        import_csv=_import_regularity,
+        columns_template="events/results/formats/regularity.html",
+        api_row=regularity_api_row,
     ),
 }
 

@@ -429,8 +429,7 @@ def _line_crossing(state: State, event: LineCrossing) -> bool:
     if name not in PIT_IN_LINES and name not in PIT_OUT_LINES:
         return False
     # `$L` names the car by its number; fall back to the registration number.
-    car = next((c for c in state.cars.values() if c.number == event.car), None)
-    car = car or state.cars.get(event.car)
+    car = find_car(state, event.car)
     if car is None:
         return False
     _pit(car, name in PIT_IN_LINES, _line_time_ms(event.date, event.time))
@@ -478,17 +477,17 @@ def _pit(car: Car, pit_in: bool, at_ms: int | None) -> bool:
 
 
 def _pit_mark(state: State, event: PitMark) -> bool:
-    car = state.cars.get(event.car) or next(
-        (c for c in state.cars.values() if c.number == event.car), None
-    )
+    car = state.cars.get(event.car) or find_car(state, event.car)
     if car is None:
         return False
     return _pit(car, event.pit_in, event.at_ms)
 
 
-def find_car(state: State, car: str) -> Car | None:
-    """The car a row key or a car number names."""
-    return state.cars.get(car) or next((c for c in state.cars.values() if c.number == car), None)
+def find_car(state: State, number: str) -> Car | None:
+    """The car showing this car number, else the one with this registration number (row key):
+    a number is what officials and `$L` name a car by, and may be another car's reg no."""
+    found = next((c for c in state.cars.values() if c.number == number), None)
+    return found or state.cars.get(number)
 
 
 def pit_history(car: Car) -> dict[str, Any]:

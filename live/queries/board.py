@@ -42,11 +42,24 @@ def live_now(*, event_slug: str = "") -> list[LiveNow]:
         items.append(
             LiveNow(
                 title=f"{event.title} · {session.name}" if event else session.name,
-                url=reverse("live:board", args=[session.pk]),
+                url=_board_url(session),
                 event_slug=event.slug if event else "",
             )
         )
     return items
+
+
+def _board_url(session: LiveSession) -> str:
+    # A regularity rally's standings have their own page (penalties, not laps).
+    if session.source == LiveSession.Source.CONTROLS and session.event_session is not None:
+        return reverse(
+            "events:regularity-standings",
+            kwargs={
+                "slug": session.event_session.event.slug,
+                "session_id": session.event_session_id,
+            },
+        )
+    return reverse("live:board", args=[session.pk])
 
 
 def snapshot_of(session: LiveSession) -> dict[str, Any]:
