@@ -120,6 +120,10 @@ def race(world: World) -> dict[str, Any]:
     return {**finished(world), "session_id": world.race.pk}
 
 
+def runs(world: World) -> dict[str, Any]:
+    return {**finished(world), "session_id": world.extra["runs_session"].pk}
+
+
 def championship(world: World) -> dict[str, Any]:
     return {"org_slug": world.organization.slug, "slug": world.championship.slug}
 
@@ -316,6 +320,9 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: the staff page at the line of a timed-runs session
+    "events:timed-runs": Rule(STAFF, runs),
+    "events:timed-runs-official": Rule(STAFF, runs, method="post"),
     # events: regularity routes (staff), the marshal's control page (its token), standings
     "events:route-manage": Rule(STAFF, race),
     "events:control-create": Rule(STAFF, race),
@@ -383,6 +390,9 @@ RULES: dict[str, Rule] = {
     ),
     "live:transponder-edit": Rule(STAFF, live_transponder, method="post"),
     "live:transponder-remove": Rule(STAFF, live_transponder, method="post"),
+    "live:replay": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "live:replay-deltas": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "javascript-catalog": Rule(PUBLIC),
     "live:race-control-log": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     "live:car": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk, "car_key": "7"}),
     "live:records": Rule(PUBLIC),

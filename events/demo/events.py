@@ -18,9 +18,9 @@ from events.demo import deposits as demo_deposits
 from events.demo import entries as demo_entries
 from events.demo import regularity as demo_regularity
 from events.demo import results as results_demo
-from events.models import EntryClass, Event, Session
+from events.models import EntryClass, Event, EventOfficial, Session
 from racing.engine.presets import preset_for
-from racing.models import CompetitionClass, Organization
+from racing.models import CompetitionClass, Membership, Organization
 from racing.services.classes import unique_class_slug
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -420,6 +420,14 @@ def seed_events(stdout: TextIO) -> list[Event]:
                     "car_number_max": first_number + 98,
                     "position": position,
                 },
+            )
+        # The organizer is each event's clerk of the course: in the demo they can reveal an
+        # entered driver's private details (and the driver sees the reveal).
+        for membership in Membership.objects.filter(
+            organization=event.organization, role=Membership.Role.OWNER
+        ):
+            EventOfficial.objects.get_or_create(
+                event=event, user_id=membership.user_id, duty=EventOfficial.Duty.CLERK
             )
         seeded.append(event)
     stdout.write(

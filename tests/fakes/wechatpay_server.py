@@ -59,6 +59,8 @@ class FakeWeChatPay:
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The next this many API calls meet a gateway error (HTTP 502, unsigned, nothing done).
+    outages: int = 0
 
     def account_fields(self) -> dict[str, Any]:
         """What the organizer enters on the merchant settings page."""
@@ -369,6 +371,14 @@ def _handler(state: FakeWeChatPay) -> type[BaseHTTPRequestHandler]:
                 state.deliver(state.pay(path.split("/")[2]))
                 self.send_response(303)
                 self.send_header("Location", redirect_url)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            with state.lock:
+                down = state.outages > 0
+                state.outages -= down
+            if down:
+                self.send_response(502)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
