@@ -126,3 +126,23 @@ def test_a_boards_records_link_opens_its_layout_even_before_a_record(client: Cli
     page = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert "No records on this layout yet." in page.content.decode()
+
+
+def test_the_demo_race_breaks_last_years_gt3_record_once() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from live.demo.sessions import DEMO_RECORD, demo_session, seed
+
+    seed(io.StringIO())
+    session = demo_session()
+    assert session is not None and session.layout
+    # Race control's welcome is on the board before the first lap.
+    assert [m["kind"] for m in session.snapshot["messages"]] == ["note"]
+    call_command("live_simulate", "--demo", "--speed", "0")
+    session.refresh_from_db()
+    assert announcements(session, "class") == 1
+    record = TrackRecord.objects.get(layout=session.layout, class_name=DEMO_RECORD[0])
+    assert record.session_id == session.pk and record.lap_ms < DEMO_RECORD[1]
+    assert session.snapshot["chequered"] and all(r["finished"] for r in session.snapshot["rows"])
