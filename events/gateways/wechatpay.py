@@ -103,11 +103,10 @@ def _call(account: Account, method: str, path: str, payload: dict[str, Any] | No
     except urllib.error.HTTPError as exc:
         status, headers, raw = exc.code, exc.headers, exc.read()
     except (OSError, ValueError) as exc:
-        raise PaymentProviderError(
-            _("The payment service could not be reached. Please try again in a minute."),
-            detail=str(exc),
-            definitive=False,
-        ) from exc
+        raise signing.unreachable(str(exc)) from exc
+    if status >= 500 and not _verified(account, headers, raw):
+        # A gateway error, not WeChat Pay's API answering: retry with the same numbers.
+        raise signing.unreachable(f"HTTP {status}")
     if not _verified(account, headers, raw):
         raise PaymentProviderError(
             _("WeChat Pay's answer could not be verified; check the platform certificate."),
@@ -369,11 +368,7 @@ def openid_for_code(*, appid: str, app_secret: str, code: str, api_base: str = "
         with signing.http_open(request, timeout=TIMEOUT_SECONDS) as response:
             data = json.loads(response.read() or b"{}")
     except (OSError, ValueError) as exc:
-        raise PaymentProviderError(
-            _("WeChat could not be reached. Please try again in a minute."),
-            detail=str(exc),
-            definitive=False,
-        ) from exc
+        raise signing.unreachable(str(exc)) from exc
     openid = data.get("openid") if isinstance(data, dict) else None
     if not isinstance(openid, str) or not openid:
         raise PaymentProviderError(
