@@ -210,6 +210,11 @@ urlpatterns += [
         name="entry-pay-wechat",
     ),
     path(
+        "entries/<int:pk>/pay/wechat/signed-in/",
+        payment_views.wechatpay_signed_in,
+        name="entry-pay-wechat-signed-in",
+    ),
+    path(
         "payments/wechatpay/<int:account_id>/notify/",
         payment_views.wechatpay_notify,
         name="wechatpay-notify",

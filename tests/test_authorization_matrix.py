@@ -261,6 +261,7 @@ RULES: dict[str, Rule] = {
     "events:entry-pay-wechat": Rule(
         DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
     ),
+    "events:entry-pay-wechat-signed-in": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, ok_status=302),
     "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
     "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
     "events:merchant-settings": Rule(OWNER, org),
