@@ -4,13 +4,16 @@ from events.views import (
     audit,
     calendar,
     championships,
+    efficiency,
     fapiao,
+    karting,
     mail,
     officials,
     organizer,
     public,
     regularity,
     results,
+    timed_runs,
 )
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
@@ -30,8 +33,12 @@ route_patterns = [
     path(f"{CONTROL}revoke/", regularity.control_revoke, name="control-revoke"),
     path(f"{CONTROL}qr.svg", regularity.control_qr, name="control-qr"),
     path("publish/", regularity.route_publish, name="route-publish"),
+    path("results/", regularity.route_results, name="route-results"),
+    path("rules/", regularity.route_rules, name="route-rules"),
     path("card/", regularity.route_card_print, name="route-card-print"),
     path("stamps/", regularity.stamps_manage, name="stamps-manage"),
+    path("crews/", regularity.crews_manage, name="crews-manage"),
+    path("roll-call/", regularity.roll_call, name="roll-call"),
 ]
 
 organizer_event_patterns: list[URLPattern | URLResolver] = [
@@ -87,9 +94,31 @@ results_patterns = [
     path(f"{MANAGE}<int:session_id>/upload/", results.results_upload, name="results-upload"),
     path(f"{MANAGE}<int:session_id>/laps/", results.laps_upload, name="laps-upload"),
     path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/runs/<int:session_id>/",
+        timed_runs.timed_runs,
+        name="timed-runs",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/runs/<int:session_id>/official/",
+        timed_runs.timed_runs_official,
+        name="timed-runs-official",
+    ),
+    path(
         f"{MANAGE}<int:session_id>/official/",
         results.results_official,
         name="results-official",
+    ),
+    path(f"{MANAGE}karting/", karting.kart_meeting, name="kart-meeting"),
+    path(
+        f"{MANAGE}<int:session_id>/efficiency/",
+        efficiency.efficiency_entry,
+        name="efficiency-entry",
+    ),
+    path("events/<slug:slug>/grids/<int:session_id>/", karting.kart_grid, name="kart-grid"),
+    path(
+        "events/<slug:slug>/efficiency/<int:session_id>/",
+        efficiency.efficiency_board,
+        name="efficiency-board",
     ),
     path("championships/", championships.championship_list, name="championship-list"),
     path(
@@ -181,6 +210,11 @@ urlpatterns += [
         name="entry-pay-wechat",
     ),
     path(
+        "entries/<int:pk>/pay/wechat/signed-in/",
+        payment_views.wechatpay_signed_in,
+        name="entry-pay-wechat-signed-in",
+    ),
+    path(
         "payments/wechatpay/<int:account_id>/notify/",
         payment_views.wechatpay_notify,
         name="wechatpay-notify",
@@ -242,6 +276,8 @@ urlpatterns += [path("", include(results_patterns))]
 urlpatterns += [
     path("control/<str:token>/", regularity.control_page, name="control-page"),
     path("control/<str:token>/sync/", regularity.control_sync, name="control-sync"),
+    path("passport/<str:token>/", regularity.passport, name="passport"),
+    path("waypoint/<str:token>/", regularity.waypoint, name="waypoint"),
     path(
         "events/<slug:slug>/route/<int:session_id>/",
         regularity.route_card_public,

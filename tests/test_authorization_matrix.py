@@ -24,6 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.views.regularity import passport_token
 from tests import world as w
 from tests.world import World, build_world
 
@@ -117,6 +118,10 @@ def finished(world: World) -> dict[str, Any]:
 
 def race(world: World) -> dict[str, Any]:
     return {**finished(world), "session_id": world.race.pk}
+
+
+def runs(world: World) -> dict[str, Any]:
+    return {**finished(world), "session_id": world.extra["runs_session"].pk}
 
 
 def championship(world: World) -> dict[str, Any]:
@@ -256,6 +261,7 @@ RULES: dict[str, Rule] = {
     "events:entry-pay-wechat": Rule(
         DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
     ),
+    "events:entry-pay-wechat-signed-in": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, ok_status=302),
     "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
     "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
     "events:merchant-settings": Rule(OWNER, org),
@@ -315,6 +321,21 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: kart meetings and efficiency runs
+    "events:kart-meeting": Rule(STAFF, finished),
+    "events:efficiency-entry": Rule(
+        STAFF, lambda x: {**finished(x), "session_id": x.extra["efficiency_run"].pk}
+    ),
+    "events:kart-grid": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.extra["kart_final"].pk}
+    ),
+    "events:efficiency-board": Rule(
+        PUBLIC,
+        lambda x: {"slug": x.finished_event.slug, "session_id": x.extra["efficiency_run"].pk},
+    ),
+    # events: the staff page at the line of a timed-runs session
+    "events:timed-runs": Rule(STAFF, runs),
+    "events:timed-runs-official": Rule(STAFF, runs, method="post"),
     # events: regularity routes (staff), the marshal's control page (its token), standings
     "events:route-manage": Rule(STAFF, race),
     "events:control-create": Rule(STAFF, race),
@@ -327,6 +348,8 @@ RULES: dict[str, Rule] = {
     ),
     "events:control-qr": Rule(STAFF, lambda x: {**race(x), "control_id": x.extra["control"].pk}),
     "events:route-publish": Rule(STAFF, race, method="post"),
+    "events:route-results": Rule(STAFF, race, method="post"),
+    "events:route-rules": Rule(STAFF, race, method="post"),
     "events:route-card-print": Rule(STAFF, race),
     "events:stamps-manage": Rule(STAFF, race),
     # The control page needs no account: the token in its QR code is the marshal's credential.
@@ -334,6 +357,14 @@ RULES: dict[str, Rule] = {
     "events:control-sync": Rule(
         PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}, method="post"
     ),
+    "events:crews-manage": Rule(STAFF, race),
+    "events:roll-call": Rule(STAFF, race),
+    # A crew's passport link is its credential; a waypoint's page is for anyone who scans it.
+    "events:passport": Rule(
+        PUBLIC_TOKEN,
+        lambda x: {"token": passport_token(x.entry.pk)},
+    ),
+    "events:waypoint": Rule(PUBLIC_TOKEN, lambda x: {"token": x.extra["waypoint"].waypoint_token}),
     "events:route-card": Rule(
         PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.race.pk}
     ),
@@ -372,6 +403,9 @@ RULES: dict[str, Rule] = {
     ),
     "live:transponder-edit": Rule(STAFF, live_transponder, method="post"),
     "live:transponder-remove": Rule(STAFF, live_transponder, method="post"),
+    "live:replay": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "live:replay-deltas": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "javascript-catalog": Rule(PUBLIC),
     "live:race-control-log": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     "live:car": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk, "car_key": "7"}),
     "live:records": Rule(PUBLIC),

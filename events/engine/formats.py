@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from events.engine import timed_runs
+from events.engine import efficiency, karting, regularity, timed_runs
 
 
 def gettext_noop(message: str) -> str:
@@ -27,6 +27,7 @@ RACE = "race"
 TIMED_RUNS = "timed_runs"
 KART_HEATS = "kart_heats"
 EFFICIENCY = "efficiency"
+REGULARITY = "regularity"
 
 # The kinds of value a rule may take.
 INT = "int"
@@ -34,6 +35,7 @@ BOOL = "bool"
 CHOICE = "choice"
 NUMBER_MAP = "number_map"  # {"name": 0.85, ...}: a number per name (a class index, say)
 INT_LIST = "int_list"  # [25, 22, 20, ...]: a table such as points per place
+NUMBER = "number"  # a whole or decimal number (0.5 points a second)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,77 @@ TIMED_RUNS_RULES = (
     RuleSpec("class_index", NUMBER_MAP, {}, 0.1, 2.0),
 )
 
+
+def _kart_heats_check(rules: dict[str, Any]) -> list[Problem]:
+    try:
+        karting.kart_rules(rules)
+    except karting.KartRulesError as error:
+        return [Problem(error.field, error.message, error.params)]
+    return []
+
+
+KART_HEATS_RULES = (
+    RuleSpec("max_grid", INT, 34, 2, 200),
+    RuleSpec("heat_grid", CHOICE, "qualifying", choices=tuple(karting.GridOrder)),
+    RuleSpec("heat_points", INT_LIST, list(karting.HeatPoints().table), 0, 1000),
+    RuleSpec("heat_points_lower_is_better", BOOL, True),
+    RuleSpec("heats_when_one_group", INT, 3, 1, 10),
+    RuleSpec("prefinal", BOOL, True),
+    RuleSpec("final_grid_from", CHOICE, "prefinal", choices=tuple(karting.FinalGridFrom)),
+    RuleSpec("reverse_top", INT, 0, 0, 200),
+    RuleSpec("ballast_step_g", INT, 500, 100, 20_000),
+)
+
+
+def _efficiency_check(rules: dict[str, Any]) -> list[Problem]:
+    try:
+        efficiency.efficiency_rules(rules)
+    except efficiency.EfficiencyRulesError as error:
+        return [Problem(error.field, error.message, error.params)]
+    return []
+
+
+EFFICIENCY_RULES = (
+    RuleSpec("measure", CHOICE, "distance", choices=tuple(efficiency.Measure)),
+    RuleSpec("lap_m", INT, 0, 0, 100_000),
+    RuleSpec("time_window_ms", INT, 0, 0, 86_400_000),
+    RuleSpec("over_time", CHOICE, "not_classified", choices=tuple(efficiency.OverTime)),
+    RuleSpec("over_time_up_to_percent", INT_LIST, [5], 0, 1000),
+    RuleSpec("over_time_penalty_percent", INT_LIST, [10, 20], 0, 1000),
+)
+
+
+def _regularity_check(rules: dict[str, Any]) -> list[Problem]:
+    try:
+        regularity.rules_from_format(rules)
+    except regularity.RulesError as error:
+        return [Problem(error.field, gettext_noop("%(problem)s"), {"problem": str(error)})]
+    return []
+
+
+def _regularity_spec(name: str, value: Any) -> RuleSpec:
+    if isinstance(value, bool):
+        return RuleSpec(name, BOOL, value)
+    if name == "precision":
+        return RuleSpec(name, CHOICE, value, choices=tuple(regularity.PRECISION_MS))
+    if name == "otl":
+        return RuleSpec(name, CHOICE, value, choices=("penalty", "exclude"))
+    if name == "age_coefficients":
+        # {"1960": 0.8, "1975": 0.9}: cars built up to each year take its coefficient.
+        return RuleSpec(name, NUMBER_MAP, {}, 0.1, 2.0)
+    if isinstance(value, int) and name in ("max_lateness_minutes", "drop_worst"):
+        return RuleSpec(name, INT, value, 0, 1440)
+    return RuleSpec(name, NUMBER, value, 0, 100_000)
+
+
+# The club TSD preset's values are the defaults; other systems are presets (engine.regularity).
+REGULARITY_RULES = tuple(
+    _regularity_spec(name, value)
+    for name, value in regularity.format_rules(
+        regularity.PRESETS[regularity.DEFAULT_PRESET]
+    ).items()
+)
+
 SPECS: dict[str, FormatSpec] = {
     RACE: FormatSpec(),
     TIMED_RUNS: FormatSpec(
@@ -105,9 +178,26 @@ SPECS: dict[str, FormatSpec] = {
             "karting": {"runs": 3, "penalty_ms_per_cone": 1000},
         },
     ),
-    # Filled in by their own modules as they land; until then they take no rules.
-    KART_HEATS: FormatSpec(),
-    EFFICIENCY: FormatSpec(),
+    KART_HEATS: FormatSpec(
+        rules=KART_HEATS_RULES,
+        check=_kart_heats_check,
+        # Club kart meetings: smaller grids, drawn rather than set by qualifying.
+        presets={"karting": {"max_grid": 20, "heat_grid": "draw"}},
+    ),
+    EFFICIENCY: FormatSpec(
+        rules=EFFICIENCY_RULES,
+        check=_efficiency_check,
+        # NEV runs: an hour's window, overrunning it costs energy rather than the result.
+        presets={"nev": {"time_window_ms": 3_600_000, "over_time": "penalty"}},
+    ),
+    REGULARITY: FormatSpec(
+        rules=REGULARITY_RULES,
+        check=_regularity_check,
+        presets={
+            tier: regularity.format_rules(regularity.PRESETS[name])
+            for tier, name in regularity.TIER_PRESETS.items()
+        },
+    ),
 }
 
 
@@ -148,6 +238,14 @@ def _check_value(spec: RuleSpec, value: Any) -> tuple[Any, list[Problem]]:
             if not str(key).strip():
                 return None, problem(gettext_noop("%(name)s has an empty name."))
         return {str(k).strip(): float(v) for k, v in value.items()}, []
+    if spec.kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, problem(gettext_noop("%(name)s must be a number."))
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            return None, problem(in_range, minimum=spec.minimum, maximum=spec.maximum)
+        return value, []
     if spec.kind == INT_LIST:
         if not isinstance(value, list) or any(
             isinstance(n, bool) or not isinstance(n, int) for n in value

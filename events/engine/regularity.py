@@ -201,6 +201,28 @@ PRESETS: dict[str, Rules] = {
 DEFAULT_PRESET = "tsd-club"
 
 
+# The system an event of each tier starts from (events.engine.formats takes these as its presets).
+TIER_PRESETS = {"local_heritage": DEFAULT_PRESET, "national": "msuk-historic"}
+
+
+def format_rules(rules: Rules) -> dict[str, Any]:
+    """Rules as a session stores them (events.engine.formats): car-age rows as {"year": c}."""
+    data = rules.to_dict()
+    data["age_coefficients"] = {str(year): c for year, c in data["age_coefficients"]}
+    return data
+
+
+def rules_from_format(data: Mapping[str, Any]) -> Rules:
+    """Rules from a session's checked rules (the inverse of ``format_rules``)."""
+    data = dict(data)
+    ages = data.get("age_coefficients") or {}
+    try:
+        data["age_coefficients"] = sorted([int(year), value] for year, value in ages.items())
+    except (TypeError, ValueError, AttributeError) as error:
+        raise RulesError("Car-age rows go by year.", field="age_coefficients") from error
+    return Rules.from_dict(data)
+
+
 def rules_from_data(data: Mapping[str, Any] | None) -> Rules:
     """A session's rules as stored: a preset's name under "preset" and any rule changed from it.
     Nothing stored means the default preset."""

@@ -3,21 +3,15 @@ stamps CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.forms.events import DateTimeLocalInput
 from events.models import Control, CrewMember, Route
-from events.services.regularity import ImportLine
-
-MAX_CSV_BYTES = 2 * 1024 * 1024
+from events.services.regularity import parse_clock
 
 
 class RouteForm(forms.ModelForm):
@@ -46,18 +40,6 @@ class ControlForm(forms.ModelForm):
         return speed
 
 
-def parse_clock(text: str, day: datetime) -> datetime | None:
-    """A time typed as HH:MM, HH:MM:SS or HH:MM:SS.t on the day of ``day`` (its zone)."""
-    text = text.strip()
-    for pattern in ("%H:%M:%S.%f", "%H:%M:%S", "%H:%M"):
-        try:
-            clock = datetime.strptime(text, pattern).time()
-        except ValueError:
-            continue
-        return datetime.combine(day.date(), clock, tzinfo=day.tzinfo)
-    return None
-
-
 class StampForm(forms.Form):
     """An official's stamp: a new one, or one in place of a stamp being corrected."""
 
@@ -84,53 +66,6 @@ class VoidForm(forms.Form):
 
 class StampsCsvForm(forms.Form):
     file = forms.FileField(label=_("Stamps CSV (number,control,time)"))
-
-
-def read_stamps_csv(
-    data: bytes, *, day: datetime, codes: set[str]
-) -> tuple[list[ImportLine], list[str]]:
-    """The lines of a stamps CSV (``number,control,time``, a header line optional) and the
-    errors, each naming its line; the import goes ahead only when there is none."""
-    errors: list[str] = []
-    lines: list[ImportLine] = []
-    if len(data) > MAX_CSV_BYTES:
-        return [], [gettext("The file is larger than 2 MB.")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [gettext("The file is not UTF-8 text.")]
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or not "".join(row).strip():
-            continue
-        if number == 1 and row[0].strip().lower() == "number":
-            continue
-        if len(row) != 3:
-            errors.append(gettext("Line %(line)s: give number,control,time.") % {"line": number})
-            continue
-        car, code, clock = (cell.strip() for cell in row)
-        moment = parse_clock(clock, day)
-        if not car.isdigit():
-            errors.append(
-                gettext("Line %(line)s: the car number is not a number.") % {"line": number}
-            )
-        elif code.upper() not in codes:
-            errors.append(
-                gettext("Line %(line)s: no control “%(code)s” on the route.")
-                % {"line": number, "code": code}
-            )
-        elif moment is None:
-            errors.append(gettext("Line %(line)s: type the time as HH:MM:SS.") % {"line": number})
-        else:
-            lines.append(ImportLine(car_number=int(car), control_code=code.upper(), at=moment))
-    if not lines and not errors:
-        errors.append(gettext("The file has no stamps."))
-    return lines, errors
-
-
-def route_day(route: Route) -> datetime:
-    """Midnight of the route's day in the event's zone: typed times are read on it."""
-    local = timezone.localtime(route.standard_start, route.session.event.zone)
-    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
 
 
 class CrewMemberForm(forms.ModelForm):

@@ -49,3 +49,21 @@ session_replays: list[Callable[[Any], list[tuple[str, str]]]] = []
 
 def collect_session_replays(session: Any) -> list[tuple[str, str]]:
     return [link for provider in session_replays for link in provider(session)]
+
+
+# - stamps_changed: f(route_id) called after a commit that changed a regularity route's stamps
+#   (a marshal's sync, an official's correction, an import): live republishes the standings.
+stamps_changed: list[Callable[[int], object]] = []
+
+
+def notify_stamps_changed(route_id: int) -> None:
+    for listener in stamps_changed:
+        listener(route_id)
+
+
+# - live_board_socket: f(session) -> the WebSocket path of the session's live standings, or "".
+live_board_socket: list[Callable[[Any], str]] = []
+
+
+def collect_live_board_socket(session: Any) -> str:
+    return next((path for provider in live_board_socket if (path := provider(session))), "")

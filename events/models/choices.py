@@ -75,3 +75,4 @@ class SessionFormat(models.TextChoices):
     TIMED_RUNS = "timed_runs", _("Timed runs (gymkhana, autocross, hill climb)")
     KART_HEATS = "kart_heats", _("Kart heats and finals")
     EFFICIENCY = "efficiency", _("Efficiency run")
+    REGULARITY = "regularity", _("Regularity rally (penalty points at controls)")

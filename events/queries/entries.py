@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from config.crypto import lookup_hash
 from events.models import AuditLog, Deposit, Entry, Event, Payment
 from events.queries.privacy import ACTIVE_STATUSES
 from racing.engine.eligibility import age_in_year, age_on
@@ -65,8 +66,13 @@ def event_entries(
     )
 
 
+# The shortest identity document number searched for (passports have 8 or 9 characters).
+ID_NUMBER_MIN_LENGTH = 8
+
+
 def _matches(word: str) -> Q:
-    """A car number exactly (at the desk "7" must not find 17 and 71), or part of a name."""
+    """A car number exactly (at the desk "7" must not find 17 and 71), part of a name, or a
+    whole identity document number."""
     names = (
         Q(driver__first_name__icontains=word)
         | Q(driver__last_name__icontains=word)
@@ -76,6 +82,9 @@ def _matches(word: str) -> Q:
     )
     if word.isdigit() and len(word) < 10:
         return names | Q(car_number=int(word))
+    if len(word) >= ID_NUMBER_MIN_LENGTH and any(ch.isdigit() for ch in word):
+        # An identity document number: encrypted, so matched by its keyed hash, whole.
+        return names | Q(driver__driver_profile__id_number_hash=lookup_hash(word))
     return names
 
 

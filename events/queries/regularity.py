@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from events.engine import regularity as engine
-from events.models import Control, Entry, Event, Route, Session, Stamp
+from events.models import Control, Entry, Event, Route, Session, SessionFormat, Stamp
 from events.queries.events import event_for_staff
 from racing.queries.drivers import public_name
 
@@ -66,7 +66,9 @@ def sections(route: Route) -> list[engine.Section]:
             kind=engine.Kind(control.kind),
             distance_m=control.distance_m,
             speed_kmh=control.speed_kmh,
-            section_ms=control.section_s * 1000 if control.section_s is not None else None,
+            section_ms=control.section_s * 1000
+            if control.section_s is not None
+            else (0 if route.is_touring and not control.speed_kmh else None),
         )
         for control in route.controls.all()
     ]
@@ -131,7 +133,10 @@ class Scoreboard:
 
 
 def session_rules(session: Session) -> engine.Rules:
-    return engine.rules_from_data(getattr(session, "rules", None) or {})
+    """The session's rules when it is scored as a regularity rally, else the default system."""
+    if session.format == SessionFormat.REGULARITY:
+        return engine.rules_from_format(session.checked_rules)
+    return engine.PRESETS[engine.DEFAULT_PRESET]
 
 
 def scoreboard(route: Route, *, final: bool) -> Scoreboard:
@@ -201,3 +206,49 @@ def conflicts(route: Route) -> list[Conflict]:
                 )
             previous = first
     return found
+
+
+@dataclass(frozen=True)
+class RollCallLine:
+    crew: Crew
+    members: list[Any]
+    last_control: Control | None
+    last_at: datetime | None
+    arrived: bool
+
+
+def roll_call(route: Route) -> list[RollCallLine]:
+    """Every crew with where it was last seen and who rides in it, those not yet at the last
+    control first (the longest unseen first): the safety officer's list."""
+    from events.models import CrewMember
+
+    controls = list(route.controls.all())
+    last_position = controls[-1].position if controls else None
+    crew_info = crews(route.session.event)
+    seen: dict[int, Stamp] = {}
+    for stamp in active_stamps(route):
+        furthest = seen.get(stamp.car_number)
+        if furthest is None or stamp.control.position >= furthest.control.position:
+            seen[stamp.car_number] = stamp
+    members: dict[int, list[Any]] = defaultdict(list)
+    for member in CrewMember.objects.filter(entry__event=route.session.event).select_related(
+        "entry"
+    ):
+        if member.entry.car_number is not None:
+            members[member.entry.car_number].append(member)
+    lines = []
+    for number in sorted(set(crew_info) | set(seen)):
+        last = seen.get(number)
+        lines.append(
+            RollCallLine(
+                crew=crew_info.get(number)
+                or Crew(number=number, crew="", class_name="", car_year=None),
+                members=members.get(number, []),
+                last_control=last.control if last else None,
+                last_at=last.at if last else None,
+                arrived=last is not None and last.control.position == last_position,
+            )
+        )
+    never = datetime.min.replace(tzinfo=UTC)
+    lines.sort(key=lambda line: (line.arrived, line.last_at or never, line.crew.number))
+    return lines

@@ -74,6 +74,8 @@ class CancellationSummary:
     entries_cancelled: int = 0
     refunded: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    # Accepted by the provider and paid out later (WeChat Pay): its notification finishes them.
+    processing: list[int] = field(default_factory=list)
     # Card deposits released at Stripe, those still waiting for it, and cash to hand back.
     deposits_released: int = 0
     deposits_waiting: list[int] = field(default_factory=list)
@@ -133,9 +135,12 @@ def refund_cancelled_event(*, event_id: int, actor: object = None) -> Cancellati
             logger.exception("refund %s could not be processed", refund_id)
             summary.failed.append(refund_id)
             continue
-        (summary.refunded if refund.status == Refund.Status.SUCCEEDED else summary.failed).append(
-            refund_id
-        )
+        if refund.status == Refund.Status.SUCCEEDED:
+            summary.refunded.append(refund_id)
+        elif refund.status == Refund.Status.PENDING and refund.provider_refund_id:
+            summary.processing.append(refund_id)
+        else:
+            summary.failed.append(refund_id)
     summary.deposits_waiting = deposits.release_at_stripe(releases)
     summary.deposits_released = len(releases) - len(summary.deposits_waiting)
     summary.cash_deposits = deposits.cash_to_hand_back(event_id)

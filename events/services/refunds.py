@@ -88,7 +88,9 @@ def process_refund(*, refund_id: int) -> Refund:
     if outcome.status == "pending":
         # Accepted, paid out later: the refund notification (or a later retry, which the same
         # refund number makes harmless) finishes it.
-        Refund.objects.filter(pk=refund.pk).update(provider_refund_id=outcome.id)
+        Refund.objects.filter(pk=refund.pk).exclude(status=Refund.Status.SUCCEEDED).update(
+            provider_refund_id=outcome.id, status=Refund.Status.PENDING, failure=""
+        )
         refund.refresh_from_db()
         return refund
     return _finish_refund(refund.pk, provider_id=outcome.id, manual=False)

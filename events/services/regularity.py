@@ -8,9 +8,11 @@ both leave an audit row.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -20,10 +22,25 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.engine.regularity import Kind
+from events import hooks
+from events.engine.formats import check_rules, preset_rules
+from events.engine.regularity import PRESETS, Kind, format_rules
+from events.engine.regularity import RouteError as RouteErrorInEngine
 from events.exceptions import EventsError
-from events.models import AuditLog, Control, Route, Session, Stamp
+from events.models import (
+    AuditLog,
+    Control,
+    CrewMember,
+    ResultStatus,
+    Route,
+    Session,
+    SessionFormat,
+    SessionResult,
+    Stamp,
+)
 from events.models.regularity import new_control_token
+from events.queries.regularity import scoreboard
+from events.services.results import ResultLine, ResultsError, publish_results
 
 MAX_BATCH = 500
 
@@ -32,6 +49,12 @@ class RouteError(EventsError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def _stamps_changed(route_id: int) -> None:
+    # Robust: the stamps are committed; a live board that fails to follow must not undo them in
+    # the marshal's eyes (the phone would send them again, as duplicates).
+    transaction.on_commit(lambda: hooks.notify_stamps_changed(route_id), robust=True)
 
 
 def _audit(*, event_id: int, action: str, actor: Any, detail: str) -> None:
@@ -44,26 +67,49 @@ def _audit(*, event_id: int, action: str, actor: Any, detail: str) -> None:
 
 
 def save_route(*, session: Session, mode: str, standard_start: datetime, interval_s: int) -> Route:
-    route, _created = Route.objects.update_or_create(
-        session=session,
-        defaults={
-            "mode": mode,
-            "standard_start": standard_start,
-            "interval_s": interval_s,
-            "updated_at": timezone.now(),
-        },
-    )
+    with transaction.atomic():
+        route, _created = Route.objects.update_or_create(
+            session=session,
+            defaults={
+                "mode": mode,
+                "standard_start": standard_start,
+                "interval_s": interval_s,
+                "updated_at": timezone.now(),
+            },
+        )
+        if mode == Route.Mode.REGULARITY and session.format != SessionFormat.REGULARITY:
+            # A scored route scores its session: the results page, API and imports follow.
+            session.format = SessionFormat.REGULARITY
+            session.rules = preset_rules(SessionFormat.REGULARITY, session.event.tier)
+            session.save(update_fields=["format", "rules"])
     return route
 
 
+def apply_rules_preset(*, session: Session, preset: str) -> Session:
+    """Give the session one of the common systems' rules (engine.regularity.PRESETS)."""
+    if preset not in PRESETS:
+        raise RouteError(_("Unknown rules preset."), field="preset")
+    session.format = SessionFormat.REGULARITY
+    session.rules = check_rules(SessionFormat.REGULARITY, format_rules(PRESETS[preset]))
+    session.save(update_fields=["format", "rules"])
+    return session
+
+
 def _check_section(
-    *, position: int, kind: str, distance_m: int | None, speed_kmh: Any, section_s: int | None
+    *,
+    position: int,
+    kind: str,
+    distance_m: int | None,
+    speed_kmh: Any,
+    section_s: int | None,
+    touring: bool = False,
 ) -> None:
     if position == 1 and kind != Kind.START:
         raise RouteError(_("The first control of a route is the start."), field="kind")
     if position > 1 and kind == Kind.START:
         raise RouteError(_("Only the first control is the start."), field="kind")
-    if position > 1 and section_s is None and (distance_m is None or not speed_kmh):
+    # A tour is not timed: its waypoints need no section time.
+    if not touring and position > 1 and section_s is None and (distance_m is None or not speed_kmh):
         raise RouteError(
             _("Give the section's distance and average speed, or its time."), field="distance_m"
         )
@@ -90,6 +136,7 @@ def add_control(
             distance_m=distance_m,
             speed_kmh=speed_kmh,
             section_s=section_s,
+            touring=route.is_touring,
         )
         if route.controls.filter(code=code).exists():
             raise RouteError(_("Another control has this code."), field="code")
@@ -121,6 +168,7 @@ def update_control(
         distance_m=distance_m,
         speed_kmh=speed_kmh,
         section_s=section_s,
+        touring=control.route.is_touring,
     )
     if control.route.controls.filter(code=code).exclude(pk=control.pk).exists():
         raise RouteError(_("Another control has this code."), field="code")
@@ -204,6 +252,8 @@ def record_stamps(*, control: Control, stamps: Sequence[StampIn]) -> SyncOutcome
         else:
             accepted.append(str(stamp.key))
         known.add(stamp.key)
+    if accepted:
+        _stamps_changed(control.route_id)
     return SyncOutcome(accepted=accepted, duplicates=duplicates)
 
 
@@ -230,6 +280,7 @@ def add_official_stamp(
             actor=actor,
             detail=f"{control.code} #{car_number} {_moment(at)}: {reason.strip()}",
         )
+        _stamps_changed(control.route_id)
     return stamp
 
 
@@ -251,6 +302,7 @@ def void_stamp(*, stamp: Stamp, reason: str, actor: Any) -> Stamp:
             actor=actor,
             detail=f"{stamp.control.code} #{stamp.car_number} {_moment(stamp.at)}: {reason}",
         )
+        _stamps_changed(stamp.control.route_id)
     return stamp
 
 
@@ -268,6 +320,66 @@ class ImportLine:
     car_number: int
     control_code: str
     at: datetime
+
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def parse_clock(text: str, day: datetime) -> datetime | None:
+    """A time typed as HH:MM, HH:MM:SS or HH:MM:SS.t on the day of ``day`` (its zone)."""
+    text = text.strip()
+    for pattern in ("%H:%M:%S.%f", "%H:%M:%S", "%H:%M"):
+        try:
+            clock = datetime.strptime(text, pattern).time()
+        except ValueError:
+            continue
+        return datetime.combine(day.date(), clock, tzinfo=day.tzinfo)
+    return None
+
+
+def route_day(route: Route) -> datetime:
+    """Midnight of the route's day in the event's zone: typed times are read on it."""
+    local = timezone.localtime(route.standard_start, route.session.event.zone)
+    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+
+
+def read_stamps_csv(
+    data: bytes, *, day: datetime, codes: set[str]
+) -> tuple[list[ImportLine], list[str]]:
+    """The lines of a stamps CSV (``number,control,time``, a header line optional) and the
+    errors, each naming its line; the import goes ahead only when there is none."""
+    errors: list[str] = []
+    lines: list[ImportLine] = []
+    if len(data) > MAX_CSV_BYTES:
+        return [], [_("The file is larger than 2 MB.")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_("The file is not UTF-8 text.")]
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if number == 1 and row[0].strip().lower() == "number":
+            continue
+        if len(row) != 3:
+            errors.append(_("Line %(line)s: give number,control,time.") % {"line": number})
+            continue
+        car, code, clock = (cell.strip() for cell in row)
+        moment = parse_clock(clock, day)
+        if not car.isdigit():
+            errors.append(_("Line %(line)s: the car number is not a number.") % {"line": number})
+        elif code.upper() not in codes:
+            errors.append(
+                _("Line %(line)s: no control “%(code)s” on the route.")
+                % {"line": number, "code": code}
+            )
+        elif moment is None:
+            errors.append(_("Line %(line)s: type the time as HH:MM:SS.") % {"line": number})
+        else:
+            lines.append(ImportLine(car_number=int(car), control_code=code.upper(), at=moment))
+    if not lines and not errors:
+        errors.append(_("The file has no stamps."))
+    return lines, errors
 
 
 def import_stamps(*, route: Route, lines: Sequence[ImportLine], actor: Any) -> int:
@@ -294,4 +406,111 @@ def import_stamps(*, route: Route, lines: Sequence[ImportLine], actor: Any) -> i
             actor=actor,
             detail=str(len(lines)),
         )
+        _stamps_changed(route.pk)
     return len(lines)
+
+
+# --- touring: crews and the waypoint passport ---
+
+
+def add_crew_member(*, entry: Any, **fields: Any) -> CrewMember:
+    return CrewMember.objects.create(entry=entry, **fields)
+
+
+def remove_crew_member(*, member: CrewMember) -> None:
+    member.delete()
+
+
+def stamp_passport(*, control: Control, car_number: int) -> tuple[Stamp, bool]:
+    """The crew scanned the waypoint's QR code with their passport. Once per waypoint: a second
+    scan answers the first stamp (and False)."""
+    with transaction.atomic():
+        Route.objects.select_for_update().get(pk=control.route_id)
+        existing = control.stamps.filter(car_number=car_number, voided_at__isnull=True).first()
+        if existing is not None:
+            return existing, False
+        stamp = Stamp.objects.create(
+            control=control, car_number=car_number, at=timezone.now(), source=Stamp.Source.CREW
+        )
+        _stamps_changed(control.route_id)
+    return stamp, True
+
+
+# --- results through the one results service ---
+
+
+def _local_clock(moment_ms: int | None, zone: Any) -> str | None:
+    if moment_ms is None:
+        return None
+    return datetime.fromtimestamp(moment_ms / 1000, tz=zone).isoformat(timespec="milliseconds")
+
+
+def result_lines(route: Route) -> list[ResultLine]:
+    """The final scores as result lines: classified crews by position, excluded ones DSQ, crews
+    that never started DNS. Each row's ``extra`` holds the API contract's columns."""
+    board = scoreboard(route, final=True)
+    zone = route.session.event.zone
+    lines = []
+    for standing in board.standings:
+        crew = standing.crew
+        info = board.crews.get(crew.number)
+        if standing.position is not None:
+            status = ResultStatus.CLASSIFIED
+        elif crew.excluded:
+            status = ResultStatus.DSQ
+        else:
+            status = ResultStatus.DNS
+        lines.append(
+            ResultLine(
+                car_number=str(crew.number),
+                status=status,
+                position=standing.position,
+                driver_name=info.crew if info else "",
+                class_name=info.class_name if info else "",
+                penalty_reason=_("Over the maximum lateness") if crew.excluded else "",
+                extra={
+                    "penalty_points": float(crew.penalty),
+                    "zeros": crew.zeros,
+                    "controls": [
+                        {
+                            "code": score.code,
+                            "kind": str(score.kind),
+                            "ideal": _local_clock(score.ideal_ms, zone),
+                            "actual": _local_clock(score.actual_ms, zone),
+                            "delta_ms": score.delta_ms,
+                            "penalty": float(score.penalty),
+                            "outcome": str(score.outcome),
+                            "dropped": score.dropped,
+                        }
+                        for score in crew.controls
+                    ],
+                },
+            )
+        )
+    return lines
+
+
+def publish_regularity_results(
+    *, session: Session, by: Any = None, official: bool = False, reason: str = ""
+) -> SessionResult:
+    """Score the route from its stamps and publish (provisional or official) through
+    ``publish_results``, so championships follow as for any session."""
+    route = Route.objects.filter(session=session).select_related("session__event").first()
+    if route is None or route.is_touring:
+        raise ResultsError(_("This session has no regularity route to score."))
+    try:
+        lines = result_lines(route)
+    except RouteErrorInEngine as error:
+        raise ResultsError(
+            _("A section of the route has neither a time nor a distance and a speed.")
+        ) from error
+    if not lines:
+        raise ResultsError(_("There are no crews to classify."))
+    return publish_results(
+        session=session,
+        lines=lines,
+        source=SessionResult.Source.TYPED,
+        by=by,
+        official=official,
+        reason=reason,
+    )

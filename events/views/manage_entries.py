@@ -451,6 +451,15 @@ def manage_refund_cancelled_event(request: HttpRequest, org_slug: str, slug: str
                 "failed": len(summary.failed),
             },
         )
+        if summary.processing:
+            messages.info(
+                request,
+                _(
+                    "%(count)s refunds were accepted by WeChat Pay and are being paid out; each "
+                    "is marked refunded when WeChat Pay says so."
+                )
+                % {"count": len(summary.processing)},
+            )
         if summary.deposits_released or summary.deposits_waiting:
             messages.info(
                 request,

@@ -11,6 +11,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,22 +21,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events import hooks
 from events.engine import regularity as engine
 from events.exceptions import EventsError
 from events.forms.regularity import (
     ControlForm,
+    CrewMemberForm,
     RouteForm,
     StampForm,
     StampsCsvForm,
     VoidForm,
-    parse_clock,
-    read_stamps_csv,
-    route_day,
 )
-from events.models import Control, Route, Session, Stamp
+from events.models import Control, CrewMember, Entry, Route, Session, Stamp
 from events.queries import regularity as queries
 from events.queries.events import public_event
 from events.services import regularity as services
+from events.services.regularity import parse_clock, read_stamps_csv, route_day
+from events.services.results import ResultsError
 
 MAX_SYNC_BYTES = 256 * 1024
 
@@ -109,6 +111,9 @@ def route_manage(request: HttpRequest, org_slug: str, slug: str, session_id: int
             "rows": rows,
             "route_error": route_error,
             "control_form": ControlForm(),
+            "presets": sorted(engine.PRESETS),
+            "rules": engine.format_rules(queries.session_rules(session)),
+            "result": getattr(session, "result", None) if route else None,
         }
         return render(request, "events/regularity/route_manage.html", context)
 
@@ -187,13 +192,52 @@ def route_publish(request: HttpRequest, org_slug: str, slug: str, session_id: in
 
 
 @login_required
+@require_POST
+def route_results(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    """Score the route and publish its results, provisional or official."""
+    route = _staff_route(request, org_slug, slug, session_id)
+    official = request.POST.get("official") == "1"
+    try:
+        services.publish_regularity_results(
+            session=route.session,
+            by=request.user,
+            official=official,
+            reason=request.POST.get("reason", "")[:500],
+        )
+    except ResultsError as error:
+        messages.error(request, " ".join([str(error), *(e.message for e in error.errors)]))
+    else:
+        messages.success(
+            request,
+            _("Official results published.") if official else _("Provisional results published."),
+        )
+    return redirect(_manage_url(route.session))
+
+
+@login_required
+@require_POST
+def route_rules(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    route = _staff_route(request, org_slug, slug, session_id)
+    try:
+        services.apply_rules_preset(session=route.session, preset=request.POST.get("preset", ""))
+    except EventsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Rules saved."))
+    return redirect(_manage_url(route.session))
+
+
+@login_required
 @require_GET
 def control_qr(
     request: HttpRequest, org_slug: str, slug: str, session_id: int, control_id: int
 ) -> HttpResponse:
     route = _staff_route(request, org_slug, slug, session_id)
     control = get_object_or_404(Control, route=route, pk=control_id)
-    path = reverse("events:control-page", kwargs={"token": control.token})
+    if request.GET.get("for") == "crew" and route.is_touring:
+        path = reverse("events:waypoint", kwargs={"token": control.waypoint_token})
+    else:
+        path = reverse("events:control-page", kwargs={"token": control.token})
     qr = segno.make(request.build_absolute_uri(path), error="m")
     response = HttpResponse(qr.svg_inline(scale=6, border=2), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
@@ -445,7 +489,13 @@ def standings(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
             {"standing": standing, "crew": board.crews.get(standing.crew.number)}
             for standing in board.standings
         ]
-        context = {"event": event, "session": route.session, "route": route, "rows": rows}
+        context = {
+            "event": event,
+            "session": route.session,
+            "route": route,
+            "rows": rows,
+            "socket": hooks.collect_live_board_socket(route.session),
+        }
         return render(request, "events/regularity/standings.html", context)
 
 
@@ -532,3 +582,154 @@ def _explain(score: engine.ControlScore, rules: engine.Rules) -> str:
     if rules.secret_cap and units * rate > rules.secret_cap:
         text += " " + _("(capped at %(cap)s)") % {"cap": rules.secret_cap}
     return text
+
+
+# --- touring: crews with their members, the roll call, the crew's waypoint passport ---
+
+PASSPORT_SALT = "events.regularity.passport"
+PASSPORT_COOKIE = "paddock_passport"
+
+
+def passport_token(entry_id: int) -> str:
+    return signing.dumps(entry_id, salt=PASSPORT_SALT)
+
+
+def _passport_entry(token: str) -> Entry:
+    try:
+        entry_id = signing.loads(token, salt=PASSPORT_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    return get_object_or_404(
+        Entry.objects.select_related("event"), pk=entry_id, car_number__isnull=False
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crews_manage(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    route = _staff_route(request, org_slug, slug, session_id)
+    event = route.session.event
+    entries = list(
+        Entry.objects.filter(
+            event=event, car_number__isnull=False, status__in=Entry.PLACE_STATUSES
+        ).order_by("car_number")
+    )
+    form = CrewMemberForm()
+    if request.method == "POST":
+        raw = request.POST.get("entry", "")
+        entry = next((e for e in entries if str(e.pk) == raw), None)
+        if request.POST.get("action") == "remove":
+            member_id = request.POST.get("member", "")
+            member = get_object_or_404(
+                CrewMember, entry__event=event, pk=int(member_id) if member_id.isdigit() else 0
+            )
+            services.remove_crew_member(member=member)
+            messages.success(request, _("Crew member removed."))
+            return redirect(request.path)
+        form = CrewMemberForm(request.POST)
+        if entry is None:
+            form.add_error(None, _("Choose a crew."))
+        elif form.is_valid():
+            services.add_crew_member(entry=entry, **form.cleaned_data)
+            messages.success(request, _("Crew member added."))
+            return redirect(request.path)
+    members: dict[int, list[CrewMember]] = {}
+    for member in CrewMember.objects.filter(entry__event=event).order_by("pk"):
+        members.setdefault(member.entry_id, []).append(member)
+    crews = [
+        {
+            "entry": entry,
+            "members": members.get(entry.pk, []),
+            "passport": reverse("events:passport", kwargs={"token": passport_token(entry.pk)}),
+        }
+        for entry in entries
+    ]
+    context = {
+        "organization": event.organization,
+        "event": event,
+        "session": route.session,
+        "route": route,
+        "crews": crews,
+        "form": form,
+    }
+    return render(request, "events/regularity/crews_manage.html", context)
+
+
+@login_required
+@require_GET
+def roll_call(request: HttpRequest, org_slug: str, slug: str, session_id: int) -> HttpResponse:
+    route = _staff_route(request, org_slug, slug, session_id)
+    event = route.session.event
+    with timezone.override(event.time_zone):
+        lines = queries.roll_call(route)
+        context = {
+            "organization": event.organization,
+            "event": event,
+            "session": route.session,
+            "route": route,
+            "lines": lines,
+            "arrived": sum(1 for line in lines if line.arrived),
+            "last": route.controls.last(),
+        }
+        return render(request, "events/regularity/roll_call.html", context)
+
+
+@never_cache
+@require_GET
+def passport(request: HttpRequest, token: str) -> HttpResponse:
+    """A crew's passport: the route's waypoints and which are stamped. Opening it remembers the
+    crew on this phone (a signed cookie), so scanning a waypoint's QR code stamps it."""
+    entry = _passport_entry(token)
+    route = get_object_or_404(
+        Route.objects.select_related("session__event"),
+        session__event=entry.event_id,
+        mode=Route.Mode.TOURING,
+    )
+    event = route.session.event
+    stamps = {
+        stamp.control_id: stamp
+        for stamp in Stamp.objects.filter(
+            control__route=route, car_number=entry.car_number or 0, voided_at__isnull=True
+        ).order_by("-at")
+    }
+    with timezone.override(event.time_zone):
+        waypoints = [
+            {"control": control, "stamp": stamps.get(control.pk)}
+            for control in route.controls.all()
+        ]
+        response = render(
+            request,
+            "events/regularity/passport.html",
+            {"event": event, "route": route, "entry": entry, "waypoints": waypoints},
+        )
+    response.set_signed_cookie(
+        PASSPORT_COOKIE,
+        str(entry.pk),
+        salt=PASSPORT_SALT,
+        max_age=7 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waypoint(request: HttpRequest, token: str) -> HttpResponse:
+    control = queries.control_for_waypoint(token)
+    event = control.route.session.event
+    raw = request.get_signed_cookie(PASSPORT_COOKIE, default="", salt=PASSPORT_SALT) or ""
+    entry = (
+        Entry.objects.filter(pk=int(raw), event=event, car_number__isnull=False).first()
+        if raw.isdigit()
+        else None
+    )
+    if request.method == "POST" and entry is not None and entry.car_number is not None:
+        _stamp, fresh = services.stamp_passport(control=control, car_number=entry.car_number)
+        if fresh:
+            messages.success(request, _("Passport stamped at %(code)s.") % {"code": control.code})
+        else:
+            messages.info(request, _("Your passport was already stamped here."))
+        return redirect(reverse("events:passport", kwargs={"token": passport_token(entry.pk)}))
+    context = {"control": control, "event": event, "entry": entry}
+    return render(request, "events/regularity/waypoint.html", context)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.conf import settings
+from django.utils import timezone
 
 from live.feeds.adapters.simulator import SimulatorConfig, seconds, timeline
 from live.feeds.replay import replay
-from live.models import LiveSession
+from live.models import LiveSession, RaceControlMessage, TrackRecord
+from live.services.racecontrol import post_race_control_message
 from live.services.timing import (
     apply_timing_events,
     create_live_session,
@@ -24,6 +27,11 @@ FINISHED_SESSION_NAME = "Paddock demo race (finished, replayable)"
 FINISHED_RACE_SEED = 7
 # Simulated seconds applied together: the replay's changes are this far apart, enough for a board.
 FINISHED_RACE_STEP_S = 5
+# The demo race's circuit layout when its event has no venue, its GT3 record before the demo
+# (class, lap ms, car, driver), and race control's first message.
+DEMO_VENUE = "Shanghai International Circuit"
+DEMO_RECORD = ("GT3", 118_000, "3", "马青骅 Ma Qinghua")
+DEMO_WELCOME = "欢迎观看 Paddock 演示赛 · Welcome to the Paddock demo race"
 P3_SESSION_NAME = "Paddock demo kart heat (P3 replay)"
 # A real AMB P3 capture in the workspace's shared data, read from there (never copied into the
 # repository); without it the demo simply has no P3 session.
@@ -44,11 +52,29 @@ def demo_session() -> LiveSession | None:
 def seed(stdout: TextIO) -> None:
     session = demo_session()
     if session is None:
+        event_session = _demo_event_session()
+        layout = _demo_layout(event_session)
         session = create_live_session(
             name=DEMO_SESSION_NAME,
             mode=LiveSession.Mode.RACE,
             source=LiveSession.Source.SIMULATOR,
-            event_session=_demo_event_session(),
+            event_session=event_session,
+            layout=layout,
+        )
+        # Last year's GT3 record on this layout, within reach of the simulated field: the demo
+        # race breaks it and announces it once (docs/race-control.md, "Records").
+        TrackRecord.objects.get_or_create(
+            layout=layout,
+            class_name=DEMO_RECORD[0],
+            defaults={
+                "lap_ms": DEMO_RECORD[1],
+                "car_number": DEMO_RECORD[2],
+                "driver_name": DEMO_RECORD[3],
+                "set_at": timezone.now() - timedelta(days=365),
+            },
+        )
+        post_race_control_message(
+            session_id=session.pk, kind=RaceControlMessage.Kind.NOTE, text=DEMO_WELCOME
         )
     stdout.write(f"Live demo session {session.pk}: /live/{session.pk}/\n")
     seed_finished_race(stdout)
@@ -117,6 +143,11 @@ def seed_p3_replay(stdout: TextIO, capture: Path = P3_CAPTURE) -> LiveSession | 
         f"/organizer/{org}/live/{session.pk}/transponders/\n"
     )
     return session
+
+
+def _demo_layout(event_session: Any) -> str:
+    venue = event_session.event.venue_name if event_session is not None else ""
+    return f"{venue or DEMO_VENUE} · GP"
 
 
 def _demo_event_session() -> object | None:

@@ -429,8 +429,7 @@ def _line_crossing(state: State, event: LineCrossing) -> bool:
     if name not in PIT_IN_LINES and name not in PIT_OUT_LINES:
         return False
     # `$L` names the car by its number; fall back to the registration number.
-    car = next((c for c in state.cars.values() if c.number == event.car), None)
-    car = car or state.cars.get(event.car)
+    car = find_car(state, event.car)
     if car is None:
         return False
     _pit(car, name in PIT_IN_LINES, _line_time_ms(event.date, event.time))
@@ -478,17 +477,17 @@ def _pit(car: Car, pit_in: bool, at_ms: int | None) -> bool:
 
 
 def _pit_mark(state: State, event: PitMark) -> bool:
-    car = state.cars.get(event.car) or next(
-        (c for c in state.cars.values() if c.number == event.car), None
-    )
+    car = state.cars.get(event.car) or find_car(state, event.car)
     if car is None:
         return False
     return _pit(car, event.pit_in, event.at_ms)
 
 
-def find_car(state: State, car: str) -> Car | None:
-    """The car a row key or a car number names."""
-    return state.cars.get(car) or next((c for c in state.cars.values() if c.number == car), None)
+def find_car(state: State, number: str) -> Car | None:
+    """The car showing this car number, else the one with this registration number (row key):
+    a number is what officials and `$L` name a car by, and may be another car's reg no."""
+    found = next((c for c in state.cars.values() if c.number == number), None)
+    return found or state.cars.get(number)
 
 
 def pit_history(car: Car) -> dict[str, Any]:
@@ -506,9 +505,17 @@ def pit_history(car: Car) -> dict[str, Any]:
     stints = [*car.stints]
     if not car.in_pit:
         stints.append({"driver": car.name, "from_lap": car.stint_start_lap, "to_lap": laps})
+    stints = [{**stint, "laps": stint["to_lap"] - stint["from_lap"]} for stint in stints]
+    # Each driver's share of the car's race (endurance line-ups), in the order they first drove.
+    drivers: dict[str, dict[str, Any]] = {}
+    for stint in stints:
+        share = drivers.setdefault(stint["driver"], {"driver": stint["driver"], "stints": 0})
+        share["stints"] += 1
+        share["laps"] = share.get("laps", 0) + stint["laps"]
     return {
         "stops": stops,
-        "stints": [{**stint, "laps": stint["to_lap"] - stint["from_lap"]} for stint in stints],
+        "stints": stints,
+        "drivers": list(drivers.values()),
         "laps_since_stop": None if car.in_pit else laps - car.stint_start_lap,
     }
 

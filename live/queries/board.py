@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.hooks import LiveNow
-from events.models import Event
+from events.models import Event, SessionFormat
+from events.queries.karting import BoardGrid, board_grids
 from live.fanout.frames import encode
 from live.models import LiveDelta, LiveSession
 
@@ -42,11 +43,24 @@ def live_now(*, event_slug: str = "") -> list[LiveNow]:
         items.append(
             LiveNow(
                 title=f"{event.title} · {session.name}" if event else session.name,
-                url=reverse("live:board", args=[session.pk]),
+                url=_board_url(session),
                 event_slug=event.slug if event else "",
             )
         )
     return items
+
+
+def _board_url(session: LiveSession) -> str:
+    # A regularity rally's standings have their own page (penalties, not laps).
+    if session.source == LiveSession.Source.CONTROLS and session.event_session is not None:
+        return reverse(
+            "events:regularity-standings",
+            kwargs={
+                "slug": session.event_session.event.slug,
+                "session_id": session.event_session_id,
+            },
+        )
+    return reverse("live:board", args=[session.pk])
 
 
 def snapshot_of(session: LiveSession) -> dict[str, Any]:
@@ -133,3 +147,11 @@ def delta_frames_after(*, session_id: int, after: int, upto: int) -> list[tuple[
         .values_list("seq", "payload")[:MAX_RESUME_DELTAS]
     )
     return [(seq, delta_frame(seq, payload)) for seq, payload in reversed(rows)]
+
+
+def kart_grids(session: LiveSession) -> list[BoardGrid]:
+    """A kart stage's grid and the next stage's, shown under its live board before each start."""
+    event_session = session.event_session
+    if event_session is None or event_session.format != SessionFormat.KART_HEATS:
+        return []
+    return board_grids(event_session)

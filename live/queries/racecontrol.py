@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from live.engine.standings import State, find_car, pit_history
+from live.engine.standings import State, pit_history
 from live.models import LiveSession, RaceControlMessage, TrackRecord
 from live.queries.board import snapshot_of, spectator_sessions
 from racing.queries.organizations import get_organization_for_staff
@@ -40,8 +40,8 @@ def get_spectator_session(session_id: int) -> LiveSession:
 
 
 def car_page(session: LiveSession, car: str) -> dict[str, Any] | None:
-    """A car's board row and its pit stops and stints, or None when no car has that key."""
-    found = find_car(State.from_json(session.engine_state), car)
+    """A car's board row and its pit stops and stints, or None when no car has that row key."""
+    found = State.from_json(session.engine_state).cars.get(car)
     if found is None:
         return None
     row = next((r for r in snapshot_of(session)["rows"] if r["key"] == found.key), None)
@@ -50,6 +50,11 @@ def car_page(session: LiveSession, car: str) -> dict[str, Any] | None:
 
 def record_layouts() -> list[str]:
     return list(TrackRecord.objects.order_by("layout").values_list("layout", flat=True).distinct())
+
+
+def is_known_layout(layout: str) -> bool:
+    """A layout some public live session drives on (its records page exists, maybe empty)."""
+    return spectator_sessions().filter(layout=layout).exists()
 
 
 def records_of(layout: str) -> list[TrackRecord]:

@@ -451,6 +451,8 @@
     order: function () { return order.slice(); },
     lapTime: lapTime,
     copyOf: copyOf,
+    // A race-control message as the board's list says it, translated.
+    messageText: messageText,
     top: function () { return top; },
     // The board as data: what a snapshot at the last applied seq would say.
     state: function () {

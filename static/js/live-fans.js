@@ -59,6 +59,42 @@
   var toldSet = new Set(told);
   var last = new Map(); // car number -> copy of its row as last seen
   var gaps = new Map(); // car number -> Map(lap -> gap to the leader in ms)
+  // The live board keeps what it charted for this tab, so a reload does not start the chart over.
+  var GAPS_KEY = "paddock.gaps." + sessionId;
+  var gapsTimer = null;
+  if (!board.replay) {
+    try {
+      var kept = JSON.parse(window.sessionStorage.getItem(GAPS_KEY) || "{}");
+      Object.keys(kept).forEach(function (number) {
+        var series = new Map();
+        Object.keys(kept[number]).forEach(function (lap) { series.set(Number(lap), kept[number][lap]); });
+        gaps.set(number, series);
+      });
+    } catch (err) {
+      // Nothing kept, or storage blocked.
+    }
+  }
+
+  window.addEventListener("pagehide", function () {
+    if (gapsTimer) {
+      clearTimeout(gapsTimer);
+      keepGaps();
+    }
+  });
+
+  function keepGaps() {
+    gapsTimer = null;
+    var plain = {};
+    gaps.forEach(function (series, number) {
+      plain[number] = {};
+      series.forEach(function (gap, lap) { plain[number][lap] = gap; });
+    });
+    try {
+      window.sessionStorage.setItem(GAPS_KEY, JSON.stringify(plain));
+    } catch (err) {
+      // Full or blocked: the chart starts over on a reload.
+    }
+  }
   var chartKey = "";
 
   function isPinned(number) { return pins.indexOf(number) >= 0; }
@@ -174,19 +210,22 @@
     return found;
   }
 
-  // Race-control penalties arrive as board messages (top-level "messages", newest first).
+  // Race-control penalties arrive as board messages (top-level "messages", newest first); only
+  // those the page had not seen yet are news (not the ones on the board when it opened).
+  var seenMessages = new Set();
   function penalties(top) {
     var found = [];
     var messages = Array.isArray(top.messages) ? top.messages : [];
     for (var i = 0; i < messages.length; i++) {
       var message = messages[i] || {};
-      var kind = message.kind || message.type;
-      var car = String(message.car || message.number || "");
-      if (kind !== "penalty" || !car || !isPinned(car)) continue;
+      var car = String(message.car || "");
+      var fresh = !seenMessages.has(message.id);
+      seenMessages.add(message.id);
+      if (!fresh || message.kind !== "penalty" || !car || !isPinned(car)) continue;
       found.push({
         number: car,
-        key: "penalty:" + car + ":" + (message.id !== undefined ? message.id : message.text),
-        text: interpolate(gettext("Penalty: %(text)s"), { text: message.text || message.reason || "" }, true),
+        key: "penalty:" + car + ":" + message.id,
+        text: board.messageText(message),
       });
     }
     return found;
@@ -194,6 +233,13 @@
 
   function tell(number, event) {
     if (toldSet.has(event.key)) return;
+    // Another tab of this board may have told it since this one loaded.
+    var stored = load(TOLD_KEY, []);
+    if (Array.isArray(stored) && stored.length >= told.length) {
+      told = stored;
+      toldSet = new Set(told);
+      if (toldSet.has(event.key)) return;
+    }
     toldSet.add(event.key);
     told.push(event.key);
     if (told.length > TOLD_MAX) toldSet.delete(told.shift());
@@ -280,7 +326,13 @@
     if (gap === null || gap === undefined) return;
     var series = gaps.get(data.number);
     if (!series) gaps.set(data.number, (series = new Map()));
-    if (!series.has(data.laps)) series.set(data.laps, gap);
+    if (!board.replay) {
+      // Live, fewer laps than charted is a new board or a lap taken away: those points are gone.
+      series.forEach(function (_, lap) { if (lap > data.laps) series.delete(lap); });
+    }
+    if (series.has(data.laps)) return;
+    series.set(data.laps, gap);
+    if (!board.replay && !gapsTimer) gapsTimer = setTimeout(keepGaps, 2000);
   }
 
   function svgEl(name, attrs) {
@@ -389,6 +441,7 @@
       last.set(data.number, copyOf(data));
     }
   });
+  penalties(board.top()); // what is on the board already is not news
   board.onFrame(heard);
   if (firstBox.checked) board.setOrderTransform(pinnedFirst);
   paintNotifyState();

@@ -47,6 +47,7 @@ def test_a_driver_builds_a_profile_licences_and_garage_in_both_languages(
     page.fill("input[name=contacts-0-name]", "李华")
     page.fill("input[name=contacts-0-relationship]", "配偶")
     page.fill("input[name=contacts-0-phone]", "+86 139 0000 0000")
+    page.check("input[name=sensitive_consent]")
     page.locator("main form button[type=submit]").click()
     assert "该日期在未来。" in page.locator("main").inner_text()
     page.fill("input[name=date_of_birth]", "1995-03-14")

@@ -91,9 +91,9 @@ def test_a_penalty_posted_on_a_phone_reaches_a_fans_board_within_two_seconds(
     assert "#7" in shown and "罚时" in shown and "5 秒" in shown
     # The director's page has the message in its log after the post.
     director.wait_for_selector(".rc-log .rc-penalty")
-    # Phone-sized, nothing wider than the screen.
-    width = fan.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    # Phone-sized, nothing wider than the screen: the fan's board and the official's page.
+    for page in (fan, director):
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_the_board_shows_the_white_flag_then_the_chequered_flag_per_car(

@@ -51,6 +51,8 @@ class FakeAlipay:
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The next this many API calls meet a gateway error (HTTP 502, nothing done).
+    outages: int = 0
 
     @property
     def gateway(self) -> str:
@@ -285,6 +287,12 @@ def _handler(state: FakeAlipay) -> type[BaseHTTPRequestHandler]:
                 return
             if split.path != "/gateway.do":
                 self._send(404, "not found", "text/plain")
+                return
+            with state.lock:
+                down = state.outages > 0
+                state.outages -= down
+            if down:
+                self._send(502, "Bad Gateway", "text/plain")
                 return
             answer = state.api(dict(parse_qsl(body, keep_blank_values=True)))
             self._send(200, answer, "application/json; charset=utf-8")

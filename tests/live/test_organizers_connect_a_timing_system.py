@@ -115,3 +115,26 @@ def test_the_organization_page_links_to_live_timing(client, staff_member, organi
     client.force_login(staff_member)
     page = client.get(organization.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert reverse("live:timing", args=[organization.slug]) in page
+
+
+def test_staff_give_the_layout_and_the_pit_lane_decoders_when_starting(
+    client, staff_member, organization, race
+):
+    client.force_login(staff_member)
+    same = start(client, organization, race, source="p3", pit_in_decoder="7", pit_out_decoder="7")
+    assert same.status_code == 400
+    assert "The pit-out decoder must differ from the pit-in one." in same.content.decode()
+    assert start(client, organization, race, source="p3", pit_in_decoder="-1").status_code == 400
+    assert not LiveSession.objects.exists()
+
+    response = start(
+        client, organization, race, source="p3", pit_in_decoder="7", pit_out_decoder="8"
+    )
+    assert response.status_code == 302
+    live = LiveSession.objects.get(event_session=race)
+    # No layout given: the event's venue, where its records are kept.
+    assert (live.layout, live.pit_in_decoder, live.pit_out_decoder) == (race.event.venue_name, 7, 8)
+    start(client, organization, race, layout="Shanghai International Circuit · West")
+    assert LiveSession.objects.filter(layout="Shanghai International Circuit · West").count() == 1
+    page = client.get(reverse("live:timing", args=[organization.slug])).content.decode()
+    assert reverse("live:race-control", args=[organization.slug, live.pk]) in page

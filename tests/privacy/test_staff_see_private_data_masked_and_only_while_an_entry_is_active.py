@@ -24,13 +24,13 @@ MASKED = "1101**********002X"
 MEDICAL = "Penicillin allergy"
 
 
-def enter(event: Event, driver: Any, status: str = Entry.Status.CONFIRMED) -> Entry:
+def enter(event: Event, driver: Any, status: str = Entry.Status.CONFIRMED, place: int = 1) -> Entry:
     return Entry.objects.create(
         event=event,
         entry_class=event.entry_classes.first(),
         driver=driver,
         status=status,
-        place_number=1,
+        place_number=place,
         fee_minor=0,
         currency="CNY",
     )
@@ -174,3 +174,30 @@ def test_a_driver_who_withdrew_consent_is_shown_to_no_staff(
     client.force_login(staff_member)
     assert MASKED not in page(client, organization, profile)
     assert reveal(client, organization, profile, "clerk of the course").status_code == 403
+
+
+def test_staff_find_an_entry_by_the_drivers_identity_number_without_it_in_clear(
+    client: Client,
+    event: Event,
+    driver: Any,
+    make_user: Callable[..., Any],
+    staff_member: Any,
+    organization: Organization,
+) -> None:
+    other_driver = make_user("li.wei@example.test")
+    make_profile(driver)
+    make_profile(other_driver, id_number="110105194912310038", name_latin="LI Wei")
+    enter(event, driver)
+    enter(event, other_driver, place=2)
+    client.force_login(staff_member)
+    url = reverse("events:manage-entries", args=[organization.slug, event.slug])
+
+    found = client.get(url, {"q": "11010519491231002x"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    page = found.content.decode()
+    assert "ZHANG Min" in page
+    assert "LI Wei" not in page
+    assert ID_NUMBER not in page
+    # Part of a number finds nothing: only the whole number has a hash to match.
+    partial = client.get(url, {"q": "1101051949"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ZHANG Min" not in partial

@@ -27,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"{summary.entries_cancelled} entries cancelled, {len(summary.refunded)} refunds made, "
+            f"{len(summary.processing)} being paid out by the provider, "
             f"{len(summary.failed)} failed; {summary.deposits_released} card deposits released, "
             f"{len(summary.deposits_waiting)} waiting for Stripe, "
             f"{summary.cash_deposits} cash deposits to hand back"

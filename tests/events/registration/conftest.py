@@ -302,6 +302,13 @@ class PayThrough:
                 content_type="application/x-www-form-urlencoded",
             )
 
+    def outage(self) -> None:
+        """The provider's next API call fails at its gateway (nothing done)."""
+        if self.name == "stripe":
+            self.fake.fail_next("POST", "/v1/refunds", status=500, message="stripe is down")
+        else:
+            self.fake.outages = 1
+
     def stored_messages(self) -> int:
         """How many of the provider's messages were stored as handled."""
         from events.models import ProviderNotification, StripeEvent
