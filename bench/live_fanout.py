@@ -456,6 +456,8 @@ def prepare_paddock_database(workdir: Path) -> tuple[dict[str, str], int]:
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
         "STATIC_ROOT": str(workdir),
         "PYTHONPATH": f"{ROOT}{os.pathsep}{BENCH}",
+        # Every simulated spectator comes from 127.0.0.1: no per-address cap on sockets.
+        "PADDOCK_LIVE_MAX_SOCKETS_PER_CLIENT": "0",
     }
     env.pop("REDIS_URL", None)
     subprocess.run(
