@@ -4,13 +4,16 @@ from events.views import (
     audit,
     calendar,
     championships,
+    efficiency,
     fapiao,
+    karting,
     mail,
     officials,
     organizer,
     public,
     regularity,
     results,
+    timed_runs,
 )
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
@@ -91,9 +94,31 @@ results_patterns = [
     path(f"{MANAGE}<int:session_id>/upload/", results.results_upload, name="results-upload"),
     path(f"{MANAGE}<int:session_id>/laps/", results.laps_upload, name="laps-upload"),
     path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/runs/<int:session_id>/",
+        timed_runs.timed_runs,
+        name="timed-runs",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/runs/<int:session_id>/official/",
+        timed_runs.timed_runs_official,
+        name="timed-runs-official",
+    ),
+    path(
         f"{MANAGE}<int:session_id>/official/",
         results.results_official,
         name="results-official",
+    ),
+    path(f"{MANAGE}karting/", karting.kart_meeting, name="kart-meeting"),
+    path(
+        f"{MANAGE}<int:session_id>/efficiency/",
+        efficiency.efficiency_entry,
+        name="efficiency-entry",
+    ),
+    path("events/<slug:slug>/grids/<int:session_id>/", karting.kart_grid, name="kart-grid"),
+    path(
+        "events/<slug:slug>/efficiency/<int:session_id>/",
+        efficiency.efficiency_board,
+        name="efficiency-board",
     ),
     path("championships/", championships.championship_list, name="championship-list"),
     path(
@@ -183,6 +208,11 @@ urlpatterns += [
         "entries/<int:pk>/pay/wechat/<int:payment_id>/",
         payment_views.wechatpay_qr,
         name="entry-pay-wechat",
+    ),
+    path(
+        "entries/<int:pk>/pay/wechat/signed-in/",
+        payment_views.wechatpay_signed_in,
+        name="entry-pay-wechat-signed-in",
     ),
     path(
         "payments/wechatpay/<int:account_id>/notify/",
