@@ -126,7 +126,9 @@ def _refused_at_once(request: HttpRequest, event: Event) -> HttpResponse | None:
     class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
     if not class_id.isdigit() or len(class_id) > 18:
         return None  # the form explains what is wrong with it
-    join_waitlist = CheckboxInput().value_from_datadict(request.POST, request.FILES, "join_waitlist")
+    join_waitlist = CheckboxInput().value_from_datadict(
+        request.POST, request.FILES, "join_waitlist"
+    )
     refusal = refusal_without_lock(
         driver=request.user,
         entry_class_id=int(class_id),
