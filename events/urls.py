@@ -11,6 +11,7 @@ from events.views import (
     public,
     regularity,
     results,
+    timed_runs,
 )
 from events.views import entries as entry_views
 from events.views import manage_entries as entry_management
@@ -90,6 +91,16 @@ results_patterns = [
     path(f"{MANAGE}<int:session_id>/edit/", results.results_edit, name="results-edit"),
     path(f"{MANAGE}<int:session_id>/upload/", results.results_upload, name="results-upload"),
     path(f"{MANAGE}<int:session_id>/laps/", results.laps_upload, name="laps-upload"),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/runs/<int:session_id>/",
+        timed_runs.timed_runs,
+        name="timed-runs",
+    ),
+    path(
+        "organizer/<slug:org_slug>/events/<slug:slug>/runs/<int:session_id>/official/",
+        timed_runs.timed_runs_official,
+        name="timed-runs-official",
+    ),
     path(
         f"{MANAGE}<int:session_id>/official/",
         results.results_official,
@@ -183,6 +194,11 @@ urlpatterns += [
         "entries/<int:pk>/pay/wechat/<int:payment_id>/",
         payment_views.wechatpay_qr,
         name="entry-pay-wechat",
+    ),
+    path(
+        "entries/<int:pk>/pay/wechat/signed-in/",
+        payment_views.wechatpay_signed_in,
+        name="entry-pay-wechat-signed-in",
     ),
     path(
         "payments/wechatpay/<int:account_id>/notify/",

@@ -14,6 +14,7 @@ class LiveConfig(AppConfig):
         from live.models import LiveSession
         from live.queries.board import live_now
         from live.services.regularity import live_board_socket, publish_regularity_standings
+        from live.services.timed_runs import refresh_runs_boards
         from live.views.board import session_replays
         from live.views.results import result_sources
         from live.views.timing import organizer_links
@@ -28,6 +29,8 @@ class LiveConfig(AppConfig):
             hooks.result_sources.append(result_sources)
         if session_replays not in hooks.session_replays:
             hooks.session_replays.append(session_replays)
+        if refresh_runs_boards not in hooks.timed_runs_changed:
+            hooks.timed_runs_changed.append(refresh_runs_boards)
         if live_now not in hooks.live_now:
             hooks.live_now.append(live_now)
         for signal in (post_save, post_delete):

@@ -19,6 +19,9 @@ class LiveSession(models.Model):
         RACE = "race", _("Race")
         PRACTICE = "practice", _("Practice")
         QUALIFYING = "qualifying", _("Qualifying")
+        # A timed-runs board (gymkhana, autocross): fed by the runs staff enter, or by start
+        # and finish loops, through events.services.timed_runs (live/services/timed_runs.py).
+        TIMED_RUNS = "timed_runs", _("Timed runs")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Not started")
@@ -68,6 +71,10 @@ class LiveSession(models.Model):
     seq = models.BigIntegerField(_("sequence number"), default=0)
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     engine_state = models.JSONField(_("engine state"), default=dict, blank=True)
+    # Timed runs with a P3 decoder on each loop: which decoder is the start and which the finish
+    # (one decoder with two loops cannot tell them apart). Null: runs are entered by staff.
+    start_decoder_id = models.BigIntegerField(_("start loop decoder id"), null=True, blank=True)
+    finish_decoder_id = models.BigIntegerField(_("finish loop decoder id"), null=True, blank=True)
     # Passings closer together than this are double reads of one crossing (P3 only).
     min_lap_ms = models.PositiveIntegerField(_("minimum lap time (ms)"), default=20_000)
     # P3 decoders on the pit lane: a passing there puts the car into (or out of) the pits.

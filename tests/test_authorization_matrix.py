@@ -120,6 +120,10 @@ def race(world: World) -> dict[str, Any]:
     return {**finished(world), "session_id": world.race.pk}
 
 
+def runs(world: World) -> dict[str, Any]:
+    return {**finished(world), "session_id": world.extra["runs_session"].pk}
+
+
 def championship(world: World) -> dict[str, Any]:
     return {"org_slug": world.organization.slug, "slug": world.championship.slug}
 
@@ -257,6 +261,7 @@ RULES: dict[str, Rule] = {
     "events:entry-pay-wechat": Rule(
         DRIVER, lambda x: {"pk": x.entry.pk, "payment_id": x.extra["wechat_payment"].pk}
     ),
+    "events:entry-pay-wechat-signed-in": Rule(DRIVER, lambda x: {"pk": x.entry.pk}, ok_status=302),
     "events:entry-fapiao": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
     "events:entry-fapiao-file": Rule(DRIVER, lambda x: {"pk": x.entry.pk}),
     "events:merchant-settings": Rule(OWNER, org),
@@ -316,6 +321,9 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: the staff page at the line of a timed-runs session
+    "events:timed-runs": Rule(STAFF, runs),
+    "events:timed-runs-official": Rule(STAFF, runs, method="post"),
     # events: regularity routes (staff), the marshal's control page (its token), standings
     "events:route-manage": Rule(STAFF, race),
     "events:control-create": Rule(STAFF, race),

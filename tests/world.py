@@ -198,6 +198,15 @@ def build_world(make_user: Callable[..., Any]) -> World:
         starts_at=past + timedelta(hours=2),
         ends_at=past + timedelta(hours=3),
     )
+    # A gymkhana-style session of the same day, scored as timed runs.
+    runs_session = Session.objects.create(
+        event=finished_event,
+        name="Gymkhana",
+        kind=Session.Kind.OTHER,
+        format="timed_runs",
+        starts_at=past + timedelta(hours=4),
+        ends_at=past + timedelta(hours=5),
+    )
     finished_class = EntryClass.objects.create(
         event=finished_event, name="Rookie Cup", capacity=20, fee=Decimal("0")
     )
@@ -342,6 +351,7 @@ def build_world(make_user: Callable[..., Any]) -> World:
     return World(
         extra={
             "waypoint": waypoint,
+            "runs_session": runs_session,
             "control": finish_control,
             "wechatpay": wechatpay,
             "alipay": alipay,

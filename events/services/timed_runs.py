@@ -191,9 +191,9 @@ def _save_lines(
     return saved
 
 
-def scored(session: Session) -> list[engine.Scored]:
+def scored(session: Session, roster: dict[str, Any] | None = None) -> list[engine.Scored]:
     """The session's runs scored, with each car's class from the roster."""
-    roster = roster_for(session.event)
+    roster = roster_for(session.event) if roster is None else roster
     runs: dict[str, list[engine.Run]] = {}
     for run in TimedRun.objects.filter(session=session, on_course=False):
         runs.setdefault(run.car_number, []).append(
@@ -208,6 +208,26 @@ def scored(session: Session) -> list[engine.Scored]:
         for car, car_runs in runs.items()
     ]
     return engine.score(competitors, engine_rules(session))
+
+
+@dataclass(frozen=True)
+class BoardData:
+    """What a live timed-runs board shows: the scored cars, their names, who is on course."""
+
+    scored: list[engine.Scored]
+    names: dict[str, str]
+    on_course: list[str]
+    rules: dict[str, Any]
+
+
+def board_data(session: Session) -> BoardData:
+    roster = roster_for(session.event)
+    return BoardData(
+        scored=scored(session, roster),
+        names={number: entry.driver_name for number, entry in roster.items()},
+        on_course=[run.car_number for run in on_course(session)],
+        rules=session.checked_rules,
+    )
 
 
 def result_lines(session: Session) -> list[ResultLine]:

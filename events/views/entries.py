@@ -25,7 +25,7 @@ from events.exceptions import (
     RegistrationError,
 )
 from events.forms.entries import EntryForm
-from events.gateways import stripe
+from events.gateways import stripe, wechatpay
 from events.gateways.base import Client
 from events.models import Deposit, Entry, Event, Payment
 from events.queries.entries import driver_entries, entry_for_driver, paid_minor
@@ -41,6 +41,7 @@ from events.services.registration import (
     refusals_by_class,
 )
 from events.services.webhooks import handle_stripe_event
+from events.views.payments import wechat_sign_in
 from events.views.terms import class_rule_lines, refund_lines
 
 logger = logging.getLogger(__name__)
@@ -206,9 +207,14 @@ def _go_to_checkout(request: HttpRequest, entry: Entry, provider: str = "") -> H
         messages.error(request, _("This way to pay is not offered for this entry."))
         return redirect(entry.get_absolute_url())
     client = _client(request)
+    if client == Client.WECHAT and provider == "wechatpay":
+        # JSAPI: WeChat first signs the payer in to the club's official account for the openid.
+        address = wechat_sign_in(request, entry)
+        if address:
+            return redirect(address)
     if client == Client.WECHAT and provider != "stripe":
-        # JSAPI needs the payer's openid from the organizer's official account, which Paddock
-        # does not sign in with yet; WeChat's browser blocks H5 pay and Alipay pages.
+        # Without the official account's AppSecret there is no openid for JSAPI, and WeChat's
+        # browser blocks H5 pay and Alipay's pages.
         messages.error(
             request,
             _("Inside WeChat this way to pay cannot open: open this page in your phone's browser."),
@@ -225,7 +231,7 @@ def _go_to_checkout(request: HttpRequest, entry: Entry, provider: str = "") -> H
     except EventsError as exc:
         messages.error(request, str(exc))
         return redirect(entry.get_absolute_url())
-    if payment.checkout_url.startswith("weixin://"):
+    if payment.checkout_url.startswith(("weixin://", wechatpay.JSAPI_PREFIX)):
         return redirect("events:entry-pay-wechat", pk=entry.pk, payment_id=payment.pk)
     return redirect(payment.checkout_url)
 

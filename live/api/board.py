@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from live.queries.board import get_snapshot
 from live.queries.racecontrol import get_spectator_session, race_control_log
+from live.queries.replay import get_replayable, snapshot_at
 
 router = Router(tags=["live"])
 
@@ -124,3 +125,25 @@ def live_session_snapshot(request: HttpRequest, session_id: int) -> dict[str, An
 def live_session_messages(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
     session = get_spectator_session(session_id)
     return [message.board_dict() for message in race_control_log(session, staff=False)[:500]]
+
+
+class ReplayQuery(Schema):
+    seq: int = Field(ge=0, le=10**15, description="The position: 0 is the empty board.")
+
+
+@router.get(
+    "/sessions/{session_id}/replay/",
+    response=LiveSnapshot,
+    by_alias=True,
+    summary="Standings of a finished live session at any seq",
+    description="The board as it was at `seq`, folded from the stored deltas (the replay's "
+    "data); 404 when the session is not finished or `seq` is past its end.",
+    url_name="live-session-replay",
+)
+def live_session_replay(
+    request: HttpRequest, session_id: int, query: Query[ReplayQuery]
+) -> dict[str, Any]:
+    session = get_replayable(session_id=session_id)
+    if session is None or query.seq > session.seq:
+        raise Http404
+    return snapshot_at(session, seq=query.seq)

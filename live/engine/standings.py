@@ -505,9 +505,17 @@ def pit_history(car: Car) -> dict[str, Any]:
     stints = [*car.stints]
     if not car.in_pit:
         stints.append({"driver": car.name, "from_lap": car.stint_start_lap, "to_lap": laps})
+    stints = [{**stint, "laps": stint["to_lap"] - stint["from_lap"]} for stint in stints]
+    # Each driver's share of the car's race (endurance line-ups), in the order they first drove.
+    drivers: dict[str, dict[str, Any]] = {}
+    for stint in stints:
+        share = drivers.setdefault(stint["driver"], {"driver": stint["driver"], "stints": 0})
+        share["stints"] += 1
+        share["laps"] = share.get("laps", 0) + stint["laps"]
     return {
         "stops": stops,
-        "stints": [{**stint, "laps": stint["to_lap"] - stint["from_lap"]} for stint in stints],
+        "stints": stints,
+        "drivers": list(drivers.values()),
         "laps_since_stop": None if car.in_pit else laps - car.stint_start_lap,
     }
 

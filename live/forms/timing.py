@@ -60,6 +60,18 @@ class StartTimingForm(forms.Form):
         required=False,
         help_text=_("P3 only: a passing at this decoder takes the car out of the pit lane."),
     )
+    start_decoder_id = forms.IntegerField(
+        label=_("Start loop decoder id"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "Timed runs with P3 loops only: the decoder on the start loop and the one on the "
+            "finish loop. Leave both empty when staff type the times in."
+        ),
+    )
+    finish_decoder_id = forms.IntegerField(
+        label=_("Finish loop decoder id"), required=False, min_value=0
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -68,6 +80,11 @@ class StartTimingForm(forms.Form):
             self.add_error(
                 "pit_out_decoder", _("The pit-out decoder must differ from the pit-in one.")
             )
+        start, finish = data.get("start_decoder_id"), data.get("finish_decoder_id")
+        if (start is None) != (finish is None):
+            self.add_error("finish_decoder_id", _("Give both decoder ids, or neither."))
+        elif start is not None and start == finish:
+            self.add_error("finish_decoder_id", _("The start and finish loops need two decoders."))
         return data
 
     def clean_feed_encoding(self) -> str:

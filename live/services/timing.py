@@ -19,22 +19,19 @@ from django.utils.translation import gettext as _
 
 from events.models import AuditLog
 from live.engine.moves import with_moves
-from live.engine.standings import MODES, State, apply, carries, diff, set_identity, snapshot
+from live.engine.standings import MODES, State, apply, carries, set_identity, snapshot
 from live.engine.timing import TimingEvent, TransponderPassing
 from live.exceptions import MappingError, SessionFinished
-from live.fanout import publish
-from live.models import LiveDelta, LiveFeedChunk, LiveSession, LiveTransponder
+from live.models import LiveFeedChunk, LiveSession, LiveTransponder
+from live.services.boards import session_info, store_board
 from live.services.records import announce_bests
+from live.services.timed_runs import apply_run_passings
 from live.services.transponders import entry_for_transponder, resolve_transponder
 
 logger = logging.getLogger(__name__)
 
 # P3 passings closer than this are a double read of one crossing; no real lap is this short.
 DEFAULT_MIN_LAP_MS = 20_000
-
-
-def session_info(session: LiveSession) -> dict[str, Any]:
-    return {"id": session.pk, "name": session.name, "mode": session.mode}
 
 
 def create_live_session(
@@ -102,6 +99,12 @@ def apply_timing_events(
         session = LiveSession.objects.select_for_update().get(pk=session_id)
         if session.status == LiveSession.Status.FINISHED:
             raise SessionFinished(session_id)
+        if session.mode == LiveSession.Mode.TIMED_RUNS:
+            # Loops time runs; the board follows the runs (live/services/timed_runs.py).
+            if raw:
+                LiveFeedChunk.objects.create(session=session, format=raw_format, data=raw)
+            apply_run_passings(session, events)
+            return None
         state = session_state(session)
         for event in events:
             if isinstance(event, TransponderPassing) and not carries(state, event.transponder):
@@ -205,23 +208,7 @@ def publish_change(session: LiveSession, state: State) -> int | None:
     session.engine_state = state.to_json()
     fresh = snapshot(state, seq=session.seq + 1, session=session_info(session))
     fresh["rows"] = with_moves(session.snapshot.get("rows", []), fresh["rows"])
-    body = diff(session.snapshot, fresh)
-    changed_fields = ["engine_state", "rejected_records", "updated_at"]
-    if body is None:
-        session.save(update_fields=changed_fields)
-        return None
-    session.seq += 1
-    session.snapshot = fresh
-    if session.status == LiveSession.Status.PENDING:
-        session.status = LiveSession.Status.LIVE
-    session.save(update_fields=[*changed_fields, "seq", "snapshot", "status"])
-    message = {"type": "delta", "seq": session.seq, **body}
-    LiveDelta.objects.create(session=session, seq=session.seq, payload=message)
-    session_id = session.pk
-    # Robust: the change is committed; a channel layer that fails must neither undo it in the
-    # caller's eyes nor end the ingest. Spectators resync from the stored snapshot by seq.
-    transaction.on_commit(lambda: publish.publish(session_id, message), robust=True)
-    return session.seq
+    return store_board(session, fresh, ["engine_state", "rejected_records", "updated_at"])
 
 
 def map_transponder(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -69,9 +70,42 @@ def board_labels() -> dict[str, str]:
     }
 
 
+def runs_board_labels() -> dict[str, str]:
+    """The strings of the timed-runs board's script, translated here."""
+    return {
+        **{key: board_labels()[key] for key in ("connecting", "live", "reconnecting", "offline")},
+        "not_found": _("This live session does not exist."),
+        "too_many": board_labels()["too_many"],
+        "on_course": _("On course"),
+        "nobody_on_course": _("Nobody on course."),
+        "no_runs": _("No runs yet."),
+        "cones_one": _("+%(n)s cone"),
+        "cones": _("+%(n)s cones"),
+        "gates_one": _("+%(n)s gate"),
+        "gates": _("+%(n)s gates"),
+        "run": _("Run %(n)s"),
+        "runs_left": _("%(n)s left"),
+        "dnf": _("DNF"),
+        "dns": _("DNS"),
+        "dsq": _("DSQ"),
+        "off": _("Off course"),
+    }
+
+
 def _board_page(
     request: HttpRequest, session: LiveSession, snapshot: dict[str, Any], *, replay: bool
 ) -> HttpResponse:
+    if session.mode == LiveSession.Mode.TIMED_RUNS and not replay:
+        return render(
+            request,
+            "live/runs_board.html",
+            {
+                "snapshot": snapshot,
+                "session": snapshot["session"],
+                "labels": runs_board_labels(),
+                "socket_path": f"/ws/live/sessions/{session.pk}/",
+            },
+        )
     return render(
         request,
         "live/board.html",
@@ -82,6 +116,8 @@ def _board_page(
             "socket_path": f"/ws/live/sessions/{session.pk}/",
             "car_url": reverse("live:car", args=[session.pk, "__car__"]),
             "pin_scope": pin_scope(session),
+            "records_url": reverse("live:records")
+            + (f"?{urlencode({'layout': session.layout})}" if session.layout else ""),
             "replay": replay,
             "finished": session.status == LiveSession.Status.FINISHED,
         },

@@ -61,9 +61,12 @@ def publish_results_view(request: HttpRequest, org_slug: str, live_id: int) -> H
 
 def result_sources(session: Any) -> list[tuple[str, str]]:
     """For events' results page: a link per finished live session of this event session."""
-    live_sessions = LiveSession.objects.filter(
-        event_session=session, status=LiveSession.Status.FINISHED
-    ).select_related("event_session__event__organization")
+    live_sessions = (
+        LiveSession.objects.filter(event_session=session, status=LiveSession.Status.FINISHED)
+        # A timed-runs board shows results the runs already published; nothing to hand over.
+        .exclude(mode=LiveSession.Mode.TIMED_RUNS)
+        .select_related("event_session__event__organization")
+    )
     return [
         (
             _("Publish from live timing"),

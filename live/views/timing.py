@@ -19,6 +19,7 @@ from events.models import Event, Session
 from live.feeds.ingest import IDLE_TIMEOUT_S
 from live.forms.timing import FeedEncodingForm, StartTimingForm
 from live.models import LiveFeedChunk, LiveSession
+from live.services.timed_runs import NotTimedRuns, open_runs_board
 from live.services.timing import create_live_session, finish_live_session
 from racing.models import Organization
 from racing.queries.organizations import get_organization_for_staff
@@ -99,17 +100,31 @@ def timing_start(request: HttpRequest, org_slug: str, session_id: int) -> HttpRe
     if not form.is_valid():
         messages.error(request, _("Live timing was not started: check the form below."))
         return render_timing(request, organization, form, status=400)
-    live_session = create_live_session(
-        name=f"{event_session.event.title} · {event_session}",
-        mode=form.cleaned_data["mode"],
-        source=form.cleaned_data["source"],
-        event_session=event_session,
-        min_lap_ms=form.cleaned_data["min_lap_seconds"] * 1000,
-        feed_encoding=form.cleaned_data["feed_encoding"],
-        layout=form.cleaned_data["layout"] or event_session.event.venue_name,
-        pit_in_decoder=form.cleaned_data["pit_in_decoder"],
-        pit_out_decoder=form.cleaned_data["pit_out_decoder"],
-    )
+    if form.cleaned_data["mode"] == LiveSession.Mode.TIMED_RUNS:
+        try:
+            live_session = open_runs_board(
+                event_session=event_session,
+                source=form.cleaned_data["source"],
+                start_decoder_id=form.cleaned_data["start_decoder_id"],
+                finish_decoder_id=form.cleaned_data["finish_decoder_id"],
+            )
+        except NotTimedRuns:
+            form.add_error(
+                "mode", _("This session is not scored as timed runs: change its format first.")
+            )
+            return render_timing(request, organization, form, status=400)
+    else:
+        live_session = create_live_session(
+            name=f"{event_session.event.title} · {event_session}",
+            mode=form.cleaned_data["mode"],
+            source=form.cleaned_data["source"],
+            event_session=event_session,
+            min_lap_ms=form.cleaned_data["min_lap_seconds"] * 1000,
+            feed_encoding=form.cleaned_data["feed_encoding"],
+            layout=form.cleaned_data["layout"] or event_session.event.venue_name,
+            pit_in_decoder=form.cleaned_data["pit_in_decoder"],
+            pit_out_decoder=form.cleaned_data["pit_out_decoder"],
+        )
     messages.success(
         request,
         _(

@@ -53,6 +53,18 @@ def apply(server: AsgiServer, race: LiveSession, *events: Any) -> None:
     server.run(apply_timing_events, session_id=race.pk, events=list(events))
 
 
+def lose_a_frame(page: Any, server: AsgiServer, race: LiveSession) -> None:
+    """A frame whose seq skips one: the board reconnects for a snapshot (a resync)."""
+    race.refresh_from_db()
+    with page.expect_websocket():
+        server.run(
+            publish,
+            session_id=race.pk,
+            message={"type": "delta", "seq": race.seq + 2, "fields": {"flag": "red"}},
+        )
+    page.wait_for_selector(".live-conn[data-state=live]")
+
+
 def wait_seq(page: Any, race: LiveSession) -> None:
     race.refresh_from_db()
     wait_until(
@@ -150,14 +162,7 @@ def test_pinned_cars_are_kept_marked_charted_and_told_once_per_event(
     assert page.locator(".fans-chart [data-number='44']").get_attribute("points") == drawn
 
     # A lost frame: the board resyncs from a snapshot; nothing is told twice.
-    race.refresh_from_db()
-    with page.expect_websocket():
-        asgi_server.run(
-            publish,
-            session_id=race.pk,
-            message={"type": "delta", "seq": race.seq + 2, "fields": {"flag": "red"}},
-        )
-    page.wait_for_selector(".live-conn[data-state=live]")
+    lose_a_frame(page, asgi_server, race)
     wait_seq(page, race)
     # The chequered flag: car 44 finishes when it next crosses the line.
     apply(asgi_server, race, heartbeat(400, "finish"))
@@ -235,14 +240,7 @@ def test_a_penalty_for_a_pinned_car_is_told_once_and_old_ones_are_not(
     assert "Drive-through" in notification["body"] and "Unsafe release" in notification["body"]
 
     # A resync brings the same messages again in a snapshot: told already.
-    race.refresh_from_db()
-    with page.expect_websocket():
-        asgi_server.run(
-            publish,
-            session_id=race.pk,
-            message={"type": "delta", "seq": race.seq + 2, "fields": {"flag": "red"}},
-        )
-    page.wait_for_selector(".live-conn[data-state=live]")
+    lose_a_frame(page, asgi_server, race)
     apply(asgi_server, race, heartbeat(200))
     wait_seq(page, race)
     assert len(told(page)) == 1

@@ -103,3 +103,29 @@ def test_a_running_session_or_one_of_a_draft_event_has_no_replay(
     Event.objects.filter(pk=club_race.event_id).update(status=Event.Status.DRAFT)
     assert client.get(f"/live/{draft.pk}/replay/").status_code == 404
     assert client.get(f"/live/{draft.pk}/replay/deltas/").status_code == 404
+
+
+def test_the_api_gives_a_finished_session_at_any_seq(client: Client) -> None:
+    running = _race()
+    assert client.get(f"/api/live/sessions/{running.pk}/replay/", {"seq": 1}).status_code == 404
+    stored = {}
+    session = create_live_session(name="Final")
+    for lap in range(1, 4):
+        apply_timing_events(
+            session_id=session.pk,
+            events=[LapPassing(reg_no="7", lap_ms=90_000, total_ms=lap * 90_000)],
+        )
+        session.refresh_from_db()
+        stored[session.seq] = session.snapshot
+    finish_live_session(session_id=session.pk)
+    url = f"/api/live/sessions/{session.pk}/replay/"
+
+    for seq, snapshot in stored.items():
+        response = client.get(url, {"seq": seq})
+        assert response.status_code == 200
+        assert response.json() == snapshot
+    assert client.get(url, {"seq": 0}).json()["rows"] == []
+    assert client.get(url, {"seq": session.seq + 1}).status_code == 404
+    bad = client.get(url, {"seq": "-1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 422
+    assert client.get(url).status_code == 422
