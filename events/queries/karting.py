@@ -62,6 +62,14 @@ def meeting_of(event: Event) -> list[MeetingStage]:
     return stages
 
 
+def later_kart_stages(session: Session) -> list[Session]:
+    """The pre-final and final after a heat (their rows show heat totals); none after others."""
+    stage = stage_of(session)
+    if stage is None or stage.stage != Stage.HEAT:
+        return []
+    return [s.session for s in meeting_of(session.event) if s.stage != Stage.HEAT]
+
+
 def stage_of(session: Session) -> MeetingStage | None:
     return next((s for s in meeting_of(session.event) if s.session.pk == session.pk), None)
 

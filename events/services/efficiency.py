@@ -224,3 +224,16 @@ def save_runs(
         reason=reason,
     )
     return saved
+
+
+def rescore(*, session: Session, by: AbstractBaseUser | None = None, reason: str = "") -> None:
+    """Score an efficiency run again after its rules changed (nothing for other formats)."""
+    if session.format != SessionFormat.EFFICIENCY or not session.efficiency_runs.exists():
+        return
+    publish_results(
+        session=session,
+        lines=result_lines(session),
+        source=SessionResult.Source.TYPED,
+        by=by,
+        reason=reason,
+    )

@@ -27,7 +27,7 @@ from events.models import (
     SessionFormat,
     SessionResult,
 )
-from events.queries.karting import kart_extras
+from events.queries.karting import kart_extras, later_kart_stages
 from events.queries.roster import RosterEntry, roster_for
 from events.services.championships import recompute_standings_for_session
 
@@ -252,11 +252,13 @@ def _add_format_columns(session: Session, result: SessionResult) -> None:
     heats: heat points and grid places), so that every source gets them: typed, CSV or live."""
     if session.format != SessionFormat.KART_HEATS:
         return
-    rows = list(result.rows.all())
-    extras = kart_extras(session, [row.car_number for row in rows])
-    for row in rows:
-        row.extra = {**row.extra, **extras.get(row.car_number, {})}
-    ResultRow.objects.bulk_update(rows, ["extra"])
+    # A heat's result changes the heat totals shown on the pre-final's and final's rows too.
+    for stage in [session, *later_kart_stages(session)]:
+        rows = list(ResultRow.objects.filter(result__session=stage))
+        extras = kart_extras(stage, [row.car_number for row in rows])
+        for row in rows:
+            row.extra = {**row.extra, **extras.get(row.car_number, {})}
+        ResultRow.objects.bulk_update(rows, ["extra"])
 
 
 def _after_change(result: SessionResult) -> None:

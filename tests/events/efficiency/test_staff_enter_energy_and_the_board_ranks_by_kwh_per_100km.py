@@ -149,3 +149,24 @@ def test_the_public_board_and_the_api_show_energy_distance_and_kwh_per_100km(
     assert first["kwh_per_100km"] == 9.5
     assert second["status"] == "dnf"
     assert second["kwh_per_100km"] is None
+
+
+def test_new_rules_score_the_run_again(run_day: Session) -> None:
+    from events.services.events import update_session
+
+    efficiency.save_runs(
+        session=run_day,
+        lines=[
+            efficiency.EnergyLine("1", laps=8, elapsed_ms=3_480_000, energy_kwh=Decimal("2.4")),
+            efficiency.EnergyLine("2", laps=8, elapsed_ms=3_720_000, energy_kwh=Decimal("2.2")),
+        ],
+    )
+    before = {
+        r.car_number: r.position for r in SessionResult.objects.get(session=run_day).rows.all()
+    }
+    assert before == {"1": 1, "2": 2}  # car 2: +10 % for 2 minutes over the hour
+    update_session(session=run_day, rules={**run_day.rules, "over_time": "not_classified"})
+    after = {
+        r.car_number: r.position for r in SessionResult.objects.get(session=run_day).rows.all()
+    }
+    assert after == {"1": 1, "2": None}

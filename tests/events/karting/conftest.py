@@ -24,13 +24,21 @@ RULES = {
 CARS = ["1", "2", "3", "4", "5", "6"]
 
 
-def finish(session: Session, order: list[str], *, dnf: tuple[str, ...] = ()) -> None:
+def finish(
+    session: Session, order: list[str], *, dnf: tuple[str, ...] = (), reason: str = ""
+) -> None:
     lines = [
         ResultLine(car_number=n, position=p, driver_name=f"Driver {n}")
         for p, n in enumerate([n for n in order if n not in dnf], start=1)
     ]
     lines += [ResultLine(car_number=n, status="dnf", driver_name=f"Driver {n}") for n in dnf]
-    publish_results(session=session, lines=lines, source=SessionResult.Source.TYPED, official=True)
+    publish_results(
+        session=session,
+        lines=lines,
+        source=SessionResult.Source.TYPED,
+        official=True,
+        reason=reason,
+    )
 
 
 @pytest.fixture

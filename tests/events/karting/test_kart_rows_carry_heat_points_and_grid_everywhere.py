@@ -82,3 +82,14 @@ def test_the_live_board_of_a_heat_shows_its_grid_and_the_next(
     assert "Next grid: Heat 2" in page
     kart_of_1 = StartingGrid.objects.get(session=stages["Heat 2"]).karts["1"]
     assert f'<td class="num">{kart_of_1}</td>' in page
+
+
+def test_a_corrected_heat_updates_the_heat_totals_on_the_prefinal(
+    client: Client, raced: Event, stages: dict[str, Session]
+) -> None:
+    # Heat 3 corrected: 6 won it instead of 2 (6: 0 + 0 = 0 points, 2: 3 + 3 = 6).
+    finish(stages["Heat 3"], ["6", "5", "2", "3"], reason="Stewards: 2 jumped the start")
+    prefinal = _rows(client, raced, "Pre-final")
+    assert prefinal["6"]["heat_points"] == 0
+    assert prefinal["2"]["heat_points"] == 6
+    assert prefinal["6"]["grid"] == 3  # the grid already made stays as it was
