@@ -17,6 +17,7 @@ from django.utils import timezone
 from events.demo import deposits as demo_deposits
 from events.demo import entries as demo_entries
 from events.demo import results as results_demo
+from events.demo import timed_runs as demo_timed_runs
 from events.models import EntryClass, Event, EventOfficial, Session
 from racing.engine.presets import preset_for
 from racing.models import CompetitionClass, Membership, Organization
@@ -422,5 +423,6 @@ def seed(stdout: TextIO) -> None:
     results_demo.seed(stdout)
     demo_entries.seed(stdout)
     demo_deposits.seed(stdout)
+    demo_timed_runs.seed(stdout)
     # The registration and results work add a line here calling their own demo module
     # (for example events/demo/entries.py), so this file keeps one owner.
