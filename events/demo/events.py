@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from events.demo import deposits as demo_deposits
 from events.demo import entries as demo_entries
+from events.demo import karting as demo_karting
+from events.demo import regularity as demo_regularity
 from events.demo import results as results_demo
 from events.demo import timed_runs as demo_timed_runs
 from events.models import EntryClass, Event, EventOfficial, Session
@@ -153,6 +155,24 @@ EVENTS = [
         all_day=True,
         sessions=[("other", "巡游 Parade", 0, "09:00", 300)],
         classes=[("经典车 Classic", 50, "600.00", None, False, 1)],
+    ),
+    DemoEvent(
+        slug="demo-taihu-heritage-regularity",
+        organization=CLUB,
+        title="太湖经典车匀速赛 Taihu Heritage Regularity",
+        tier="local_heritage",
+        discipline="regularity",
+        venue_name="太湖 Lake Tai",
+        province="jiangsu",
+        city="Wuxi",
+        address="Binhu District",
+        latitude="31.490000",
+        longitude="120.250000",
+        days_from_today=0,
+        starts_now=True,
+        sessions=[("other", "第一赛段 Leg 1", 0, "", 240)],
+        classes=[("经典车 Classic", 30, "800.00", None, False, 1)],
+        description="Regularity rally for classic cars: time controls and secret checks.",
     ),
     DemoEvent(
         slug="demo-xian-heritage-rally",
@@ -423,6 +443,8 @@ def seed(stdout: TextIO) -> None:
     results_demo.seed(stdout)
     demo_entries.seed(stdout)
     demo_deposits.seed(stdout)
+    demo_karting.seed(stdout)
+    demo_regularity.seed(stdout)
     demo_timed_runs.seed(stdout)
     # The registration and results work add a line here calling their own demo module
     # (for example events/demo/entries.py), so this file keeps one owner.

@@ -383,6 +383,9 @@ def _reset(state: State) -> None:
     state.resets += 1
     for car in state.cars.values():
         car.carried = True
+    # The end of the race is worked out again from the heartbeats that follow: a timing system
+    # that clears its scoreboard after the flag is about to run the race again.
+    state.final_lap = state.race_end_ms = state.finish_ms = None
 
 
 _COUNTERS = ("duplicates", "double_reads", "missed_passings", "resets", "sessions")
@@ -505,9 +508,17 @@ def pit_history(car: Car) -> dict[str, Any]:
     stints = [*car.stints]
     if not car.in_pit:
         stints.append({"driver": car.name, "from_lap": car.stint_start_lap, "to_lap": laps})
+    stints = [{**stint, "laps": stint["to_lap"] - stint["from_lap"]} for stint in stints]
+    # Each driver's share of the car's race (endurance line-ups), in the order they first drove.
+    drivers: dict[str, dict[str, Any]] = {}
+    for stint in stints:
+        share = drivers.setdefault(stint["driver"], {"driver": stint["driver"], "stints": 0})
+        share["stints"] += 1
+        share["laps"] = share.get("laps", 0) + stint["laps"]
     return {
         "stops": stops,
-        "stints": [{**stint, "laps": stint["to_lap"] - stint["from_lap"]} for stint in stints],
+        "stints": stints,
+        "drivers": list(drivers.values()),
         "laps_since_stop": None if car.in_pit else laps - car.stint_start_lap,
     }
 

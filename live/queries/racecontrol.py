@@ -52,6 +52,11 @@ def record_layouts() -> list[str]:
     return list(TrackRecord.objects.order_by("layout").values_list("layout", flat=True).distinct())
 
 
+def is_known_layout(layout: str) -> bool:
+    """A layout some public live session drives on (its records page exists, maybe empty)."""
+    return spectator_sessions().filter(layout=layout).exists()
+
+
 def records_of(layout: str) -> list[TrackRecord]:
     """The layout's outright record first, then its class records by class name."""
     return list(

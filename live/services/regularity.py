@@ -21,20 +21,39 @@ from live.models import LiveDelta, LiveSession
 
 
 def regularity_rows(route: Route) -> list[dict[str, Any]]:
+    """The standings as board rows. The lap board's fields are there too (``laps`` counts the
+    controls scored; times are null), so the live API and the lap board read them as any board;
+    ``position`` is the display order and ``classified`` says whether it is a real position."""
     board = scoreboard(route, final=False)
     rows = []
-    for standing in board.standings:
+    in_class: dict[str, int] = {}
+    for order, standing in enumerate(board.standings, start=1):
         crew = board.crews.get(standing.crew.number)
+        class_name = crew.class_name if crew else ""
+        in_class[class_name] = in_class.get(class_name, 0) + 1
         rows.append(
             {
                 "key": str(standing.crew.number),
-                "position": standing.position,
+                "position": order,
+                "classified": standing.position is not None,
                 "number": str(standing.crew.number),
                 "name": crew.crew if crew else "",
-                "class": crew.class_name if crew else "",
+                "class": class_name,
+                "class_position": in_class[class_name],
+                "laps": sum(1 for c in standing.crew.controls if c.outcome != Outcome.PENDING),
+                "total_ms": None,
+                "last_lap_ms": None,
+                "best_lap_ms": None,
+                "best_lap_no": None,
+                "gap_ms": None,
+                "gap_laps": None,
+                "interval_ms": None,
+                "interval_laps": None,
+                "pb": False,
+                "sb": False,
+                "in_pit": False,
                 "penalty": str(standing.crew.penalty),
                 "zeros": standing.crew.zeros,
-                "controls": sum(1 for c in standing.crew.controls if c.outcome != Outcome.PENDING),
                 "excluded": standing.crew.excluded,
             }
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from live.models import LiveSession, RaceControlMessage
-from live.queries.board import get_board, pin_scope
+from live.queries.board import get_board, kart_grids, pin_scope
 from live.queries.replay import get_replayable, replay_deltas, replay_start, replayable_sessions
 
 
@@ -115,8 +116,11 @@ def _board_page(
             "socket_path": f"/ws/live/sessions/{session.pk}/",
             "car_url": reverse("live:car", args=[session.pk, "__car__"]),
             "pin_scope": pin_scope(session),
+            "records_url": reverse("live:records")
+            + (f"?{urlencode({'layout': session.layout})}" if session.layout else ""),
             "replay": replay,
             "finished": session.status == LiveSession.Status.FINISHED,
+            "grids": [] if replay else kart_grids(session),
         },
     )
 

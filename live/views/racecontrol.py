@@ -18,6 +18,7 @@ from live.queries.racecontrol import (
     car_page,
     get_live_session_for_staff,
     get_spectator_session,
+    is_known_layout,
     race_control_log,
     record_layouts,
     records_of,
@@ -132,7 +133,7 @@ def car(request: HttpRequest, session_id: int, car_key: str) -> HttpResponse:
 def records(request: HttpRequest) -> HttpResponse:
     layouts = record_layouts()
     layout = request.GET.get("layout", "")
-    if layout and layout not in layouts:
+    if layout and layout not in layouts and not is_known_layout(layout):
         raise Http404
     context = {
         "layouts": layouts,

@@ -29,7 +29,7 @@
     state.rows.forEach(function (data) {
       var tr = document.createElement("tr");
       tr.dataset.key = data.key;
-      cell(tr, data.position ? String(data.position) : data.excluded ? excluded : "—", true);
+      cell(tr, data.classified ? String(data.position) : data.excluded ? excluded : "—", true);
       cell(tr, data.number, true);
       var name = cell(tr, "", false);
       var link = document.createElement("a");

@@ -116,3 +116,33 @@ def test_a_record_broken_in_a_replay_posts_one_announcement(
     assert client.get(reverse("live:records"), {"layout": "Nowhere"}).status_code == 404
     listing = client.get(reverse("live:records"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "赛道纪录" in listing and LAYOUT in listing
+
+
+def test_a_boards_records_link_opens_its_layout_even_before_a_record(client: Client) -> None:
+    race = create_live_session(name="Race", mode="race", layout="Zhuhai · Full")
+    board = client.get(reverse("live:board", args=[race.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    link = reverse("live:records") + "?layout=Zhuhai+%C2%B7+Full"
+    assert link in board.content.decode()
+    page = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "No records on this layout yet." in page.content.decode()
+
+
+def test_the_demo_race_breaks_last_years_gt3_record_once() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from live.demo.sessions import DEMO_RECORD, demo_session, seed
+
+    seed(io.StringIO())
+    session = demo_session()
+    assert session is not None and session.layout
+    # Race control's welcome is on the board before the first lap.
+    assert [m["kind"] for m in session.snapshot["messages"]] == ["note"]
+    call_command("live_simulate", "--demo", "--speed", "0")
+    session.refresh_from_db()
+    assert announcements(session, "class") == 1
+    record = TrackRecord.objects.get(layout=session.layout, class_name=DEMO_RECORD[0])
+    assert record.session_id == session.pk and record.lap_ms < DEMO_RECORD[1]
+    assert session.snapshot["chequered"] and all(r["finished"] for r in session.snapshot["rows"])

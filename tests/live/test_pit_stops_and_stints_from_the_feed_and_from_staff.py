@@ -195,3 +195,35 @@ def test_staff_mark_a_car_in_and_out_and_its_page_shows_the_stop(
     assert [(s["lap"], s["duration_ms"] is not None) for s in history["stops"]] == [(2, True)]
     assert [(s["from_lap"], s["to_lap"]) for s in history["stints"]] == [(0, 2), (2, 3)]
     assert client.get(reverse("live:car", args=[p3_live.pk, "nope"])).status_code == 404
+
+
+def test_a_car_page_adds_up_each_drivers_stints() -> None:
+    state = State(mode="race")
+    events = [
+        Competitor(reg_no="9", number="9", first_name="Team Blue", last_name="Li Na"),
+        LapPassing("9", 90_000, 90_000),
+        LapPassing("9", 90_000, 180_000),
+        LineCrossing(car="9", line="P1", line_name="PIT", date="05/01/2026", time="10:00:00.000"),
+        Competitor(reg_no="9", number="9", first_name="Team Blue", last_name="Wang Wei"),
+        LineCrossing(car="9", line="P2", line_name="POT", date="05/01/2026", time="10:01:05.500"),
+        LapPassing("9", 150_000, 330_000),
+        LineCrossing(car="9", line="P1", line_name="PIT", date="05/01/2026", time="10:03:00.000"),
+        Competitor(reg_no="9", number="9", first_name="Team Blue", last_name="Li Na"),
+        LineCrossing(car="9", line="P2", line_name="POT", date="05/01/2026", time="10:03:50.000"),
+        LapPassing("9", 140_000, 470_000),
+        LapPassing("9", 90_000, 560_000),
+    ]
+    for event in events:
+        apply(state, event)
+    history = pit_history(state.cars["9"])
+    assert [s["duration_ms"] for s in history["stops"]] == [65_500, 50_000]
+    assert [(s["driver"], s["laps"]) for s in history["stints"]] == [
+        ("Team Blue Li Na", 2),
+        ("Team Blue Wang Wei", 1),
+        ("Team Blue Li Na", 2),
+    ]
+    assert history["drivers"] == [
+        {"driver": "Team Blue Li Na", "stints": 2, "laps": 4},
+        {"driver": "Team Blue Wang Wei", "stints": 1, "laps": 1},
+    ]
+    assert history["laps_since_stop"] == 2
