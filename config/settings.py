@@ -299,6 +299,10 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # only for tests against a local f
 # database); these only point the clients at a local fake server in tests.
 WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
 ALIPAY_GATEWAY = env_str("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+WECHAT_OAUTH_AUTHORIZE = env_str(
+    "WECHAT_OAUTH_AUTHORIZE", "https://open.weixin.qq.com/connect/oauth2/authorize"
+)
+WECHAT_OAUTH_API = env_str("WECHAT_OAUTH_API", "https://api.weixin.qq.com")
 PADDOCK_HOLD_MINUTES = env_int("PADDOCK_HOLD_MINUTES", 30)
 PADDOCK_WAITLIST_OFFER_HOURS = env_int("PADDOCK_WAITLIST_OFFER_HOURS", 24)
 # Row-lock waits (PostgreSQL): a webhook gives up sooner (503, Stripe retries) than a driver
@@ -342,14 +346,15 @@ _CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
         # Browsers apply form-action to the redirect after a POST too: paying leaves for Stripe
-        # Checkout, Alipay's cashier (its gateway redirects within alipay.com) or WeChat Pay's
-        # H5 page (wx.tenpay.com).
+        # Checkout, Alipay's cashier (its gateway redirects within alipay.com), WeChat Pay's
+        # H5 page (wx.tenpay.com) or, inside WeChat, WeChat's sign-in (open.weixin.qq.com).
         "form-action": [
             SELF,
             "https://checkout.stripe.com",
             "https://openapi.alipay.com",
             "https://*.alipay.com",
             "https://wx.tenpay.com",
+            "https://open.weixin.qq.com",
         ],
     }
 }

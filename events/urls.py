@@ -4,7 +4,9 @@ from events.views import (
     audit,
     calendar,
     championships,
+    efficiency,
     fapiao,
+    karting,
     mail,
     officials,
     organizer,
@@ -106,6 +108,18 @@ results_patterns = [
         results.results_official,
         name="results-official",
     ),
+    path(f"{MANAGE}karting/", karting.kart_meeting, name="kart-meeting"),
+    path(
+        f"{MANAGE}<int:session_id>/efficiency/",
+        efficiency.efficiency_entry,
+        name="efficiency-entry",
+    ),
+    path("events/<slug:slug>/grids/<int:session_id>/", karting.kart_grid, name="kart-grid"),
+    path(
+        "events/<slug:slug>/efficiency/<int:session_id>/",
+        efficiency.efficiency_board,
+        name="efficiency-board",
+    ),
     path("championships/", championships.championship_list, name="championship-list"),
     path(
         "championships/<slug:slug>/",
@@ -194,6 +208,11 @@ urlpatterns += [
         "entries/<int:pk>/pay/wechat/<int:payment_id>/",
         payment_views.wechatpay_qr,
         name="entry-pay-wechat",
+    ),
+    path(
+        "entries/<int:pk>/pay/wechat/signed-in/",
+        payment_views.wechatpay_signed_in,
+        name="entry-pay-wechat-signed-in",
     ),
     path(
         "payments/wechatpay/<int:account_id>/notify/",

@@ -29,6 +29,8 @@ class MerchantForm(forms.Form):
     provider = ""
     # Secret fields and the reader that must accept each.
     secret_fields: dict[str, Any] = {}
+    # Secrets the account works without (a feature needing one is then not offered).
+    optional_secrets: frozenset[str] = frozenset()
 
     enabled = forms.BooleanField(label=_("Take payments with this account"), required=False)
 
@@ -45,7 +47,7 @@ class MerchantForm(forms.Form):
             value = (data.get(name) or "").strip()
             data[name] = value
             if not value:
-                if name not in self.stored:
+                if name not in self.stored and name not in self.optional_secrets:
                     self.add_error(name, _("This key is required."))
                 continue
             try:
@@ -56,6 +58,12 @@ class MerchantForm(forms.Form):
 
     def secrets(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in self.secret_fields}
+
+
+def _app_secret(value: str) -> str:
+    if len(value) != 32 or not value.isalnum():
+        raise ValueError("32 letters and digits")
+    return value
 
 
 def _api_v3_key(value: str) -> str:
@@ -70,7 +78,9 @@ class WeChatPayForm(MerchantForm):
         "private_key": signing.load_private_key,
         "api_v3_key": _api_v3_key,
         "platform_key": signing.load_public_key,
+        "app_secret": _app_secret,
     }
+    optional_secrets = frozenset({"app_secret"})
 
     app_id = forms.CharField(
         label=_("AppID"),
@@ -101,6 +111,17 @@ class WeChatPayForm(MerchantForm):
     platform_key = _key_field(
         _("WeChat Pay platform certificate or public key"),
         _("Used to verify every answer and notification from WeChat Pay."),
+    )
+    app_secret = forms.CharField(
+        label=_("Official account AppSecret (optional)"),
+        required=False,
+        max_length=32,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Only to take payments inside WeChat (JSAPI): WeChat signs the payer in to this "
+            "official account for their openid. Needs an ICP-filed domain set as the official "
+            "account's web authorisation domain and as a JSAPI payment directory."
+        ),
     )
     platform_serial = forms.CharField(
         label=_("Platform certificate serial number or public key ID"),

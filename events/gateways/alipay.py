@@ -141,17 +141,9 @@ def _call(account: Account, method: str, biz: dict[str, Any]) -> dict[str, Any]:
         with signing.http_open(request, timeout=TIMEOUT_SECONDS) as response:
             raw = response.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
-        raise PaymentProviderError(
-            _("The payment service could not be reached. Please try again in a minute."),
-            detail=f"HTTP {exc.code}",
-            definitive=False,
-        ) from exc
+        raise signing.unreachable(f"HTTP {exc.code}") from exc
     except (OSError, ValueError) as exc:
-        raise PaymentProviderError(
-            _("The payment service could not be reached. Please try again in a minute."),
-            detail=str(exc),
-            definitive=False,
-        ) from exc
+        raise signing.unreachable(str(exc)) from exc
     key = method.replace(".", "_") + "_response"
     try:
         signed_text = _response_text(raw, key)

@@ -112,3 +112,13 @@ def http_request(
 
 def http_open(request: urllib.request.Request, *, timeout: float) -> Any:
     return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310  (checked above)
+
+
+def unreachable(detail: str) -> PaymentProviderError:
+    """The provider could not be reached (or answered at its gateway, not from its API): the
+    outcome is unknown, so a retry reuses the same order or refund number."""
+    return PaymentProviderError(
+        _("The payment service could not be reached. Please try again in a minute."),
+        detail=detail,
+        definitive=False,
+    )

@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -43,6 +43,11 @@ SCHEME = "WECHATPAY2-SHA256-RSA2048"
 NOTIFICATION_MAX_AGE_SECONDS = 5 * 60
 TIMEOUT_SECONDS = 10
 CURRENCIES = frozenset({"CNY"})
+# A JSAPI order's stored address: what follows is its prepay_id.
+JSAPI_PREFIX = "wechat-jsapi:"
+# WeChat's web sign-in (snsapi_base: the payer's openid for the official account, no prompt).
+OAUTH_AUTHORIZE = "https://open.weixin.qq.com/connect/oauth2/authorize"
+OAUTH_API = "https://api.weixin.qq.com"
 
 
 @dataclass(frozen=True)
@@ -98,11 +103,10 @@ def _call(account: Account, method: str, path: str, payload: dict[str, Any] | No
     except urllib.error.HTTPError as exc:
         status, headers, raw = exc.code, exc.headers, exc.read()
     except (OSError, ValueError) as exc:
-        raise PaymentProviderError(
-            _("The payment service could not be reached. Please try again in a minute."),
-            detail=str(exc),
-            definitive=False,
-        ) from exc
+        raise signing.unreachable(str(exc)) from exc
+    if status >= 500 and not _verified(account, headers, raw):
+        # A gateway error, not WeChat Pay's API answering: retry with the same numbers.
+        raise signing.unreachable(f"HTTP {status}")
     if not _verified(account, headers, raw):
         raise PaymentProviderError(
             _("WeChat Pay's answer could not be verified; check the platform certificate."),
@@ -143,10 +147,11 @@ def create_order(account: Account, request: OrderRequest) -> StartedOrder:
     if request.client == Client.WECHAT:
         payload["payer"] = {"openid": request.openid}
         data = _call(account, "POST", "/v3/pay/transactions/jsapi", payload)
+        # Kept as the order's address: the payment page signs fresh bridge parameters from it.
         prepay_id = _text(data, "prepay_id")
         return StartedOrder(
             reference=request.reference,
-            url=request.return_url,
+            url=JSAPI_PREFIX + prepay_id,
             bridge=bridge_parameters(account, prepay_id),
         )
     if request.client == Client.PHONE:
@@ -332,3 +337,42 @@ def parse_notification(
     except (ValueError, AttributeError) as exc:
         raise InvalidNotification(str(exc)) from exc
     return Notification(id=notification_id, kind="other")
+
+
+def oauth_address(*, appid: str, redirect_uri: str, state: str, base: str = "") -> str:
+    """Where to send a payer inside WeChat for their openid (silent snsapi_base sign-in)."""
+    query = urlencode(
+        {
+            "appid": appid,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": "snsapi_base",
+            "state": state,
+        }
+    )
+    return f"{base or OAUTH_AUTHORIZE}?{query}#wechat_redirect"
+
+
+def openid_for_code(*, appid: str, app_secret: str, code: str, api_base: str = "") -> str:
+    """Exchange the sign-in's code for the payer's openid (the official account's AppSecret)."""
+    query = urlencode(
+        {"appid": appid, "secret": app_secret, "code": code, "grant_type": "authorization_code"}
+    )
+    request = signing.http_request(
+        f"{(api_base or OAUTH_API).rstrip('/')}/sns/oauth2/access_token?{query}",
+        data=None,
+        method="GET",
+        headers={"Accept": "application/json", "User-Agent": "Paddock"},
+    )
+    try:
+        with signing.http_open(request, timeout=TIMEOUT_SECONDS) as response:
+            data = json.loads(response.read() or b"{}")
+    except (OSError, ValueError) as exc:
+        raise signing.unreachable(str(exc)) from exc
+    openid = data.get("openid") if isinstance(data, dict) else None
+    if not isinstance(openid, str) or not openid:
+        raise PaymentProviderError(
+            _("WeChat did not sign you in; please try again."),
+            detail=f"{data.get('errcode') if isinstance(data, dict) else ''}",
+        )
+    return openid

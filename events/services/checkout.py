@@ -69,8 +69,10 @@ def start_checkout(
     provider: str = STRIPE,
     client: str = Client.DESKTOP,
     payer_ip: str = "127.0.0.1",
+    openid: str = "",
 ) -> Payment:
-    """Return the entry's open payment with `provider`, creating it and its order if needed."""
+    """Return the entry's open payment with `provider`, creating it and its order if needed.
+    `openid`: the payer inside WeChat (JSAPI), from WeChat's sign-in."""
     if provider != STRIPE:
         return _start_order(
             entry_id=entry_id,
@@ -79,6 +81,7 @@ def start_checkout(
             provider=provider,
             client=client,
             payer_ip=payer_ip,
+            openid=openid,
         )
     now = now or timezone.now()
     with transaction.atomic():
@@ -145,7 +148,14 @@ def start_checkout(
 
 
 def _start_order(
-    *, entry_id: int, driver: object, now: datetime, provider: str, client: str, payer_ip: str
+    *,
+    entry_id: int,
+    driver: object,
+    now: datetime,
+    provider: str,
+    client: str,
+    payer_ip: str,
+    openid: str,
 ) -> Payment:
     """A WeChat Pay or Alipay order on the organizer's own account, expiring with the hold."""
     with transaction.atomic():
@@ -186,6 +196,7 @@ def _start_order(
             notify_url=absolute_url(account.notify_url()),
             expires_at=entry.expires_at,
             payer_ip=payer_ip,
+            openid=openid,
         )
     try:
         order = merchant_provider(account).create_order(request)

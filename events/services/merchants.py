@@ -178,3 +178,38 @@ def read_notification(account: MerchantAccount, headers: Any, body: bytes) -> No
     except PaymentProviderError as exc:
         raise InvalidNotification(str(exc)) from exc
     return provider.parse_notification(headers, body)
+
+
+# --- paying inside WeChat (JSAPI) -----------------------------------------------------------
+
+
+def wechat_sign_in_address(account: MerchantAccount, *, redirect_uri: str, state: str) -> str:
+    """Where a payer inside WeChat signs in silently for their openid, or "" when the owner has
+    not entered the official account's AppSecret (JSAPI is then not offered)."""
+    if not account.secrets.get("app_secret"):
+        return ""
+    return wechatpay.oauth_address(
+        appid=account.app_id,
+        redirect_uri=redirect_uri,
+        state=state,
+        base=settings.WECHAT_OAUTH_AUTHORIZE,
+    )
+
+
+def wechat_openid(account: MerchantAccount, *, code: str) -> str:
+    return wechatpay.openid_for_code(
+        appid=account.app_id,
+        app_secret=account.secrets.get("app_secret", ""),
+        code=code,
+        api_base=settings.WECHAT_OAUTH_API,
+    )
+
+
+def jsapi_bridge(payment: Payment) -> dict[str, str]:
+    """Fresh, signed parameters for WeixinJSBridge to pay this JSAPI order."""
+    if payment.merchant is None or not payment.checkout_url.startswith(wechatpay.JSAPI_PREFIX):
+        raise PaymentProviderError(_("This payment is not a WeChat Pay order."))
+    provider = merchant_provider(payment.merchant)
+    assert isinstance(provider, WeChatPayProvider)
+    prepay_id = payment.checkout_url.removeprefix(wechatpay.JSAPI_PREFIX)
+    return wechatpay.bridge_parameters(provider.account, prepay_id)

@@ -8,17 +8,29 @@ import logging
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from events.gateways.base import InvalidNotification
-from events.models import MerchantAccount, Payment, Provider
+from events.exceptions import EventsError
+from events.gateways import wechatpay
+from events.gateways.base import Client, InvalidNotification, PaymentProviderError
+from events.models import Entry, MerchantAccount, Payment, Provider
 from events.queries.entries import entry_for_driver
-from events.services.merchants import read_notification
+from events.services.checkout import start_checkout
+from events.services.merchants import (
+    absolute_url,
+    enabled_account,
+    jsapi_bridge,
+    read_notification,
+    wechat_openid,
+    wechat_sign_in_address,
+)
 from events.services.webhooks import handle_notification
 
 logger = logging.getLogger(__name__)
@@ -61,13 +73,80 @@ def alipay_notify(request: HttpRequest, account_id: int) -> HttpResponse:
     )
 
 
+SIGN_IN_SALT = "paddock.wechat-sign-in"
+SIGN_IN_MAX_AGE = 10 * 60
+
+
+def wechat_sign_in(request: HttpRequest, entry: Entry) -> str:
+    """The address of WeChat's silent sign-in for this entry's payer, or "" when the club's
+    WeChat Pay account has no official-account AppSecret."""
+    account = enabled_account(entry.event.organization_id, Provider.WECHATPAY)
+    if account is None:
+        return ""
+    return wechat_sign_in_address(
+        account,
+        redirect_uri=absolute_url(reverse("events:entry-pay-wechat-signed-in", args=[entry.pk])),
+        state=signing.dumps(entry.pk, salt=SIGN_IN_SALT, compress=True),
+    )
+
+
+@login_required
+def wechatpay_signed_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back from WeChat's sign-in with a code: the openid it stands for pays by JSAPI."""
+    entry = entry_for_driver(request.user, pk)
+    try:
+        signed_pk = signing.loads(
+            request.GET.get("state", ""), salt=SIGN_IN_SALT, max_age=SIGN_IN_MAX_AGE
+        )
+    except signing.BadSignature:
+        signed_pk = None
+    account = enabled_account(entry.event.organization_id, Provider.WECHATPAY)
+    code = request.GET.get("code", "")
+    if signed_pk != entry.pk or account is None or not code:
+        messages.error(request, _("The WeChat sign-in did not come back for this entry."))
+        return redirect(entry.get_absolute_url())
+    try:
+        openid = wechat_openid(account, code=code)
+        payment = start_checkout(
+            entry_id=entry.pk,
+            driver=request.user,
+            provider=Provider.WECHATPAY,
+            client=Client.WECHAT,
+            payer_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
+            openid=openid,
+        )
+    except (EventsError, PaymentProviderError) as exc:
+        messages.error(request, str(exc))
+        return redirect(entry.get_absolute_url())
+    return redirect("events:entry-pay-wechat", pk=entry.pk, payment_id=payment.pk)
+
+
+def _jsapi_page(request: HttpRequest, entry: Entry, payment: Payment) -> HttpResponse:
+    try:
+        bridge = jsapi_bridge(payment)
+    except PaymentProviderError as exc:
+        messages.error(request, str(exc))
+        return redirect(entry.get_absolute_url())
+    context = {
+        "entry": entry,
+        "payment": payment,
+        "amount": payment.amount,
+        "bridge": bridge,
+        "paid_url": reverse("events:entry-paid", args=[entry.pk]) + f"?payment={payment.pk}",
+    }
+    return render(request, "events/entries/wechatpay_jsapi.html", context)
+
+
 @login_required
 def wechatpay_qr(request: HttpRequest, pk: int, payment_id: int) -> HttpResponse:
-    """WeChat Pay Native: the QR code to scan with WeChat; the page reloads itself and moves on
-    once the notification confirmed the payment."""
+    """WeChat Pay on our page: Native shows the QR code to scan with WeChat, and the page reloads
+    itself and moves on once the notification confirmed the payment; JSAPI (inside WeChat)
+    opens WeChat's own payment sheet."""
     entry = entry_for_driver(request.user, pk)
     payment = entry.payments.filter(pk=payment_id, method=Payment.Method.WECHATPAY).first()
-    if payment is None or not payment.checkout_url.startswith("weixin://"):
+    if payment is None or not payment.checkout_url.startswith(
+        ("weixin://", wechatpay.JSAPI_PREFIX)
+    ):
         raise Http404
     if payment.status == Payment.Status.SUCCEEDED:
         messages.success(request, _("Payment received: your entry is confirmed."))
@@ -75,6 +154,8 @@ def wechatpay_qr(request: HttpRequest, pk: int, payment_id: int) -> HttpResponse
     if payment.status != Payment.Status.PENDING:
         messages.error(request, _("This payment is closed. Please start again."))
         return redirect(entry.get_absolute_url())
+    if payment.checkout_url.startswith(wechatpay.JSAPI_PREFIX):
+        return _jsapi_page(request, entry, payment)
     qr = segno.make(payment.checkout_url, error="m")
     context = {
         "entry": entry,

@@ -61,6 +61,9 @@ class FakeWeChatPay:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The next this many API calls meet a gateway error (HTTP 502, unsigned, nothing done).
     outages: int = 0
+    # The official account's AppSecret, and the sign-in codes handed out (code -> openid).
+    app_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    codes: dict[str, str] = field(default_factory=dict)
 
     def account_fields(self) -> dict[str, Any]:
         """What the organizer enters on the merchant settings page."""
@@ -73,8 +76,25 @@ class FakeWeChatPay:
                 "private_key": self.merchant.private_pem,
                 "api_v3_key": self.api_v3_key,
                 "platform_key": self.platform.certificate_pem,
+                "app_secret": self.app_secret,
             },
         }
+
+    def sign_in(self, openid: str) -> str:
+        """The payer signs in inside WeChat: the code WeChat sends back to redirect_uri."""
+        code = secrets.token_hex(8)
+        self.codes[code] = openid
+        return code
+
+    def access_token(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """/sns/oauth2/access_token: a code is good once, for our appid and its secret."""
+        if query.get("appid") != [self.appid] or query.get("secret") != [self.app_secret]:
+            return {"errcode": 40125, "errmsg": "invalid appsecret"}
+        openid = self.codes.pop((query.get("code") or [""])[0], None)
+        if openid is None or query.get("grant_type") != ["authorization_code"]:
+            return {"errcode": 40029, "errmsg": "invalid code"}
+        return {"access_token": "ACCESS", "expires_in": 7200, "openid": openid,
+                "scope": "snsapi_base"}  # fmt: skip
 
     # --- the payer's side ------------------------------------------------------------------
 
@@ -349,6 +369,14 @@ def _handler(state: FakeWeChatPay) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             path = urlsplit(self.path)
+            if path.path == "/sns/oauth2/access_token":
+                body = json.dumps(state.access_token(parse_qs(path.query))).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             if path.path.startswith("/h5/"):
                 out_trade_no = path.path.split("/")[2]
                 redirect_url = parse_qs(path.query).get("redirect_url", [""])[0]
