@@ -4,7 +4,9 @@ from events.views import (
     audit,
     calendar,
     championships,
+    efficiency,
     fapiao,
+    karting,
     mail,
     officials,
     organizer,
@@ -105,6 +107,18 @@ results_patterns = [
         f"{MANAGE}<int:session_id>/official/",
         results.results_official,
         name="results-official",
+    ),
+    path(f"{MANAGE}karting/", karting.kart_meeting, name="kart-meeting"),
+    path(
+        f"{MANAGE}<int:session_id>/efficiency/",
+        efficiency.efficiency_entry,
+        name="efficiency-entry",
+    ),
+    path("events/<slug:slug>/grids/<int:session_id>/", karting.kart_grid, name="kart-grid"),
+    path(
+        "events/<slug:slug>/efficiency/<int:session_id>/",
+        efficiency.efficiency_board,
+        name="efficiency-board",
     ),
     path("championships/", championships.championship_list, name="championship-list"),
     path(

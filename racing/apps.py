@@ -13,6 +13,7 @@ def driver_account_links(user: Any) -> list[tuple[str, str]]:
         (gettext("My profile"), reverse("racing:profile")),
         (gettext("Licences"), reverse("racing:licence-list")),
         (gettext("Garage"), reverse("racing:vehicle-list")),
+        (gettext("My data and privacy"), reverse("racing:my-privacy")),
     ]
 
 

@@ -45,21 +45,25 @@ def count_events_started(profile: Any, before: date) -> int:
     return sum(provider(profile, before) for provider in events_started)
 
 
-# - private_data_access: f(viewer, driver_profile, organization_id) -> (see, reveal): whether
-#   this staff member of that organization may see the driver's private data masked, and may
-#   reveal it in full. `events` fills it from entries, event dates and event duties;
-#   `racing.queries.privacy` combines the answers (any provider granting is enough).
-private_data_access: list[Callable[[Any, Any, int], tuple[bool, bool]]] = []
+# - private_data_access: f(viewer, driver_profile, organization_id) -> (see, parts): whether
+#   this staff member of that organization may see the driver's private data masked, and which
+#   parts of it (racing.queries.privacy.PARTS) they may reveal in full. `events` fills it from
+#   entries, event dates and event duties; `racing.queries.privacy` combines the answers (any
+#   provider granting is enough).
+private_data_access: list[Callable[[Any, Any, int], tuple[bool, Iterable[str]]]] = []
 
 
 def collect_private_data_access(
     viewer: Any, profile: Any, organization_id: int
-) -> tuple[bool, bool]:
-    see = reveal = False
+) -> tuple[bool, frozenset[str]]:
+    see = False
+    parts: set[str] = set()
     for provider in private_data_access:
         can_see, can_reveal = provider(viewer, profile, organization_id)
-        see, reveal = see or can_see, reveal or (can_see and can_reveal)
-    return see, reveal
+        if can_see:
+            see = True
+            parts.update(can_reveal)
+    return see, frozenset(parts)
 
 
 # - deletion_blockers: f(user) -> reasons the account cannot be deleted yet (an entry still to

@@ -321,6 +321,18 @@ RULES: dict[str, Rule] = {
     "events:results-upload": Rule(STAFF, race),
     "events:laps-upload": Rule(STAFF, race),
     "events:results-official": Rule(STAFF, race, method="post"),
+    # events: kart meetings and efficiency runs
+    "events:kart-meeting": Rule(STAFF, finished),
+    "events:efficiency-entry": Rule(
+        STAFF, lambda x: {**finished(x), "session_id": x.extra["efficiency_run"].pk}
+    ),
+    "events:kart-grid": Rule(
+        PUBLIC, lambda x: {"slug": x.finished_event.slug, "session_id": x.extra["kart_final"].pk}
+    ),
+    "events:efficiency-board": Rule(
+        PUBLIC,
+        lambda x: {"slug": x.finished_event.slug, "session_id": x.extra["efficiency_run"].pk},
+    ),
     # events: the staff page at the line of a timed-runs session
     "events:timed-runs": Rule(STAFF, runs),
     "events:timed-runs-official": Rule(STAFF, runs, method="post"),

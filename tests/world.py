@@ -348,8 +348,27 @@ def build_world(make_user: Callable[..., Any]) -> World:
     )
     fapiao.file.save("fapiao.pdf", ContentFile(b"%PDF-1.7 world"), save=False)
     fapiao.save()
+    # A kart final and an efficiency run on the finished event (no grid, no runs yet).
+    kart_final = Session.objects.create(
+        event=finished_event,
+        name="Kart final",
+        kind=Session.Kind.FINAL,
+        format="kart_heats",
+        starts_at=past + timedelta(hours=4),
+        ends_at=past + timedelta(hours=5),
+    )
+    efficiency_run = Session.objects.create(
+        event=finished_event,
+        name="Efficiency run",
+        kind=Session.Kind.OTHER,
+        format="efficiency",
+        starts_at=past + timedelta(hours=5),
+        ends_at=past + timedelta(hours=6),
+    )
     return World(
         extra={
+            "kart_final": kart_final,
+            "efficiency_run": efficiency_run,
             "waypoint": waypoint,
             "runs_session": runs_session,
             "control": finish_control,

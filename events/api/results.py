@@ -65,6 +65,31 @@ class TimedRunsRowOut(Schema):
     indexed_position: int | None = None
 
 
+class KartHeatsRowOut(ResultRowOut):
+    """A row of a kart heat, pre-final or final: ``heat_points`` is the points scored in a heat,
+    or the heat total in a pre-final or final; ``grid`` is the starting place."""
+
+    heat_points: int | None
+    grid: int | None
+
+
+class EfficiencyRowOut(Schema):
+    """A row of an efficiency run: energy used (kWh), distance (km) and kWh/100 km, lower first;
+    ``penalty_percent`` is what going over the time window added to the energy."""
+
+    position: int | None
+    car_number: str
+    status: str
+    driver: str
+    team: str
+    class_name: str
+    energy_kwh: float | None
+    distance_km: float | None
+    kwh_per_100km: float | None
+    elapsed_ms: int | None
+    penalty_percent: float | None
+
+
 class RegularityControlOut(Schema):
     code: str
     kind: str
@@ -98,7 +123,9 @@ class SessionResultOut(Schema):
     revision: int
     # One schema per session format; the rows are built by the format's ``api_row`` in
     # events/services/formats.py. A new format adds its schema to this union.
-    rows: list[ResultRowOut | TimedRunsRowOut | RegularityRowOut]
+    rows: list[
+        KartHeatsRowOut | EfficiencyRowOut | ResultRowOut | TimedRunsRowOut | RegularityRowOut
+    ]
 
 
 class EventResultsOut(Schema):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from events.demo import deposits as demo_deposits
 from events.demo import entries as demo_entries
+from events.demo import karting as demo_karting
 from events.demo import regularity as demo_regularity
 from events.demo import results as results_demo
 from events.models import EntryClass, Event, EventOfficial, Session
@@ -441,6 +442,7 @@ def seed(stdout: TextIO) -> None:
     results_demo.seed(stdout)
     demo_entries.seed(stdout)
     demo_deposits.seed(stdout)
+    demo_karting.seed(stdout)
     demo_regularity.seed(stdout)
     # The registration and results work add a line here calling their own demo module
     # (for example events/demo/entries.py), so this file keeps one owner.

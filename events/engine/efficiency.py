@@ -4,12 +4,12 @@ Each car drives a distance (or a number of laps of a known length) within a time
 read the energy it used (kWh) from the charger or the car's meter. The score is kWh/100 km.
 
 Rules (a session's ``rules`` JSON):
-- ``measure``: ``distance`` (the distance is entered per car) or ``laps`` (laps x ``lap_km``).
+- ``measure``: ``distance`` (the distance is entered per car) or ``laps`` (laps x ``lap_m``).
 - ``time_window_ms``: the time allowed; 0 means no limit.
 - ``over_time``: ``not_classified`` (a car over the window is listed, unplaced) or ``penalty``:
-  its energy is increased by the percentage of the first band in ``over_time_bands`` whose
-  "over by up to" percentage covers the overrun, e.g. ``[[5, 10], [null, 20]]``: up to 5 % over
-  adds 10 %, more adds 20 % (the bands of a published fuel-economy challenge).
+  its energy is increased by the penalty of the first band whose "over by up to" percentage
+  covers the overrun: ``over_time_up_to_percent`` [5] and ``over_time_penalty_percent`` [10, 20]
+  mean up to 5 % over adds 10 %, more adds 20 % (the bands of a published fuel-economy challenge).
 - Ties on kWh/100 km go to the quicker car, then to the lower car number.
 
 Numbers are Decimals all the way: kWh is entered to three places and kWh/100 km is shown to
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -35,57 +35,67 @@ class OverTime(StrEnum):
     PENALTY = "penalty"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction; the caller translates it where it is shown."""
+    return message
+
+
 class EfficiencyRulesError(ValueError):
+    """Rules that cannot be used; ``field`` names the key, ``message`` is an English template
+    marked for translation."""
+
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)
         self.field = field
+        self.message = message
+        self.params: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
 class Band:
-    over_percent_up_to: Decimal | None  # None: any overrun beyond the earlier bands
-    penalty_percent: Decimal
+    over_percent_up_to: int | None  # None: any overrun beyond the earlier bands
+    penalty_percent: int
 
 
 @dataclass(frozen=True)
 class EfficiencyRules:
     measure: Measure = Measure.DISTANCE
-    lap_km: Decimal | None = None
+    lap_m: int = 0
     time_window_ms: int = 0
     over_time: OverTime = OverTime.NOT_CLASSIFIED
-    over_time_bands: tuple[Band, ...] = (
-        Band(Decimal(5), Decimal(10)),
-        Band(None, Decimal(20)),
-    )
+    over_time_bands: tuple[Band, ...] = (Band(5, 10), Band(None, 20))
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "measure": str(self.measure),
-            "lap_km": None if self.lap_km is None else str(self.lap_km),
-            "time_window_ms": self.time_window_ms,
-            "over_time": str(self.over_time),
-            "over_time_bands": [
-                [
-                    None if band.over_percent_up_to is None else str(band.over_percent_up_to),
-                    str(band.penalty_percent),
-                ]
-                for band in self.over_time_bands
-            ],
-        }
+    @property
+    def lap_km(self) -> Decimal:
+        return Decimal(self.lap_m) / 1000
 
 
-def _decimal(value: Any, field: str, low: Decimal, high: Decimal) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise EfficiencyRulesError(f"{field} must be a number", field=field) from None
-    if not number.is_finite() or not low <= number <= high:
-        raise EfficiencyRulesError(f"{field} must be from {low} to {high}", field=field)
-    return number
+def _int(data: Mapping[str, Any], key: str, default: int, high: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise EfficiencyRulesError(f"{key} must be a whole number from 0 to {high}", field=key)
+    return value
+
+
+def _ints(data: Mapping[str, Any], key: str, default: list[int]) -> list[int]:
+    value = data.get(key, default)
+    if (
+        not isinstance(value, list)
+        or len(value) > 10
+        or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 1000 for v in value)
+    ):
+        raise EfficiencyRulesError(
+            f"{key} must be a list of whole numbers from 0 to 1000", field=key
+        )
+    return value
 
 
 def efficiency_rules(data: Mapping[str, Any] | None) -> EfficiencyRules:
-    """Rules from a session's ``rules`` JSON; missing keys take the defaults."""
+    """Rules from a session's ``rules`` JSON; missing keys take the defaults.
+
+    ``over_time_up_to_percent`` [5] and ``over_time_penalty_percent`` [10, 20] make the bands:
+    one more penalty than limits, the last penalty for any larger overrun.
+    """
     data = data or {}
     defaults = EfficiencyRules()
     try:
@@ -98,48 +108,32 @@ def efficiency_rules(data: Mapping[str, Any] | None) -> EfficiencyRules:
         raise EfficiencyRulesError(
             "over_time must be not_classified or penalty", field="over_time"
         ) from None
-    lap_km = data.get("lap_km")
-    lap = None if lap_km is None else _decimal(lap_km, "lap_km", Decimal("0.01"), Decimal(1000))
-    if measure is Measure.LAPS and lap is None:
-        raise EfficiencyRulesError("Runs measured in laps need lap_km", field="lap_km")
-    window = data.get("time_window_ms", 0)
-    if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 86_400_000:
+    lap_m = _int(data, "lap_m", 0, 100_000)
+    if measure is Measure.LAPS and not lap_m:
         raise EfficiencyRulesError(
-            "time_window_ms must be a whole number of milliseconds up to a day",
-            field="time_window_ms",
+            gettext_noop("Runs measured in laps need the lap length."), field="lap_m"
         )
-    raw_bands = data.get("over_time_bands")
-    bands = defaults.over_time_bands
-    if raw_bands is not None:
-        if not isinstance(raw_bands, list) or not raw_bands or len(raw_bands) > 10:
-            raise EfficiencyRulesError(
-                "over_time_bands must be a list of [up to %, penalty %]", field="over_time_bands"
-            )
-        parsed = []
-        for item in raw_bands:
-            if not isinstance(item, list) or len(item) != 2:
-                raise EfficiencyRulesError(
-                    "each band is [over by up to %, penalty %]", field="over_time_bands"
-                )
-            up_to = (
-                None
-                if item[0] is None
-                else _decimal(item[0], "over_time_bands", Decimal(0), Decimal(1000))
-            )
-            penalty = _decimal(item[1], "over_time_bands", Decimal(0), Decimal(1000))
-            parsed.append(Band(up_to, penalty))
-        limits = [band.over_percent_up_to for band in parsed]
-        if None in limits[:-1] or [x for x in limits if x is not None] != sorted(
-            x for x in limits if x is not None
-        ):
-            raise EfficiencyRulesError(
-                "bands go from the smallest overrun up; only the last may be open-ended",
-                field="over_time_bands",
-            )
-        bands = tuple(parsed)
+    window = _int(data, "time_window_ms", 0, 86_400_000)
+    limits = _ints(data, "over_time_up_to_percent", [5])
+    penalties = _ints(data, "over_time_penalty_percent", [10, 20])
+    if len(penalties) != len(limits) + 1:
+        raise EfficiencyRulesError(
+            gettext_noop(
+                "Give one more over-time penalty than limits: the last is for any larger overrun."
+            ),
+            field="over_time_penalty_percent",
+        )
+    if limits != sorted(set(limits)):
+        raise EfficiencyRulesError(
+            gettext_noop("The over-time limits must go up from the smallest overrun."),
+            field="over_time_up_to_percent",
+        )
+    bands = tuple(
+        Band(up_to, penalty) for up_to, penalty in zip([*limits, None], penalties, strict=True)
+    )
     return EfficiencyRules(
         measure=measure,
-        lap_km=lap,
+        lap_m=lap_m,
         time_window_ms=window,
         over_time=over_time,
         over_time_bands=bands,
@@ -204,7 +198,7 @@ LISTING = {
 
 def distance_of(run: Run, rules: EfficiencyRules) -> Decimal | None:
     if rules.measure is Measure.LAPS:
-        if run.laps is None or rules.lap_km is None:
+        if run.laps is None or not rules.lap_m:
             return None
         return run.laps * rules.lap_km
     return run.distance_km
@@ -217,8 +211,8 @@ def penalty_percent(over_ms: int, rules: EfficiencyRules) -> Decimal:
     over_percent = Decimal(over_ms) * 100 / Decimal(rules.time_window_ms)
     for band in rules.over_time_bands:
         if band.over_percent_up_to is None or over_percent <= band.over_percent_up_to:
-            return band.penalty_percent
-    return rules.over_time_bands[-1].penalty_percent
+            return Decimal(band.penalty_percent)
+    return Decimal(rules.over_time_bands[-1].penalty_percent)
 
 
 def score(runs: Sequence[Run], rules: EfficiencyRules) -> list[Scored]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from events.engine import regularity, timed_runs
+from events.engine import efficiency, karting, regularity, timed_runs
 
 
 def gettext_noop(message: str) -> str:
@@ -94,6 +94,45 @@ TIMED_RUNS_RULES = (
 )
 
 
+def _kart_heats_check(rules: dict[str, Any]) -> list[Problem]:
+    try:
+        karting.kart_rules(rules)
+    except karting.KartRulesError as error:
+        return [Problem(error.field, error.message, error.params)]
+    return []
+
+
+KART_HEATS_RULES = (
+    RuleSpec("max_grid", INT, 34, 2, 200),
+    RuleSpec("heat_grid", CHOICE, "qualifying", choices=tuple(karting.GridOrder)),
+    RuleSpec("heat_points", INT_LIST, list(karting.HeatPoints().table), 0, 1000),
+    RuleSpec("heat_points_lower_is_better", BOOL, True),
+    RuleSpec("heats_when_one_group", INT, 3, 1, 10),
+    RuleSpec("prefinal", BOOL, True),
+    RuleSpec("final_grid_from", CHOICE, "prefinal", choices=tuple(karting.FinalGridFrom)),
+    RuleSpec("reverse_top", INT, 0, 0, 200),
+    RuleSpec("ballast_step_g", INT, 500, 100, 20_000),
+)
+
+
+def _efficiency_check(rules: dict[str, Any]) -> list[Problem]:
+    try:
+        efficiency.efficiency_rules(rules)
+    except efficiency.EfficiencyRulesError as error:
+        return [Problem(error.field, error.message, error.params)]
+    return []
+
+
+EFFICIENCY_RULES = (
+    RuleSpec("measure", CHOICE, "distance", choices=tuple(efficiency.Measure)),
+    RuleSpec("lap_m", INT, 0, 0, 100_000),
+    RuleSpec("time_window_ms", INT, 0, 0, 86_400_000),
+    RuleSpec("over_time", CHOICE, "not_classified", choices=tuple(efficiency.OverTime)),
+    RuleSpec("over_time_up_to_percent", INT_LIST, [5], 0, 1000),
+    RuleSpec("over_time_penalty_percent", INT_LIST, [10, 20], 0, 1000),
+)
+
+
 def _regularity_check(rules: dict[str, Any]) -> list[Problem]:
     try:
         regularity.rules_from_format(rules)
@@ -139,9 +178,18 @@ SPECS: dict[str, FormatSpec] = {
             "karting": {"runs": 3, "penalty_ms_per_cone": 1000},
         },
     ),
-    # Filled in by their own modules as they land; until then they take no rules.
-    KART_HEATS: FormatSpec(),
-    EFFICIENCY: FormatSpec(),
+    KART_HEATS: FormatSpec(
+        rules=KART_HEATS_RULES,
+        check=_kart_heats_check,
+        # Club kart meetings: smaller grids, drawn rather than set by qualifying.
+        presets={"karting": {"max_grid": 20, "heat_grid": "draw"}},
+    ),
+    EFFICIENCY: FormatSpec(
+        rules=EFFICIENCY_RULES,
+        check=_efficiency_check,
+        # NEV runs: an hour's window, overrunning it costs energy rather than the result.
+        presets={"nev": {"time_window_ms": 3_600_000, "over_time": "penalty"}},
+    ),
     REGULARITY: FormatSpec(
         rules=REGULARITY_RULES,
         check=_regularity_check,

@@ -20,7 +20,7 @@ A kart meeting runs in stages: heats, then a pre-final, then a final.
   kart they already drove in the meeting unless that cannot be avoided (a maximum matching on
   "kart not driven yet" decides who can get a new kart; only the rest repeat).
 - **Ballast**: a driver lighter than the class's minimum carries the difference, rounded up to the
-  ballast weights the track has (``step_kg``).
+  ballast weights the track has (``ballast_step_g``).
 """
 
 from __future__ import annotations
@@ -46,12 +46,20 @@ class FinalGridFrom(StrEnum):
     HEAT_POINTS = "heat_points"
 
 
-class KartRulesError(ValueError):
-    """Rules that cannot be used; ``field`` names the offending key."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction; the caller translates it where it is shown."""
+    return message
 
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
+
+class KartRulesError(ValueError):
+    """Rules that cannot be used; ``field`` names the offending key, ``message`` is an English
+    template marked for translation and ``params`` fill it in."""
+
+    def __init__(self, message: str, *, field: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
         self.field = field
+        self.message = message
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -85,20 +93,11 @@ class KartRules:
     prefinal: bool = True
     final_grid_from: FinalGridFrom = FinalGridFrom.PREFINAL
     reverse_top: int = 0
-    ballast_step_kg: Decimal = Decimal("0.5")
+    ballast_step_g: int = 500
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "max_grid": self.max_grid,
-            "heat_grid": str(self.heat_grid),
-            "heat_points": list(self.heat_points.table),
-            "heat_points_lower_is_better": self.heat_points.lower_is_better,
-            "heats_when_one_group": self.heats_when_one_group,
-            "prefinal": self.prefinal,
-            "final_grid_from": str(self.final_grid_from),
-            "reverse_top": self.reverse_top,
-            "ballast_step_kg": str(self.ballast_step_kg),
-        }
+    @property
+    def ballast_step_kg(self) -> Decimal:
+        return Decimal(self.ballast_step_g) / 1000
 
 
 def _int(data: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
@@ -131,25 +130,23 @@ def kart_rules(data: Mapping[str, Any] | None) -> KartRules:
     table = data.get("heat_points", list(defaults.heat_points.table))
     if (
         not isinstance(table, list)
-        or not table
         or len(table) > 100
         or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 1000 for v in table)
     ):
         raise KartRulesError(
             "heat_points must be a list of whole numbers from 0 to 1000", field="heat_points"
         )
+    if not table:
+        raise KartRulesError(
+            gettext_noop("The heat points need at least one value."), field="heat_points"
+        )
     lower = _bool(data, "heat_points_lower_is_better", defaults.heat_points.lower_is_better)
     ordered = table == sorted(table) if lower else table == sorted(table, reverse=True)
     if not ordered:
         raise KartRulesError(
-            "heat_points must never reward a worse place more", field="heat_points"
+            gettext_noop("The heat points must never give a worse place a better score."),
+            field="heat_points",
         )
-    try:
-        step = Decimal(str(data.get("ballast_step_kg", defaults.ballast_step_kg)))
-    except ArithmeticError:
-        step = Decimal(-1)
-    if not step.is_finite() or not Decimal("0.1") <= step <= Decimal(20):
-        raise KartRulesError("ballast_step_kg must be from 0.1 to 20", field="ballast_step_kg")
     return KartRules(
         max_grid=_int(data, "max_grid", defaults.max_grid, 2, 200),
         heat_grid=_choice(data, "heat_grid", defaults.heat_grid),
@@ -160,7 +157,7 @@ def kart_rules(data: Mapping[str, Any] | None) -> KartRules:
         prefinal=_bool(data, "prefinal", defaults.prefinal),
         final_grid_from=_choice(data, "final_grid_from", defaults.final_grid_from),
         reverse_top=_int(data, "reverse_top", defaults.reverse_top, 0, 200),
-        ballast_step_kg=step,
+        ballast_step_g=_int(data, "ballast_step_g", defaults.ballast_step_g, 100, 20_000),
     )
 
 
@@ -189,6 +186,16 @@ def reverse_top(grid: Sequence[str], count: int) -> tuple[str, ...]:
 GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def group_name(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ... for the 0-based group index."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = GROUP_LETTERS[rest] + name
+    return name
+
+
 @dataclass(frozen=True)
 class Heat:
     number: int
@@ -211,21 +218,24 @@ def group_count(drivers: int, max_grid: int) -> int:
 
 
 def _group_pairs(count: int) -> list[tuple[int, int]]:
-    """Every pair of groups once, ordered in rounds (circle method) so nobody races twice in a
-    row while another group waits for a whole round."""
+    """Every pair of groups once, in rounds (circle method) in which each group races at most
+    once; rounds in order of their first pair: A-B, C-D, A-C, B-D, A-D, B-C for four groups."""
     slots: list[int | None] = list(range(count))
     if count % 2:
         slots.append(None)
     size = len(slots)
-    pairs: list[tuple[int, int]] = []
+    rounds: list[list[tuple[int, int]]] = []
     for _round in range(size - 1):
+        pairs = []
         for i in range(size // 2):
             a, b = slots[i], slots[size - 1 - i]
             if a is not None and b is not None:
                 pairs.append((min(a, b), max(a, b)))
+        rounds.append(sorted(pairs))
         slots = [slots[0], slots[-1], *slots[1:-1]]
-    assert sorted(pairs) == sorted(combinations(range(count), 2))
-    return pairs
+    ordered = [pair for pairs in sorted(rounds) for pair in pairs]
+    assert sorted(ordered) == sorted(combinations(range(count), 2))
+    return ordered
 
 
 def plan_heats(
@@ -249,15 +259,15 @@ def plan_heats(
     else:
         ranked = list(drawn_order(everyone, seed))
     count = group_count(len(ranked), rules.max_grid)
-    groups: dict[str, list[str]] = {GROUP_LETTERS[i]: [] for i in range(count)}
+    groups: dict[str, list[str]] = {group_name(i): [] for i in range(count)}
     for index, driver in enumerate(ranked):
-        groups[GROUP_LETTERS[index % count]].append(driver)
+        groups[group_name(index % count)].append(driver)
     order = {driver: index for index, driver in enumerate(ranked)}
     heats: list[Heat] = []
     if count == 1:
         pairings: list[tuple[str, ...]] = [("A",)] * rules.heats_when_one_group
     else:
-        pairings = [(GROUP_LETTERS[a], GROUP_LETTERS[b]) for a, b in _group_pairs(count)]
+        pairings = [(group_name(a), group_name(b)) for a, b in _group_pairs(count)]
     for number, letters in enumerate(pairings, start=1):
         drivers = [d for letter in letters for d in groups[letter]]
         if rules.heat_grid is GridOrder.QUALIFYING:

@@ -28,7 +28,9 @@ def _events_started(profile: Any, before: date) -> int:
     return count_events_started(profile.user_id, before)
 
 
-def _private_data_access(viewer: Any, profile: Any, organization_id: int) -> tuple[bool, bool]:
+def _private_data_access(
+    viewer: Any, profile: Any, organization_id: int
+) -> tuple[bool, frozenset[str]]:
     from events.queries.privacy import private_data_access
 
     return private_data_access(viewer, profile, organization_id)

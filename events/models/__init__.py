@@ -7,6 +7,7 @@ from events.models.championships import (
     PromotionWaiver,
 )
 from events.models.choices import Discipline, Province, SessionFormat, Tier
+from events.models.efficiency import EfficiencyRun, EfficiencyStatus
 from events.models.entries import (
     AuditLog,
     Deposit,
@@ -18,6 +19,7 @@ from events.models.entries import (
 )
 from events.models.events import EntryClass, Event, Session
 from events.models.fapiao import FapiaoRequest
+from events.models.karting import DriverWeight, StartingGrid
 from events.models.mail import OutgoingMail
 from events.models.merchants import MerchantAccount, Provider, ProviderNotification
 from events.models.officials import EventOfficial
@@ -36,6 +38,9 @@ __all__ = [
     "CrewMember",
     "Deposit",
     "Discipline",
+    "DriverWeight",
+    "EfficiencyRun",
+    "EfficiencyStatus",
     "Entry",
     "EntryClass",
     "Event",
@@ -60,6 +65,7 @@ __all__ = [
     "SessionFormat",
     "SessionResult",
     "Stamp",
+    "StartingGrid",
     "StripeEvent",
     "Tier",
     "TimedRun",

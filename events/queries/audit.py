@@ -104,6 +104,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "live_transponder": _("Live timing: transponder mapping set"),
     "live_transponder_removed": _("Live timing: transponder mapping removed"),
     "timed_run_corrected": _("Timed runs: a run was corrected"),
+    # kart meetings and efficiency runs
+    "grid_made": _("Kart meeting: a grid was made"),
+    "karts_drawn": _("Kart meeting: karts were drawn"),
+    "driver_weighed": _("Kart meeting: a driver was weighed"),
+    "efficiency_run_corrected": _("Efficiency run: a car's run was corrected"),
 }
 
 # Rows without a person were written by Paddock itself, or on a payment service's word (its

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events.models import Entry, Event, EventOfficial
 from racing.models import DriverProfile, Membership, Organization, SensitiveDataConsent
+from racing.queries.privacy import CONTACTS, IDENTITY, MEDICAL, PARTS
 
 # The entries that give staff access: a place held, asked for or waited for. Cancelled,
 # rejected and expired entries give none.
@@ -27,16 +28,25 @@ def access_ends_at(event: Event, organization: Organization) -> datetime:
     return event.ends_at + timedelta(days=organization.private_data_days)
 
 
+# What each duty may reveal: the scrutineer checks identity and licences, the medical officer
+# treats, both may need to call someone; the clerk of the course answers for all of it.
+DUTY_PARTS: dict[str, frozenset[str]] = {
+    EventOfficial.Duty.SCRUTINEER: frozenset({IDENTITY, CONTACTS}),
+    EventOfficial.Duty.MEDICAL_OFFICER: frozenset({MEDICAL, CONTACTS}),
+    EventOfficial.Duty.CLERK: PARTS,
+}
+
+
 def private_data_access(
     viewer: Any, profile: DriverProfile, organization_id: int
-) -> tuple[bool, bool]:
+) -> tuple[bool, frozenset[str]]:
     membership = (
         Membership.objects.select_related("organization")
         .filter(user=viewer, organization_id=organization_id)
         .first()
     )
     if membership is None:
-        return False, False
+        return False, frozenset()
     entries = Entry.objects.filter(
         driver_id=profile.user_id,
         event__organization_id=organization_id,
@@ -45,21 +55,23 @@ def private_data_access(
     now = timezone.now()
     live = [e for e in entries if now <= access_ends_at(e.event, membership.organization)]
     if not live:
-        return False, False
-    duties = set(
-        EventOfficial.objects.filter(
-            user=viewer, event_id__in={e.event_id for e in live}
-        ).values_list("event_id", flat=True)
-    )
-    see = reveal = False
+        return False, frozenset()
+    duties: dict[int, set[str]] = {}
+    for event_id, duty in EventOfficial.objects.filter(
+        user=viewer, event_id__in={e.event_id for e in live}
+    ).values_list("event_id", "duty"):
+        duties.setdefault(event_id, set()).add(duty)
+    see = False
+    parts: set[str] = set()
     for entry in live:
-        works_on = entry.event_id in duties
+        mine = duties.get(entry.event_id, set())
         # Staff who joined after the driver entered see only the events they work on.
-        if membership.created_at > entry.created_at and not works_on:
+        if membership.created_at > entry.created_at and not mine:
             continue
         see = True
-        reveal = reveal or works_on
-    return see, reveal
+        for duty in mine:
+            parts |= DUTY_PARTS.get(duty, frozenset())
+    return see, frozenset(parts)
 
 
 def officials_of(event: Event) -> QuerySet[EventOfficial]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from events.engine.formats import RulesError, preset_rules
 from events.exceptions import EventStateError
 from events.models import EntryClass, Event, Session, SessionFormat
-from events.services import page_cache
+from events.services import efficiency, page_cache
 from events.services.locking import lock_event
 from events.services.timed_runs import rescore
 from racing.engine.slugs import unique_slug
@@ -280,6 +280,7 @@ def update_session(*, session: Session, **fields: Any) -> Session:
     session.save()
     if (session.format, session.rules) != before:
         rescore(session=session, reason=_("The session's rules were changed."))
+        efficiency.rescore(session=session, reason=_("The session's rules were changed."))
     touch_event(event=locked)
     return session
 

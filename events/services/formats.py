@@ -24,9 +24,14 @@ from django.utils.translation import gettext as _
 from events.engine import formats as engine
 from events.models import ResultRow, Route, Session, SessionFormat, SessionResult, TimedRun
 from events.queries.roster import roster_for
-from events.services import regularity, timed_runs
+from events.services import efficiency, regularity, timed_runs
 from events.services.results import ResultsError, check_lines, publish_results
-from events.services.results_csv import CsvError, read_results_csv, read_runs_csv
+from events.services.results_csv import (
+    CsvError,
+    read_energy_csv,
+    read_results_csv,
+    read_runs_csv,
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,46 @@ def timed_runs_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# ----------------------------------------------------------------------------- kart heats
+
+
+def kart_heats_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
+    """A race row plus ``heat_points`` and ``grid`` (filled in by the results service when the
+    row is published, from events/queries/karting.py)."""
+    extra = row.extra or {}
+    return {
+        **race_api_row(row, rules),
+        "heat_points": extra.get("heat_points"),
+        "grid": extra.get("grid"),
+    }
+
+
+# ----------------------------------------------------------------------------- efficiency
+
+
+def _import_efficiency(
+    *, session: Session, data: bytes, by: Any = None, official: bool = False, reason: str = ""
+) -> Imported:
+    roster = roster_for(session.event)
+    lines, errors = read_energy_csv(
+        data, lambda items: efficiency.check_lines(session, items, roster)
+    )
+    if errors:
+        return Imported(errors=tuple(errors))
+    try:
+        efficiency.save_runs(
+            session=session,
+            lines=lines,
+            by=by,
+            source=SessionResult.Source.CSV,
+            official=official,
+            reason=reason,
+        )
+    except ResultsError as error:
+        return _refused(error)
+    return Imported(count=len(lines))
+
+
 # ----------------------------------------------------------------------------- regularity
 
 
@@ -166,6 +211,28 @@ def _import_regularity(
     except ResultsError as error:
         return _refused(error)
     return Imported(count=len(lines))
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def efficiency_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
+    """The contract of issue 15: energy used, distance and kWh/100 km (numbers, or null)."""
+    extra = row.extra or {}
+    return {
+        "position": row.position,
+        "car_number": row.car_number,
+        "status": row.status,
+        "driver": row.driver_name,
+        "team": row.team_name,
+        "class_name": row.class_name,
+        "energy_kwh": _number(extra.get("energy_kwh")),
+        "distance_km": _number(extra.get("distance_km")),
+        "kwh_per_100km": _number(extra.get("kwh_per_100km")),
+        "elapsed_ms": extra.get("elapsed_ms"),
+        "penalty_percent": _number(extra.get("penalty_percent")),
+    }
 
 
 def regularity_api_row(row: ResultRow, rules: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +269,20 @@ FORMATS: dict[str, ResultFormat] = {
         import_csv=_import_timed_runs,
         columns_template="events/results/formats/timed_runs.html",
         api_row=timed_runs_api_row,
+    ),
+    SessionFormat.KART_HEATS: ResultFormat(
+        key=SessionFormat.KART_HEATS,
+        # A heat, pre-final or final is a race: the race CSV, and the results service adds the
+        # heat points and grid places.
+        import_csv=_import_race,
+        columns_template="events/results/formats/kart_heats.html",
+        api_row=kart_heats_api_row,
+    ),
+    SessionFormat.EFFICIENCY: ResultFormat(
+        key=SessionFormat.EFFICIENCY,
+        import_csv=_import_efficiency,
+        columns_template="events/results/formats/efficiency.html",
+        api_row=efficiency_api_row,
     ),
     SessionFormat.REGULARITY: ResultFormat(
         key=SessionFormat.REGULARITY,

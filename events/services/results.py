@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from events.engine.points import ClassificationError, Line, Status, classify
 from events.exceptions import EventsError
-from events.models import LapRecord, ResultRevision, ResultRow, ResultStatus, Session, SessionResult
+from events.models import (
+    LapRecord,
+    ResultRevision,
+    ResultRow,
+    ResultStatus,
+    Session,
+    SessionFormat,
+    SessionResult,
+)
+from events.queries.karting import kart_extras, later_kart_stages
 from events.queries.roster import RosterEntry, roster_for
 from events.services.championships import recompute_standings_for_session
 
@@ -238,6 +247,20 @@ def _record_revision(result: SessionResult, *, by: AbstractBaseUser | None, reas
     )
 
 
+def _add_format_columns(session: Session, result: SessionResult) -> None:
+    """Columns a format computes from the rows just saved and the stages before them (kart
+    heats: heat points and grid places), so that every source gets them: typed, CSV or live."""
+    if session.format != SessionFormat.KART_HEATS:
+        return
+    # A heat's result changes the heat totals shown on the pre-final's and final's rows too.
+    for stage in [session, *later_kart_stages(session)]:
+        rows = list(ResultRow.objects.filter(result__session=stage))
+        extras = kart_extras(stage, [row.car_number for row in rows])
+        for row in rows:
+            row.extra = {**row.extra, **extras.get(row.car_number, {})}
+        ResultRow.objects.bulk_update(rows, ["extra"])
+
+
 def _after_change(result: SessionResult) -> None:
     recompute_standings_for_session(session=result.session)
 
@@ -286,6 +309,7 @@ def publish_results(
 
     result.rows.all().delete()
     ResultRow.objects.bulk_create(_classified_rows(result, lines))
+    _add_format_columns(session, result)
     if laps is not None:
         replace_laps(session=session, laps=laps)
     if result.is_official:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
 from config.csv_export import csv_text
 from events.engine.racetime import format_gap, format_time, parse_time
-from events.models import ResultRow, ResultStatus, RunStatus
+from events.models import EfficiencyStatus, ResultRow, ResultStatus, RunStatus
+from events.services.efficiency import EnergyLine
 from events.services.results import LapLine, LineError, ResultLine
 from events.services.timed_runs import RunLine
 
@@ -133,6 +135,24 @@ class _LineProblems:
         if len(car) > 8:
             self.add(_("The car number “%(number)s” is too long.") % {"number": car})
         return car
+
+    def decimal(self, record: Record, field: str, label: str) -> Decimal | None:
+        """A number with at most three decimals (a comma for the point is accepted)."""
+        text = record.get(field, "").strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        exponent = value.as_tuple().exponent
+        if not value.is_finite() or value < 0 or (isinstance(exponent, int) and exponent < -3):
+            self.add(
+                _("%(column)s “%(value)s” is not a number with at most three decimals.")
+                % {"column": label, "value": text}
+            )
+            return None
+        return value
 
     def time(self, record: Record, field: str, label: str) -> int | None:
         text = record.get(field, "").strip()
@@ -398,3 +418,62 @@ def read_runs_csv(
         return [], [CsvError(1, _("The file is larger than 1 MB."))]
     records, errors = _records(decode(data), RUN_COLUMNS, ["number", "run", "time"], MAX_LINES)
     return _read(records, _run_line, check, errors, check_all=not errors)
+
+
+ENERGY_COLUMNS = {
+    "number": "number",
+    "car": "number",
+    "车号": "number",
+    "status": "status",
+    "状态": "status",
+    "laps": "laps",
+    "圈数": "laps",
+    "distance_km": "distance_km",
+    "distance": "distance_km",
+    "距离": "distance_km",
+    "time": "time",
+    "用时": "time",
+    "energy_kwh": "energy_kwh",
+    "energy": "energy_kwh",
+    "能耗": "energy_kwh",
+    "driver": "driver",
+    "车手": "driver",
+}
+ENERGY_STATUSES = {
+    "": EfficiencyStatus.OK,
+    "ok": EfficiencyStatus.OK,
+    "dnf": EfficiencyStatus.DNF,
+    "未完成": EfficiencyStatus.DNF,
+    "dns": EfficiencyStatus.DNS,
+    "未出发": EfficiencyStatus.DNS,
+    "dsq": EfficiencyStatus.DSQ,
+    "dq": EfficiencyStatus.DSQ,
+    "取消资格": EfficiencyStatus.DSQ,
+}
+
+
+def _energy_line(line: int, record: Record) -> tuple[EnergyLine | None, list[CsvError]]:
+    problems = _LineProblems(line)
+    status = problems.status(
+        record, ENERGY_STATUSES, _("Unknown status “%(status)s”; use OK, DNF, DNS or DSQ.")
+    )
+    parsed = EnergyLine(
+        car_number=problems.car(record, "number"),
+        status=status or EfficiencyStatus.OK,
+        driver_name=record.get("driver", "").strip()[:120],
+        laps=problems.integer(record, "laps", _("Laps")),
+        distance_km=problems.decimal(record, "distance_km", _("Distance (km)")),
+        elapsed_ms=problems.time(record, "time", _("Time")),
+        energy_kwh=problems.decimal(record, "energy_kwh", _("Energy (kWh)")),
+    )
+    return (None if problems.errors else parsed), problems.errors
+
+
+def read_energy_csv(
+    data: bytes, check: Callable[[list[EnergyLine]], list[LineError]]
+) -> tuple[list[EnergyLine], list[CsvError]]:
+    """Efficiency runs: number,status,laps,distance_km,time,energy_kwh,driver (number required)."""
+    if len(data) > MAX_BYTES:
+        return [], [CsvError(1, _("The file is larger than 1 MB."))]
+    records, errors = _records(decode(data), ENERGY_COLUMNS, ["number"], MAX_LINES)
+    return _read(records, _energy_line, check, errors, check_all=not errors)

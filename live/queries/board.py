@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.hooks import LiveNow
-from events.models import Event
+from events.models import Event, SessionFormat
+from events.queries.karting import BoardGrid, board_grids
 from live.fanout.frames import encode
 from live.models import LiveDelta, LiveSession
 
@@ -146,3 +147,11 @@ def delta_frames_after(*, session_id: int, after: int, upto: int) -> list[tuple[
         .values_list("seq", "payload")[:MAX_RESUME_DELTAS]
     )
     return [(seq, delta_frame(seq, payload)) for seq, payload in reversed(rows)]
+
+
+def kart_grids(session: LiveSession) -> list[BoardGrid]:
+    """A kart stage's grid and the next stage's, shown under its live board before each start."""
+    event_session = session.event_session
+    if event_session is None or event_session.format != SessionFormat.KART_HEATS:
+        return []
+    return board_grids(event_session)

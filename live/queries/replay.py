@@ -21,8 +21,13 @@ REPLAY_PAGE = 2000
 
 
 def replayable_sessions() -> QuerySet[LiveSession]:
-    """Finished live sessions the public may watch again."""
-    return spectator_sessions().filter(status=LiveSession.Status.FINISHED)
+    """Finished live sessions the public may watch again. A timed-runs board is not one: it
+    starts from its runs, not from the empty board, and has a board of its own."""
+    return (
+        spectator_sessions()
+        .filter(status=LiveSession.Status.FINISHED)
+        .exclude(mode=LiveSession.Mode.TIMED_RUNS)
+    )
 
 
 def get_replayable(*, session_id: int) -> LiveSession | None:

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from live.models import LiveSession, RaceControlMessage
-from live.queries.board import get_board, pin_scope
+from live.queries.board import get_board, kart_grids, pin_scope
 from live.queries.replay import get_replayable, replay_deltas, replay_start, replayable_sessions
 
 
@@ -120,6 +120,7 @@ def _board_page(
             + (f"?{urlencode({'layout': session.layout})}" if session.layout else ""),
             "replay": replay,
             "finished": session.status == LiveSession.Status.FINISHED,
+            "grids": [] if replay else kart_grids(session),
         },
     )
 

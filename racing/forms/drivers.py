@@ -46,8 +46,8 @@ class DriverProfileForm(forms.ModelForm):
     sensitive_consent = forms.BooleanField(
         label=_(
             "I consent to Paddock processing my identity document, medical and emergency "
-            "contact details as the privacy notice says (for a rider under 14: the guardian "
-            "named below consents)."
+            "contact details and licence scans as the privacy notice says (for a rider under "
+            "14: the guardian named below consents)."
         ),
         required=True,
         error_messages={

@@ -28,12 +28,23 @@ from racing.engine.masking import mask_number, mask_phone, mask_text
 from racing.hooks import collect_entered_organization_ids, collect_private_data_access
 from racing.models import DriverProfile, PrivacyRecord, SensitiveDataConsent
 
+# What an official may reveal comes in parts, so each duty sees only what it needs
+# (events.queries.privacy maps duties to parts).
+IDENTITY = "identity"  # identity document numbers (the driver's, the guardian's), licence scans
+MEDICAL = "medical"  # blood type, medical notes
+CONTACTS = "contacts"  # the guardian's name and phone, emergency contacts
+PARTS = frozenset({IDENTITY, MEDICAL, CONTACTS})
+
 
 @dataclass(frozen=True)
 class PrivateAccess:
     see: bool = False
-    reveal: bool = False
+    parts: frozenset[str] = frozenset()  # what may be revealed in full
     own: bool = False
+
+    @property
+    def reveal(self) -> bool:
+        return bool(self.parts)
 
 
 NO_ACCESS = PrivateAccess()
@@ -72,11 +83,11 @@ def private_access(viewer: Any, profile: DriverProfile, organization_id: int) ->
     if viewer is None or not viewer.is_authenticated:
         return NO_ACCESS
     if viewer.pk == profile.user_id:
-        return PrivateAccess(see=True, reveal=True, own=True)
+        return PrivateAccess(see=True, parts=PARTS, own=True)
     if consent_withdrawn(profile):
         return NO_ACCESS
-    see, reveal = collect_private_data_access(viewer, profile, organization_id)
-    return PrivateAccess(see=see, reveal=see and reveal)
+    see, parts = collect_private_data_access(viewer, profile, organization_id)
+    return PrivateAccess(see=see, parts=parts & PARTS if see else frozenset())
 
 
 def can_view_private_data(viewer: Any, profile: DriverProfile, organization_id: int) -> bool:
@@ -89,7 +100,7 @@ def has_entered(profile: DriverProfile, organization_id: int) -> bool:
 
 @dataclass(frozen=True)
 class PrivateView:
-    """What a page shows of the private fields: the values, or their masked forms."""
+    """What a page shows of the private fields: each part in full or masked."""
 
     id_number: str
     blood_type: str
@@ -98,31 +109,37 @@ class PrivateView:
     guardian_phone: str
     guardian_id_number: str
     contacts: list[tuple[str, str, str]]
-    revealed: bool
+    parts: frozenset[str]
+
+    @property
+    def revealed(self) -> bool:
+        return bool(self.parts)
 
 
-def private_view(profile: DriverProfile, *, revealed: bool) -> PrivateView:
+def private_view(profile: DriverProfile, *, parts: frozenset[str] = frozenset()) -> PrivateView:
+    """The private fields, with the `parts` in full and the rest masked."""
     contacts = list(profile.emergency_contacts.all())
-    if revealed:
-        return PrivateView(
-            id_number=profile.id_number,
-            blood_type=profile.get_blood_type_display() if profile.blood_type else "",
-            medical_notes=profile.medical_notes,
-            guardian_name=profile.guardian_name,
-            guardian_phone=profile.guardian_phone,
-            guardian_id_number=profile.guardian_id_number,
-            contacts=[(c.name, c.relationship, c.phone) for c in contacts],
-            revealed=True,
-        )
+    identity, medical, contact = IDENTITY in parts, MEDICAL in parts, CONTACTS in parts
     return PrivateView(
-        id_number=mask_number(profile.id_number),
-        blood_type=mask_text(profile.blood_type),
-        medical_notes=mask_text(profile.medical_notes),
-        guardian_name=mask_text(profile.guardian_name),
-        guardian_phone=mask_phone(profile.guardian_phone),
-        guardian_id_number=mask_number(profile.guardian_id_number),
-        contacts=[(mask_text(c.name), c.relationship, mask_phone(c.phone)) for c in contacts],
-        revealed=False,
+        id_number=profile.id_number if identity else mask_number(profile.id_number),
+        guardian_id_number=(
+            profile.guardian_id_number if identity else mask_number(profile.guardian_id_number)
+        ),
+        blood_type=(
+            (profile.get_blood_type_display() if profile.blood_type else "")
+            if medical
+            else mask_text(profile.blood_type)
+        ),
+        medical_notes=profile.medical_notes if medical else mask_text(profile.medical_notes),
+        guardian_name=profile.guardian_name if contact else mask_text(profile.guardian_name),
+        guardian_phone=profile.guardian_phone if contact else mask_phone(profile.guardian_phone),
+        contacts=[
+            (c.name, c.relationship, c.phone)
+            if contact
+            else (mask_text(c.name), c.relationship, mask_phone(c.phone))
+            for c in contacts
+        ],
+        parts=parts & PARTS,
     )
 
 

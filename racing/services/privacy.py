@@ -68,6 +68,8 @@ SENSITIVE_PROFILE_FIELDS = {
     "id_number": "",
     "blood_type": "",
     "medical_notes": "",
+    "guardian_name": "",
+    "guardian_phone": "",
     "guardian_id_number": "",
 }
 MEDICAL_PROFILE_FIELDS = {"blood_type": "", "medical_notes": ""}

@@ -23,7 +23,13 @@ from racing.forms.privacy import RevealForm
 from racing.models import CompetitionClass, DriverProfile, Licence, Organization
 from racing.queries.drivers import classes_of, licences_of, vehicles_of
 from racing.queries.organizations import get_membership
-from racing.queries.privacy import has_entered, private_access, private_view, recently_revealed
+from racing.queries.privacy import (
+    IDENTITY,
+    has_entered,
+    private_access,
+    private_view,
+    recently_revealed,
+)
 from racing.services.classes import archive_competition_class, save_competition_class
 from racing.services.drivers import verify_licence
 from racing.services.privacy import record_reveal
@@ -149,7 +155,7 @@ def _driver_page(
         "vehicles": vehicles_of(profile),
         "show_private": access.see,
         "can_reveal": access.reveal,
-        "private": private_view(profile, revealed=revealed and access.reveal),
+        "private": private_view(profile, parts=access.parts if revealed else frozenset()),
         "reveal_form": reveal_form or RevealForm(),
     }
     return render(request, "racing/classes/organizer_driver.html", context, status=status)
@@ -204,7 +210,8 @@ def organizer_licence_document(
     organization, profile = _entered_driver(request, org_slug, profile_id)
     licence = get_object_or_404(Licence, pk=licence_id, profile=profile)
     # A scan is opened from a page revealed a moment ago: the reveal is the record of why.
-    if not private_access(request.user, profile, organization.pk).reveal or not recently_revealed(
+    access = private_access(request.user, profile, organization.pk)
+    if IDENTITY not in access.parts or not recently_revealed(
         profile=profile, organization=organization, actor=request.user
     ):
         raise PermissionDenied

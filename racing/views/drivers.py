@@ -20,7 +20,7 @@ from racing.forms.drivers import (
 )
 from racing.models import DriverProfile, Licence, Vehicle
 from racing.queries.drivers import licences_of, profile_for_user, vehicles_of
-from racing.queries.privacy import current_consent, private_view
+from racing.queries.privacy import PARTS, current_consent, private_view
 from racing.services.drivers import (
     delete_licence,
     delete_vehicle,
@@ -50,7 +50,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "vehicles": vehicles_of(found),
         "show_private": True,
         "own": True,
-        "private": private_view(found, revealed=True),
+        "private": private_view(found, parts=PARTS),
     }
     return render(request, "racing/driver/profile.html", context)
 

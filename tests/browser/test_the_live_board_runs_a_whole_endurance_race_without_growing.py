@@ -47,7 +47,7 @@ pytestmark = [
 CAPTURE = "rmonitor-2009_Sebring_ALMS_Session_5.txt"
 EARLY_SHARE = 0.10
 MAX_HEAP_GROWTH_BYTES = 256 * 1024
-ROW_ELEMENTS = 10  # a <tr> and its nine cells
+ROW_ELEMENTS = 12  # a <tr>, its nine cells, and the follow cell with its button (live-fans.js)
 
 BOARD_STATE = """() => {
   const root = document.getElementById("live-board");

@@ -129,3 +129,29 @@ def test_the_api_gives_a_finished_session_at_any_seq(client: Client) -> None:
     bad = client.get(url, {"seq": "-1"}, HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 422
     assert client.get(url).status_code == 422
+
+
+def test_pins_are_kept_per_event_so_they_follow_a_car_to_the_next_session(
+    client: Client, club_race: Any
+) -> None:
+    heat = _race(club_race)
+    final = _race(club_race)
+    ad_hoc = _race()
+    scopes = {
+        session.pk: re.search(r'data-pin-scope="([^"]+)"', client.get(f"/live/{session.pk}/").text)[
+            1
+        ]
+        for session in (heat, final, ad_hoc)
+    }
+    assert scopes[heat.pk] == scopes[final.pk] == f"event-{club_race.event_id}"
+    assert scopes[ad_hoc.pk] == f"session-{ad_hoc.pk}"
+
+
+def test_a_finished_timed_runs_board_is_not_replayed_as_standings(client: Client) -> None:
+    # Its board starts from the runs (not from the empty board) and is drawn by its own page.
+    runs = LiveSession.objects.create(
+        name="Autocross", mode=LiveSession.Mode.TIMED_RUNS, status=LiveSession.Status.FINISHED
+    )
+    assert client.get(f"/live/{runs.pk}/replay/").status_code == 404
+    assert client.get(f"/live/{runs.pk}/replay/deltas/").status_code == 404
+    assert client.get(f"/api/live/sessions/{runs.pk}/replay/", {"seq": 0}).status_code == 404

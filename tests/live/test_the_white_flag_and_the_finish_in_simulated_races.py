@@ -141,3 +141,19 @@ def test_a_timed_race_ends_at_the_leaders_first_crossing_after_time_is_up(
     board = rows(state)
     assert all(row["finished"] for row in board)
     assert white_seen <= 2
+
+
+def test_a_reset_after_the_flag_starts_the_race_end_afresh() -> None:
+    from live.engine.timing import Reset
+
+    config = SimulatorConfig(laps=3, seed=2)
+    state = State(mode="race")
+    for _, event in timeline(config):
+        apply(state, event)
+    board = rows(state)
+    assert race_end(state, board[0])["chequered"]
+    apply(state, Reset())
+    apply(state, Heartbeat(9999, None, None, 1000, "green"))
+    board = rows(state)
+    assert race_end(state, board[0]) == {"final_lap": None, "white_flag": False, "chequered": False}
+    assert not any(row["finished"] for row in board)

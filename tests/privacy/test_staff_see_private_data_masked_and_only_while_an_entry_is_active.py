@@ -144,7 +144,8 @@ def test_an_official_reveals_with_a_reason_and_the_driver_sees_the_reveal(
     response = reveal(client, organization, profile, "scrutineering, car 12")
     assert response.status_code == 200
     shown = response.content.decode()
-    assert ID_NUMBER in shown and MEDICAL in shown
+    # A scrutineer needs the identity, not the medical notes.
+    assert ID_NUMBER in shown and MEDICAL not in shown
     assert response["Cache-Control"] == "private, no-store"
     record = PrivacyRecord.objects.get()
     assert (record.kind, record.actor, record.organization, record.reason) == (
@@ -201,3 +202,34 @@ def test_staff_find_an_entry_by_the_drivers_identity_number_without_it_in_clear(
     # Part of a number finds nothing: only the whole number has a hash to match.
     partial = client.get(url, {"q": "1101051949"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "ZHANG Min" not in partial
+
+
+@pytest.mark.parametrize(
+    ("duty", "shown", "hidden"),
+    [
+        ("scrutineer", [ID_NUMBER, "Li Hua", "139 1111 2222"], [MEDICAL]),
+        ("medical", [MEDICAL, "Li Hua", "139 1111 2222"], [ID_NUMBER]),
+        ("clerk", [ID_NUMBER, MEDICAL, "Li Hua", "139 1111 2222"], []),
+    ],
+)
+def test_each_duty_reveals_what_it_needs(
+    client: Client,
+    event: Event,
+    driver: Any,
+    staff_member: Any,
+    organization: Organization,
+    duty: str,
+    shown: list[str],
+    hidden: list[str],
+) -> None:
+    profile = make_profile(driver)
+    profile.emergency_contacts.create(name="Li Hua", relationship="wife", phone="+86 139 1111 2222")
+    enter(event, driver)
+    EventOfficial.objects.create(event=event, user=staff_member, duty=duty)
+    client.force_login(staff_member)
+    page_text = reveal(client, organization, profile, "on duty at the event").content.decode()
+    for value in shown:
+        assert value in page_text
+    for value in hidden:
+        assert value not in page_text
+    assert PrivacyRecord.objects.filter(actor=staff_member).count() == 1

@@ -183,6 +183,11 @@ def test_the_menu_links_to_profile_licences_and_garage(client: Client, driver: A
     make_profile(driver)
     client.force_login(driver)
     page = client.get(reverse("racing:profile"), **EN).content.decode()
-    for name in ("racing:profile", "racing:licence-list", "racing:vehicle-list"):
+    for name in (
+        "racing:profile",
+        "racing:licence-list",
+        "racing:vehicle-list",
+        "racing:my-privacy",
+    ):
         assert f'href="{reverse(name)}"' in page
     assert "My profile" in page

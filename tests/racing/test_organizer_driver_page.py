@@ -24,8 +24,8 @@ def entered() -> Iterator[set[tuple[int, int]]]:
     def provider(profile: Any) -> list[int]:
         return [org for prof, org in pairs if prof == profile.pk]
 
-    def access(viewer: Any, profile: Any, organization_id: int) -> tuple[bool, bool]:
-        return (profile.pk, organization_id) in pairs, False
+    def access(viewer: Any, profile: Any, organization_id: int) -> tuple[bool, frozenset[str]]:
+        return (profile.pk, organization_id) in pairs, frozenset()
 
     hooks.entered_organizations.append(provider)
     hooks.private_data_access.append(access)

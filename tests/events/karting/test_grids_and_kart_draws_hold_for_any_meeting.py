@@ -31,6 +31,7 @@ seeds = st.text(max_size=12)
 
 
 @given(names, seeds, st.randoms(use_true_random=False))
+@settings(deadline=None)
 def test_a_drawn_grid_is_a_permutation_fixed_by_the_seed(
     drivers: list[str], seed: str, shuffler
 ) -> None:
@@ -42,7 +43,7 @@ def test_a_drawn_grid_is_a_permutation_fixed_by_the_seed(
 
 
 @given(names, seeds, st.integers(2, 34), st.sampled_from(list(GridOrder)))
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_heat_plans_seat_every_driver_once_per_heat_and_everybody_meets(
     drivers: list[str], seed: str, max_grid: int, order: GridOrder
 ) -> None:
@@ -92,7 +93,7 @@ tables = st.builds(
 
 
 @given(heats(), tables, seeds, st.integers(0, 10), st.randoms(use_true_random=False))
-@settings(max_examples=80)
+@settings(max_examples=80, deadline=None)
 def test_grids_from_heat_points_are_a_permutation_whatever_order_the_heats_come_in(
     meeting: tuple[list[str], list[list[HeatLine]]], points: HeatPoints, seed: str, top: int, rnd
 ) -> None:
@@ -114,7 +115,7 @@ def test_grids_from_heat_points_are_a_permutation_whatever_order_the_heats_come_
 
 
 @given(st.integers(1, 8), seeds, st.data())
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_with_a_kart_for_every_driver_nobody_repeats_a_kart_for_as_many_stages_as_karts(
     drivers: int, seed: str, data: st.DataObject
 ) -> None:
@@ -136,7 +137,7 @@ def test_with_a_kart_for_every_driver_nobody_repeats_a_kart_for_as_many_stages_a
 
 
 @given(st.integers(1, 5), st.integers(0, 2), seeds, st.data())
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 def test_the_kart_draw_repeats_no_more_karts_than_the_best_assignment_must(
     drivers: int, extra_karts: int, seed: str, data: st.DataObject
 ) -> None:

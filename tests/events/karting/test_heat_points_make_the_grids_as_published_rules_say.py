@@ -187,3 +187,22 @@ def test_ballast_makes_up_the_class_minimum_in_whole_weights(
 def test_ballast_is_unknown_until_the_driver_is_weighed_and_nil_without_a_minimum() -> None:
     assert ballast_kg(None, Decimal(80)) is None
     assert ballast_kg(Decimal(60), None) == 0
+
+
+def test_four_groups_race_in_rounds_each_group_once_a_round() -> None:
+    names = [f"q{i:02d}" for i in range(1, 61)]
+    plan = plan_heats(KartRules(max_grid=34), qualifying=names)
+    assert [heat.groups for heat in plan.heats] == [
+        ("A", "B"),
+        ("C", "D"),
+        ("A", "C"),
+        ("B", "D"),
+        ("A", "D"),
+        ("B", "C"),
+    ]
+
+
+def test_groups_past_z_go_on_aa_ab() -> None:
+    from events.engine.karting import group_name
+
+    assert [group_name(i) for i in (0, 25, 26, 27, 52)] == ["A", "Z", "AA", "AB", "BA"]
