@@ -456,6 +456,8 @@ def prepare_paddock_database(workdir: Path) -> tuple[dict[str, str], int]:
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
         "STATIC_ROOT": str(workdir),
         "PYTHONPATH": f"{ROOT}{os.pathsep}{BENCH}",
+        # Every simulated spectator comes from 127.0.0.1: no per-address cap on sockets.
+        "PADDOCK_LIVE_MAX_SOCKETS_PER_CLIENT": "0",
     }
     env.pop("REDIS_URL", None)
     subprocess.run(
@@ -649,6 +651,11 @@ def run_server(
                 + spread
             )
             print(lines[-1], flush=True)
+            RESULTS[(server.name, size)] = (
+                (rss - idle_rss) * 1000 / size,
+                1e6 * cpu_used / max(delivered, 1),
+                delivered == expected,
+            )
             connected = alive
     except Exception as exc:
         lines.append(f"{server.name:{name_width}} stopped early: {exc!r}")
@@ -679,6 +686,10 @@ def run_server(
         if server.redis_prefix:
             delete_redis_keys(server.redis_url, server.redis_prefix)
     return lines
+
+
+# (server, spectators) -> (MB per 1,000 spectators, CPU µs per frame, every frame delivered)
+RESULTS: dict[tuple[str, int], tuple[float, float, bool]] = {}
 
 
 def main() -> None:
@@ -739,6 +750,15 @@ def main() -> None:
             run_server(server, sizes, args.workers, args.window, args.deflate, width)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    for (name, size), (memory, cpu, complete) in sorted(RESULTS.items()):
+        plain = RESULTS.get(("plain", size))
+        if name == "plain" or plain is None or not plain[0] or not plain[1]:
+            continue
+        print(
+            f"ratio: {name} / plain at {size} spectators: RSS per 1,000 {memory / plain[0]:.2f}x,"
+            f" CPU per frame {cpu / plain[1]:.2f}x"
+            + ("" if complete else " (not every frame delivered)")
+        )
     print(
         f"done in {time.monotonic() - started:.0f} s; load average now "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}. Latency is publish to client receive;"

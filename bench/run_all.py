@@ -95,11 +95,13 @@ BENCHMARKS = (
     Benchmark(
         "Registration rush",
         "registration_rush.py",
-        (),
+        ("--clients", "1000", "--capacity", "100"),
         ("--clients", "200", "--capacity", "20"),
-        "200 drivers entering one class of 20 places at the same moment, then 1,000 entering one "
-        "of 100, on PostgreSQL with the production defaults, compared with a trivial view under "
-        "the same concurrency (the registration work's own script).",
+        "1,000 signed-in drivers entering one class of 100 places at the same moment, on "
+        "PostgreSQL with the production defaults (uvicorn, 2 workers, the default pool), "
+        "compared in the same run with the smallest signed-in POST Django serves (session, user, "
+        "CSRF check, one indexed read; bench/rush_urls.py) fired by the same 1,000 clients at "
+        "once; the winners then click again.",
         30 * 60,
     ),
     Benchmark(
@@ -251,6 +253,21 @@ def write_report(results: list[tuple[Benchmark, str, str, float]], quick: bool) 
         *(f"| {name} | {value} |" for name, value in machine()),
         "",
     ]
+    ratios = [
+        (benchmark.title, line.removeprefix("ratio: "))
+        for benchmark, _status, output, _elapsed in results
+        for line in output.splitlines()
+        if line.startswith("ratio: ")
+    ]
+    out += [
+        "## Ratios",
+        "",
+        "Every ratio the benchmarks below print, each measured side by side in one run "
+        "(docs/performance-model.md says what they aim at and what they mean for an operator).",
+        "",
+        *(f"- {title}: {ratio}" for title, ratio in ratios),
+        "",
+    ]
     for benchmark, status, output, elapsed in results:
         out += [f"## {benchmark.title}", "", benchmark.what, ""]
         if status in ("missing", "skipped"):
@@ -277,6 +294,11 @@ def main() -> None:
     args = parser.parse_args()
     chosen = [b for b in BENCHMARKS if not args.only or b.script in args.only.split(",")]
     results = [(b, *run(b, args.quick)) for b in chosen]
+    print("\n=== ratios")
+    for benchmark, _status, output, _elapsed in results:
+        for line in output.splitlines():
+            if line.startswith("ratio: "):
+                print(f"{benchmark.title}: {line.removeprefix('ratio: ')}")
     write_report(results, args.quick)
 
 

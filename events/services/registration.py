@@ -10,9 +10,10 @@ takes the lock, which releases it first; until then the counting queries
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -190,9 +191,10 @@ def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) 
 
 def _refuse_second_entry(active: QuerySet[Entry], entry_class: EntryClass) -> None:
     """Refuse a driver whose `active` entries of the event already cover this class."""
-    if active.filter(entry_class=entry_class).exists():
+    covered = list(active.values_list("entry_class_id", "exclusive"))  # one read for both rules
+    if any(class_id == entry_class.pk for class_id, _exclusive in covered):
         raise AlreadyEntered(_("You have already entered this class."))
-    if not entry_class.allows_additional_entry and active.filter(exclusive=True).exists():
+    if not entry_class.allows_additional_entry and any(exclusive for _id, exclusive in covered):
         raise AlreadyEntered(_("You have already entered this event."))
 
 
@@ -216,6 +218,17 @@ def _refuse_without_lock(
     return entry_class
 
 
+def raise_if_full(*, entry_class_id: int, join_waitlist: bool = False) -> None:
+    """Raise ClassFull if the class has no place left (two reads, no lock): what a driver waiting
+    for a turn at the lock checks again each time a turn ends."""
+    if join_waitlist:
+        return
+    capacity = EntryClass.objects.filter(pk=entry_class_id).values_list("capacity", flat=True)
+    taken = Entry.objects.holding_places().filter(entry_class_id=entry_class_id).count()
+    if taken >= (capacity.first() or 0):
+        raise _full_class()
+
+
 def refusal_without_lock(
     *, driver: Any, entry_class_id: int, event_id: int, join_waitlist: bool = False
 ) -> RegistrationError | None:
@@ -235,31 +248,93 @@ def refusal_without_lock(
 
 
 # Per process and per event, how many registrations may wait on the event's row lock at once.
-# The others wait for their turn here, with their pooled database connection given back, and check
-# again when it comes: in a rush most of them then find the class full and are answered without
-# the lock, instead of holding every connection of the pool in the lock's queue, which left the
-# lock-free refusals (and every other page) waiting for a connection.
+# The others wait for their turn here, with their pooled database connection given back, and
+# whenever a turn ends they all check again, in parallel and without any lock: in a rush most of
+# them then find the class full and are answered at once. Before, every driver queued in the
+# lock's queue holding a connection of the pool, which left the lock-free refusals (and every
+# other page) waiting for a connection, and a driver waited for everyone ahead to learn the class
+# was full.
 LOCK_QUEUE_PER_EVENT = 2
-_turns: dict[int, threading.BoundedSemaphore] = {}
+
+
+# A class found full by a waiter's re-check counts as full for the other waiters this long, so
+# that a thousand waiters do not each ask the database; it can only refuse early (a place freed in
+# that second), never oversell.
+KNOWN_FULL_SECONDS = 1.0
+
+
+@dataclass
+class _Turns:
+    taken: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    checking: set[int] = field(default_factory=set)  # classes a waiter is re-checking
+    full_since: dict[int, float] = field(default_factory=dict)  # class -> when found full
+
+    def known_full(self, entry_class_id: int) -> bool:
+        found = self.full_since.get(entry_class_id)
+        return found is not None and time.monotonic() - found < KNOWN_FULL_SECONDS
+
+
+_turns: dict[int, _Turns] = {}
 _turns_guard = threading.Lock()
+_holding = threading.local()
+
+
+def _full_class() -> ClassFull:
+    return ClassFull(_("This class is full. You can join its waiting list."))
 
 
 @contextmanager
-def _turn_at_the_lock(event_id: int) -> Iterator[None]:
+def turn_at_the_lock(
+    event_id: int, *, entry_class_id: int, join_waitlist: bool = False
+) -> Iterator[None]:
+    """Wait for one of the event's turns at its row lock (see LOCK_QUEUE_PER_EVENT); a thread that
+    already holds one goes on. Whenever a turn ends, one of the waiters for the class checks it
+    again (two reads) and, if it is full, tells the others: all are refused with ClassFull at once.
+    The entry page takes a turn before it builds the form, so that in a rush only the drivers
+    whose turn it is spend anything on it."""
+    held: set[int] = getattr(_holding, "events", set())
+    if event_id in held:
+        yield
+        return
     with _turns_guard:
-        turn = _turns.setdefault(event_id, threading.BoundedSemaphore(LOCK_QUEUE_PER_EVENT))
-    if not turn.acquire(blocking=False):
-        if not connection.in_atomic_block:
-            connection.close()  # back to the pool while waiting; the next query takes one again
-        timeout = settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS / 1000
-        if not turn.acquire(timeout=timeout):
-            raise RegistrationError(
-                _("Too many drivers are entering at this moment. Please try again.")
-            )
+        turns = _turns.setdefault(event_id, _Turns())
+    deadline = time.monotonic() + settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS / 1000
+    while True:
+        with turns.changed:
+            if not join_waitlist and turns.known_full(entry_class_id):
+                raise _full_class()
+            if turns.taken < LOCK_QUEUE_PER_EVENT:
+                turns.taken += 1
+                break
+            if not connection.in_atomic_block:
+                connection.close()  # back to the pool while waiting; a query takes one again
+            left = deadline - time.monotonic()
+            if left <= 0 or not turns.changed.wait(timeout=left):
+                raise RegistrationError(
+                    _("Too many drivers are entering at this moment. Please try again.")
+                )
+            if join_waitlist or entry_class_id in turns.checking:
+                continue
+            turns.checking.add(entry_class_id)
+        try:
+            raise_if_full(entry_class_id=entry_class_id)
+        except ClassFull:
+            with turns.changed:
+                turns.full_since[entry_class_id] = time.monotonic()
+                turns.changed.notify_all()
+            raise
+        finally:
+            with turns.changed:
+                turns.checking.discard(entry_class_id)
+    _holding.events = {*held, event_id}
     try:
         yield
     finally:
-        turn.release()
+        _holding.events = held
+        with turns.changed:
+            turns.taken -= 1
+            turns.changed.notify_all()
 
 
 def register_entry(
@@ -291,7 +366,8 @@ def register_entry(
         join_waitlist=join_waitlist,
         now=now,
     )
-    with _turn_at_the_lock(event_id):
+
+    with turn_at_the_lock(event_id, entry_class_id=entry_class_id, join_waitlist=join_waitlist):
         return _register_under_lock(
             driver=driver,
             entry_class_id=entry_class_id,

@@ -39,6 +39,7 @@ from events.services.registration import (
     refund_percent,
     refusal_without_lock,
     refusals_by_class,
+    turn_at_the_lock,
 )
 from events.services.webhooks import handle_stripe_event
 from events.views.payments import wechat_sign_in
@@ -63,10 +64,25 @@ def _registration_event(slug: str) -> Event:
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     event = _registration_event(slug)
-    if request.method == "POST":
-        refused = _refused_at_once(request, event)
-        if refused is not None:
-            return refused
+    class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
+    if request.method != "POST" or not class_id.isdigit() or len(class_id) > 18:
+        return _entry_form(request, event)  # the form explains what is wrong with the input
+    refusal = _refusal(request, event, int(class_id))
+    if refusal is None:
+        try:
+            with turn_at_the_lock(
+                event.pk, entry_class_id=int(class_id), join_waitlist=_join_waitlist(request)
+            ):
+                # Again once it is this driver's turn: in a rush the class has often filled since.
+                refusal = _refusal(request, event, int(class_id))
+                if refusal is None:
+                    return _entry_form(request, event)
+        except RegistrationError as exc:  # found full while waiting, or no turn came in time
+            refusal = exc
+    return _refused_page(request, event, refusal)
+
+
+def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
     now = timezone.now()
     currency = event.organization.currency
     classes = [
@@ -120,28 +136,25 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/entries/entry_form.html", context, status=status)
 
 
-def _refused_at_once(request: HttpRequest, event: Event) -> HttpResponse | None:
-    """A short page for the POSTs a rush is mostly made of, a full class or a second click,
-    answered from three reads before the form (classes, garage, eligibility) is built: the
-    message, the waiting list a click away, and the way back to the form. None: go on."""
-    class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
-    if not class_id.isdigit() or len(class_id) > 18:
-        return None  # the form explains what is wrong with it
-    join_waitlist = CheckboxInput().value_from_datadict(
-        request.POST, request.FILES, "join_waitlist"
-    )
+def _join_waitlist(request: HttpRequest) -> bool:
+    return bool(CheckboxInput().value_from_datadict(request.POST, request.FILES, "join_waitlist"))
+
+
+def _refusal(request: HttpRequest, event: Event, class_id: int) -> RegistrationError | None:
+    """A full class or a second click, the POSTs a rush is mostly made of, found from three reads
+    before the form (classes, garage, eligibility) is built. None: build the form and go on (it
+    explains any other problem)."""
     refusal = refusal_without_lock(
         driver=request.user,
-        entry_class_id=int(class_id),
+        entry_class_id=class_id,
         event_id=event.pk,
-        join_waitlist=bool(join_waitlist),
+        join_waitlist=_join_waitlist(request),
     )
-    if not isinstance(refusal, (ClassFull, AlreadyEntered)):
-        return None
-    return _refused_page(request, event, refusal)
+    return refusal if isinstance(refusal, (ClassFull, AlreadyEntered)) else None
 
 
 def _refused_page(request: HttpRequest, event: Event, refusal: RegistrationError) -> HttpResponse:
+    """A short page: the message, the waiting list a click away, and the way back to the form."""
     # What the driver posted, to post again with the waiting list ticked.
     kept = ("entry_class", "event_sequence", "vehicle", "co_driver_email", "preferred_car_number")
     context = {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from events.services.results import ResultsError
 from live.models import LiveSession
+from live.services.racecontrol import penalties_by_car
 from live.services.results import publish_live_results, result_lines
 from live.services.timing import final_classification
 from racing.queries.organizations import get_organization_for_staff
@@ -53,7 +54,7 @@ def publish_results_view(request: HttpRequest, org_slug: str, live_id: int) -> H
         "organization": organization,
         "event": event,
         "live_session": live_session,
-        "lines": result_lines(final_classification(live_session)),
+        "lines": result_lines(final_classification(live_session), penalties_by_car(live_session)),
         "errors": errors,
     }
     return render(request, "live/publish_results.html", context, status=400 if errors else 200)

@@ -173,7 +173,13 @@ def test_penalties_go_into_the_provisional_results_and_a_withdrawn_one_does_not(
         ("penalty", "7", "Jump start"),
         ("record", "23", "Wei Li"),
     ]
-    result = publish_live_results(live_session=finish_live_session(session_id=racing.pk))
+    finish_live_session(session_id=racing.pk)
+    review = client.get(
+        reverse("live:publish-results", args=["shanghai-motor-club", racing.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "+15.000 Jump start; Unsafe release" in review and "Wrong car" not in review
+    result = publish_live_results(live_session=LiveSession.objects.get(pk=racing.pk))
     assert not result.is_official
     rows = SessionResult.objects.get(pk=result.pk).rows.order_by("order")
     # Car 7 crossed first on the road; 15 s of penalties put it behind car 23.

@@ -89,19 +89,27 @@ def test_a_bad_class_still_gets_the_whole_form_with_its_error(post: Any, driver:
     assert "Cancellation and refunds" in response.content.decode()
 
 
-def hold_every_turn(event_id: int) -> tuple[threading.Event, threading.Thread]:
-    """Another thread holds all of the event's turns at the lock until told to let go."""
-    held, release = threading.Event(), threading.Event()
+def hold_every_turn(event_id: int) -> tuple[threading.Event, list[threading.Thread]]:
+    """Other threads hold all of the event's turns at the lock until told to let go."""
+    release = threading.Event()
+    holding = threading.Barrier(registration.LOCK_QUEUE_PER_EVENT + 1)
 
     def hold() -> None:
-        with registration._turn_at_the_lock(event_id), registration._turn_at_the_lock(event_id):
-            held.set()
+        with registration.turn_at_the_lock(event_id, entry_class_id=0, join_waitlist=True):
+            holding.wait(timeout=10)
             release.wait(timeout=30)
 
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert held.wait(timeout=10)
-    return release, thread
+    threads = [threading.Thread(target=hold) for _ in range(registration.LOCK_QUEUE_PER_EVENT)]
+    for thread in threads:
+        thread.start()
+    holding.wait(timeout=10)
+    return release, threads
+
+
+def let_go(release: threading.Event, threads: list[threading.Thread]) -> None:
+    release.set()
+    for thread in threads:
+        thread.join()
 
 
 def test_only_a_few_registrations_wait_at_the_event_lock(
@@ -110,13 +118,12 @@ def test_only_a_few_registrations_wait_at_the_event_lock(
     settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS = 300
     entry_class = event.entry_classes.get()
     first, second = drivers(2)
-    release, thread = hold_every_turn(event.pk)
+    release, threads = hold_every_turn(event.pk)
     try:
         with pytest.raises(RegistrationError, match="Too many drivers are entering"):
             register(first, entry_class)
     finally:
-        release.set()
-        thread.join()
+        let_go(release, threads)
     assert not Entry.objects.exists()
     # Once the turns are free again, a driver gets in.
     register(second, entry_class)
@@ -132,11 +139,26 @@ def test_a_full_class_is_refused_even_while_every_turn_is_taken(
     entry_class.save()
     first, late = drivers(2)
     register(first, entry_class)
-    release, thread = hold_every_turn(event.pk)
+    release, threads = hold_every_turn(event.pk)
     try:
         # Refused from its reads, without waiting 30 s for a turn.
         with pytest.raises(ClassFull):
             register(late, entry_class)
     finally:
-        release.set()
-        thread.join()
+        let_go(release, threads)
+
+
+def test_the_entry_page_waits_for_a_turn_before_building_the_form(
+    post: Any, event: Any, drivers: Any, settings: Any
+) -> None:
+    settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS = 300
+    (driver,) = drivers(1)
+    release, threads = hold_every_turn(event.pk)
+    try:
+        busy = post(driver)
+    finally:
+        let_go(release, threads)
+    assert busy.status_code == 400
+    assert "Too many drivers are entering at this moment." in busy.content.decode()
+    assert not Entry.objects.exists()
+    assert post(driver).status_code == 302
