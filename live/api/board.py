@@ -177,7 +177,12 @@ def live_session_messages(request: HttpRequest, session_id: int) -> list[dict[st
 
 
 class ReplayQuery(Schema):
-    seq: int = Field(ge=0, le=10**15, description="The position: 0 is the empty board.")
+    seq: int | None = Field(
+        None,
+        ge=0,
+        le=10**15,
+        description="The position: 0 is the empty board; without it, the board at the end.",
+    )
 
 
 @router.get(
@@ -193,6 +198,7 @@ def live_session_replay(
     request: HttpRequest, session_id: int, query: Query[ReplayQuery]
 ) -> dict[str, Any]:
     session = get_replayable(session_id=session_id)
-    if session is None or query.seq > session.seq:
+    seq = session.seq if session is not None and query.seq is None else query.seq
+    if session is None or seq is None or seq > session.seq:
         raise Http404
-    return snapshot_at(session, seq=query.seq)
+    return snapshot_at(session, seq=seq)
