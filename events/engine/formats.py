@@ -139,7 +139,7 @@ def _regularity_check(rules: dict[str, Any]) -> list[Problem]:
     try:
         regularity.rules_from_format(rules)
     except regularity.RulesError as error:
-        return [Problem(error.field, gettext_noop("%(problem)s"), {"problem": str(error)})]
+        return [Problem(error.field, error.template, error.params)]
     return []
 
 
