@@ -161,6 +161,7 @@ RULES: dict[str, Rule] = {
     "api:championship_standings": Rule(PUBLIC, lambda x: {"slug": x.championship.slug}),
     "api:live-session-snapshot": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     "api:live-session-messages": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
+    "api:live-session-replay": Rule(PUBLIC, lambda x: {"session_id": x.live_session.pk}),
     # racing: organizations
     "racing:organizer-home": Rule(SIGNED_IN),
     "racing:organization-create": Rule(SIGNED_IN),

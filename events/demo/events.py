@@ -19,6 +19,7 @@ from events.demo import entries as demo_entries
 from events.demo import karting as demo_karting
 from events.demo import regularity as demo_regularity
 from events.demo import results as results_demo
+from events.demo import timed_runs as demo_timed_runs
 from events.models import EntryClass, Event, EventOfficial, Session
 from racing.engine.presets import preset_for
 from racing.models import CompetitionClass, Membership, Organization
@@ -444,5 +445,6 @@ def seed(stdout: TextIO) -> None:
     demo_deposits.seed(stdout)
     demo_karting.seed(stdout)
     demo_regularity.seed(stdout)
+    demo_timed_runs.seed(stdout)
     # The registration and results work add a line here calling their own demo module
     # (for example events/demo/entries.py), so this file keeps one owner.

@@ -91,6 +91,8 @@ TIMED_RUNS_RULES = (
     RuleSpec("penalty_ms_per_gate", INT, timed_runs.DEFAULT_PENALTY_MS_PER_GATE, 0, 600_000),
     RuleSpec("off_course_ms", INT, 0, 0, 600_000),
     RuleSpec("class_index", NUMBER_MAP, {}, 0.1, 2.0),
+    # Run group per class ({"BEV": 1, "PHEV": 2}); classes not listed run in group 1.
+    RuleSpec("run_groups", NUMBER_MAP, {}, 1, 20),
 )
 
 
@@ -137,7 +139,7 @@ def _regularity_check(rules: dict[str, Any]) -> list[Problem]:
     try:
         regularity.rules_from_format(rules)
     except regularity.RulesError as error:
-        return [Problem(error.field, gettext_noop("%(problem)s"), {"problem": str(error)})]
+        return [Problem(error.field, error.template, error.params)]
     return []
 
 

@@ -51,12 +51,20 @@ class Kind(StrEnum):
 TIMED_KINDS = frozenset({Kind.START, Kind.TIME_CONTROL, Kind.FINISH})
 
 
-class RulesError(ValueError):
-    """The rules given are not usable; ``field`` names the offending one."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction; the caller translates ``template % params`` where shown."""
+    return message
 
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
+
+class RulesError(ValueError):
+    """The rules given are not usable; ``field`` names the offending one. ``template`` and
+    ``params`` let a page show the message in the reader's language."""
+
+    def __init__(self, template: str, *, field: str, **params: object) -> None:
+        super().__init__(template % params if params else template)
         self.field = field
+        self.template = template
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ class Rules:
         known = {f.name for f in fields(cls)}
         for key in data:
             if key not in known:
-                raise RulesError(f"Unknown rule “{key}”.", field=key)
+                raise RulesError(gettext_noop("Unknown rule “%(name)s”."), field=key, name=key)
         values: dict[str, Any] = {}
         for item in fields(cls):
             if item.name not in data:
@@ -109,37 +117,50 @@ class Rules:
                 else:
                     values[item.name] = str(raw)
             except (TypeError, ValueError, ArithmeticError) as error:
-                raise RulesError(f"“{item.name}” has a bad value.", field=item.name) from error
+                raise RulesError(
+                    gettext_noop("“%(name)s” has a bad value."), field=item.name, name=item.name
+                ) from error
         rules = cls(**values)
         rules.check()
         return rules
 
     def check(self) -> None:
         if self.precision not in PRECISION_MS:
-            raise RulesError("Precision is minute, second or tenth.", field="precision")
+            raise RulesError(
+                gettext_noop("Precision is minute, second or tenth."), field="precision"
+            )
         if self.otl not in ("penalty", "exclude"):
-            raise RulesError("OTL is a penalty or an exclusion.", field="otl")
+            raise RulesError(gettext_noop("OTL is a penalty or an exclusion."), field="otl")
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, Decimal) and (not value.is_finite() or value < 0):
-                raise RulesError(f"“{item.name}” cannot be negative.", field=item.name)
+                raise RulesError(
+                    gettext_noop("“%(name)s” cannot be negative."), field=item.name, name=item.name
+                )
             if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                raise RulesError(f"“{item.name}” cannot be negative.", field=item.name)
+                raise RulesError(
+                    gettext_noop("“%(name)s” cannot be negative."), field=item.name, name=item.name
+                )
         if self.max_lateness_minutes < 1:
-            raise RulesError("The maximum lateness is at least a minute.", field="max_lateness")
+            raise RulesError(
+                gettext_noop("The maximum lateness is at least a minute."),
+                field="max_lateness_minutes",
+            )
         if self.otl == "penalty" and (
             self.otl_penalty < self.max_lateness_minutes * self.tc_late_per_minute
         ):
             # Otherwise arriving later still could cost less than arriving just in time.
             raise RulesError(
-                "The OTL penalty is at least the penalty for the maximum lateness.",
+                gettext_noop("The OTL penalty is at least the penalty for the maximum lateness."),
                 field="otl_penalty",
             )
         years = [year for year, _ in self.age_coefficients]
         if years != sorted(set(years)):
-            raise RulesError("Car-age rows go by year, each once.", field="age_coefficients")
+            raise RulesError(
+                gettext_noop("Car-age rows go by year, each once."), field="age_coefficients"
+            )
         if any(c <= 0 or not c.is_finite() for _, c in self.age_coefficients):
-            raise RulesError("A coefficient is above zero.", field="age_coefficients")
+            raise RulesError(gettext_noop("A coefficient is above zero."), field="age_coefficients")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -219,7 +240,9 @@ def rules_from_format(data: Mapping[str, Any]) -> Rules:
     try:
         data["age_coefficients"] = sorted([int(year), value] for year, value in ages.items())
     except (TypeError, ValueError, AttributeError) as error:
-        raise RulesError("Car-age rows go by year.", field="age_coefficients") from error
+        raise RulesError(
+            gettext_noop("Car-age rows go by year."), field="age_coefficients"
+        ) from error
     return Rules.from_dict(data)
 
 
@@ -229,7 +252,7 @@ def rules_from_data(data: Mapping[str, Any] | None) -> Rules:
     data = dict(data or {})
     name = data.pop("preset", DEFAULT_PRESET)
     if name not in PRESETS:
-        raise RulesError(f"Unknown preset “{name}”.", field="preset")
+        raise RulesError(gettext_noop("Unknown preset “%(name)s”."), field="preset", name=name)
     base = PRESETS[name].to_dict()
     base.update(data)
     return Rules.from_dict(base)

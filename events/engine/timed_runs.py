@@ -48,6 +48,7 @@ class Rules:
     penalty_ms_per_gate: int = DEFAULT_PENALTY_MS_PER_GATE
     off_course_ms: int = 0  # 0: an off-course run does not count; else the penalty it takes
     class_index: Mapping[str, float] = field(default_factory=dict)
+    run_groups: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rules:
@@ -221,3 +222,19 @@ def score(competitors: Sequence[Competitor], rules: Rules) -> list[Scored]:
             )
         )
     return result
+
+
+def run_group(rules: Rules, class_name: str) -> int:
+    return int(rules.run_groups.get(class_name, 1))
+
+
+def running_order(cars: Sequence[tuple[str, str, int]], rules: Rules) -> list[tuple[str, int]]:
+    """Who runs next: (car, run group) for every car with runs left, given (car, class, runs
+    made). Group by group; within a group, the cars with the fewest runs made first, then by car
+    number, so each round of runs goes through the group in the same order."""
+    waiting = [
+        (run_group(rules, class_name), made, _car_order(key), key)
+        for key, class_name, made in cars
+        if made < rules.runs
+    ]
+    return [(key, group) for group, _made, _order, key in sorted(waiting)]

@@ -118,6 +118,13 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rules"].required = False
+        # A form that leaves the format out (an older client, a script) keeps the session's
+        # format, a race for a new one; the page always offers the choice, the current one
+        # selected.
+        self.fields["format"].required = False
+
+    def clean_format(self) -> str:
+        return str(self.cleaned_data.get("format") or self.instance.format)
 
     def clean_rules(self) -> Any:
         return self.cleaned_data.get("rules") or {}

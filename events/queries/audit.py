@@ -60,11 +60,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "transponder": _("Transponder changed"),
     "car_number": _("Car number changed"),
     # payments
-    "payment_started": _("Card payment started"),
+    "payment_started": _("Online payment started"),
     "payment_due_at_track": _("Payment due at the track"),
-    "payment_succeeded": _("Card payment received"),
-    "payment_mismatch": _("Stripe reported a different amount: payment not accepted"),
-    "payment_failed": _("Card payment failed"),
+    "payment_succeeded": _("Online payment received"),
+    "payment_mismatch": _("The payment service reported a different amount: payment not accepted"),
+    "payment_failed": _("Online payment failed"),
     "payment_expired": _("Payment page expired unpaid"),
     "payment_cancelled": _("Payment cancelled"),
     "paid_at_track": _("Marked paid at the track"),
@@ -111,8 +111,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "efficiency_run_corrected": _("Efficiency run: a car's run was corrected"),
 }
 
-# Rows without a person were written by Paddock itself, or on Stripe's word (its webhook, or its
-# answer to a call made for a payment, refund or deposit).
+# Rows without a person were written by Paddock itself, or on a payment service's word (its
+# webhook or notification, or its answer to a call made for a payment, refund or deposit): the
+# row's payment says which service (WeChat Pay, Alipay), Stripe otherwise.
 STRIPE_ACTIONS = frozenset(
     {
         "payment_succeeded",
@@ -229,9 +230,15 @@ def entry_label(entry: Entry | None) -> str:
 
 
 def actor_label(row: AuditLog) -> str:
+    """Who made the change: a person, the payment service whose word it was, or Paddock."""
     if row.actor is not None:
         return staff_name(row.actor)
-    return "Stripe" if row.action in STRIPE_ACTIONS else gettext("system")
+    if row.action not in STRIPE_ACTIONS:
+        return gettext("system")
+    payment = row.payment
+    if payment is not None and payment.method in (Payment.Method.WECHATPAY, Payment.Method.ALIPAY):
+        return str(payment.get_method_display())
+    return "Stripe"
 
 
 def change_text(row: AuditLog) -> str:
@@ -277,7 +284,7 @@ def audit_rows(event: Event, filters: dict[str, Any]) -> QuerySet[AuditLog]:
         end = datetime.combine(until, time(), tzinfo=zone) + timedelta(days=1)
         rows = rows.filter(created_at__lt=end)
     return rows.select_related(
-        "entry", "entry__driver__driver_profile", "actor__driver_profile"
+        "entry", "entry__driver__driver_profile", "actor__driver_profile", "payment"
     ).order_by("-created_at", "-pk")
 
 

@@ -36,14 +36,22 @@ def audit(
 
 
 def change_status(
-    entry: Entry, to_status: str, *, action: str, actor: Any = None, detail: str = ""
+    entry: Entry,
+    to_status: str,
+    *,
+    action: str,
+    actor: Any = None,
+    detail: str = "",
+    payment: Any = None,
 ) -> None:
-    """Move an entry to a new status and write its audit row (the caller holds the locks)."""
+    """Move an entry to a new status and write its audit row (the caller holds the locks);
+    `payment`: the payment that caused it (a confirmation), named on the row."""
     from_status = entry.status
     entry.status = to_status
     entry.save()
     audit(
         entry=entry,
+        payment=payment,
         action=action,
         from_status=from_status,
         to_status=to_status,

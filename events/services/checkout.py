@@ -329,7 +329,7 @@ def _place_paid_entry(entry: Entry, payment: Payment, *, event: Event, now: date
         # have that place until a writer releases it, and we hold the lock.
         entry.expires_at = None
         entry.confirmed_at = now
-        change_status(entry, Entry.Status.CONFIRMED, action="confirmed")
+        change_status(entry, Entry.Status.CONFIRMED, action="confirmed", payment=payment)
         email_after_commit(entry, "confirmation")
         return
     if entry.status == Entry.Status.EXPIRED:
@@ -343,7 +343,11 @@ def _place_paid_entry(entry: Entry, payment: Payment, *, event: Event, now: date
             entry.expires_at = None
             entry.confirmed_at = now
             change_status(
-                entry, Entry.Status.CONFIRMED, action="confirmed", detail="paid after the hold"
+                entry,
+                Entry.Status.CONFIRMED,
+                action="confirmed",
+                detail="paid after the hold",
+                payment=payment,
             )
             email_after_commit(entry, "confirmation")
             return

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from events.engine.racetime import format_time
 from events.forms.timed_runs import RunForm, initial_for
 from events.models import Event, Session, SessionResult, TimedRun
-from events.queries.timed_runs import recent_runs, runs_session_for_staff
+from events.queries.timed_runs import next_up, recent_runs, runs_session_for_staff
 from events.services.results import ResultsError
 from events.services.timed_runs import publish_official, save_runs
 
@@ -61,13 +61,15 @@ def timed_runs(request: HttpRequest, org_slug: str, slug: str, session_id: int) 
         edit = request.GET.get("edit", "")
         if edit.isdigit():
             editing = get_object_or_404(TimedRun, pk=int(edit), session=session)
-        form = RunForm(initial=initial_for(editing) if editing else None)
+        number = request.GET.get("number", "")[:8]
+        form = RunForm(initial=initial_for(editing) if editing else {"number": number})
     context = {
         "event": event,
         "session": session,
         "form": form,
         "editing": editing or (form.data.get("run") if form.is_bound else None),
         "runs": recent_runs(session),
+        "next_up": next_up(session),
         "rules": session.checked_rules,
         "result": SessionResult.objects.filter(session=session).first(),
     }

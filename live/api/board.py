@@ -101,9 +101,58 @@ class LiveSnapshot(Schema):
     rows: list[StandingsRow]
 
 
+class RunsSessionInfo(Schema):
+    id: int
+    name: str
+    mode: Literal["timed_runs"]
+    runs: int = Field(description="Runs per car.")
+    runs_counted: int = Field(description="1: the best run counts; K: the sum of the best K.")
+    indexed: bool = Field(description="Class indexes apply: rows carry indexed times.")
+
+
+class LastRun(Schema):
+    run: int
+    time_ms: int | None
+    cones: int
+    gates: int
+    status: Literal["ok", "dnf", "dns", "dsq", "off"]
+    penalised_ms: int | None = Field(
+        description="Time with penalties; null: the run scores nothing."
+    )
+
+
+class RunsRow(Schema):
+    key: str = Field(description="The car number; deltas refer to rows by it.")
+    position: int | None
+    class_position: int | None
+    indexed_position: int | None
+    number: str
+    name: str
+    class_: str = Field(alias="class")
+    status: str = Field(description="classified, dnf, dsq or dns; empty before a first run.")
+    on_course: bool
+    last: LastRun | None
+    best_ms: int | None = Field(description="The best run, or the sum of the best K.")
+    indexed_ms: int | None
+    runs_done: int
+    runs_left: int
+
+
+class RunsSnapshot(Schema):
+    """A timed-runs board (gymkhana, autocross): the same protocol, rows of runs."""
+
+    seq: int
+    flag: Literal["none"]
+    laps_to_go: None
+    time_to_go_ms: None
+    elapsed_ms: None
+    session: RunsSessionInfo
+    rows: list[RunsRow]
+
+
 @router.get(
     "/sessions/{session_id}/",
-    response=LiveSnapshot,
+    response=LiveSnapshot | RunsSnapshot,
     by_alias=True,
     summary="Current standings of a live session",
     url_name="live-session-snapshot",
@@ -128,12 +177,17 @@ def live_session_messages(request: HttpRequest, session_id: int) -> list[dict[st
 
 
 class ReplayQuery(Schema):
-    seq: int = Field(ge=0, le=10**15, description="The position: 0 is the empty board.")
+    seq: int | None = Field(
+        None,
+        ge=0,
+        le=10**15,
+        description="The position: 0 is the empty board; without it, the board at the end.",
+    )
 
 
 @router.get(
     "/sessions/{session_id}/replay/",
-    response=LiveSnapshot,
+    response=LiveSnapshot | RunsSnapshot,
     by_alias=True,
     summary="Standings of a finished live session at any seq",
     description="The board as it was at `seq`, folded from the stored deltas (the replay's "
@@ -144,6 +198,7 @@ def live_session_replay(
     request: HttpRequest, session_id: int, query: Query[ReplayQuery]
 ) -> dict[str, Any]:
     session = get_replayable(session_id=session_id)
-    if session is None or query.seq > session.seq:
+    seq = session.seq if session is not None and query.seq is None else query.seq
+    if session is None or seq is None or seq > session.seq:
         raise Http404
-    return snapshot_at(session, seq=query.seq)
+    return snapshot_at(session, seq=seq)

@@ -13,6 +13,7 @@ from live.feeds.adapters.simulator import SimulatorConfig, seconds, timeline
 from live.feeds.replay import replay
 from live.models import LiveSession, RaceControlMessage, TrackRecord
 from live.services.racecontrol import post_race_control_message
+from live.services.timed_runs import open_runs_board, refresh_runs_boards
 from live.services.timing import (
     apply_timing_events,
     create_live_session,
@@ -41,6 +42,8 @@ P3_CAPTURE = Path(settings.BASE_DIR).parent / "shared" / "data" / "timing" / "p3
 P3_EVENT_SLUG = "demo-shanghai-kart-night"
 P3_EVENT_SESSION = "预赛 Heat"
 P3_NAMED = ("27", "陈杰 Chen Jie", "租赁组 Rental")
+# The NEV gymkhana day of the events demo (events/demo/timed_runs.py): its afternoon is live.
+RUNS_EVENT_SLUG = "demo-shanghai-nev-gymkhana-day"
 
 
 def demo_session() -> LiveSession | None:
@@ -78,6 +81,7 @@ def seed(stdout: TextIO) -> None:
         )
     stdout.write(f"Live demo session {session.pk}: /live/{session.pk}/\n")
     seed_finished_race(stdout)
+    seed_runs_board(stdout)
     seed_p3_replay(stdout)
 
 
@@ -157,6 +161,40 @@ def _demo_event_session() -> object | None:
     return Session.objects.filter(kind=Session.Kind.RACE).order_by("starts_at", "pk").first()
 
 
+def runs_board() -> LiveSession | None:
+    """The demo's live timed-runs board: the afternoon runs of the NEV gymkhana day."""
+    return (
+        LiveSession.objects.filter(
+            mode=LiveSession.Mode.TIMED_RUNS, event_session__event__slug=RUNS_EVENT_SLUG
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def seed_runs_board(stdout: TextIO) -> LiveSession | None:
+    from events.models import Session
+
+    live = runs_board()
+    if live is None:
+        event_session = (
+            Session.objects.filter(event__slug=RUNS_EVENT_SLUG, format="timed_runs")
+            .order_by("-starts_at")
+            .first()
+        )
+        if event_session is None:
+            return None
+        live = open_runs_board(event_session=event_session)
+    elif live.event_session is not None:
+        # The runs were seeded again: show them as they now stand.
+        refresh_runs_boards(live.event_session)
+    stdout.write(f"Live timed-runs board {live.pk}: /live/{live.pk}/\n")
+    return live
+
+
 def background_commands() -> list[list[str]]:
-    """`demo_serve` runs these next to the web server: the simulator, forever, in real time."""
-    return [["live_simulate", "--demo", "--loop", "--speed", "1"]]
+    """`demo_serve` runs these next to the web server: the simulators, forever, in real time."""
+    return [
+        ["live_simulate", "--demo", "--loop", "--speed", "1"],
+        ["runs_simulate", "--demo", "--loop"],
+    ]

@@ -161,7 +161,13 @@ def replay_deltas_view(request: HttpRequest, session_id: int) -> JsonResponse:
 def session_replays(session: Any) -> list[tuple[str, str]]:
     """For an event session's public results page: a replay of each of its finished live
     sessions (registered on events.hooks.session_replays)."""
-    live_sessions = list(replayable_sessions().filter(event_session=session).order_by("created_at"))
+    live_sessions = list(
+        replayable_sessions()
+        .filter(event_session=session)
+        # A timed-runs board has no replay page of its own: its runs are on the results page.
+        .exclude(mode=LiveSession.Mode.TIMED_RUNS)
+        .order_by("created_at")
+    )
     return [
         (
             _("Replay the live timing: %(name)s") % {"name": live.name}

@@ -4,6 +4,7 @@ an official result's rows) is shown read-only; a session moved here reaches subs
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -88,6 +89,8 @@ def test_moving_a_session_in_the_admin_bumps_its_events_calendar_sequence(
             "starts_at_1": starts.strftime("%H:%M:%S"),
             "ends_at_0": ends.strftime("%Y-%m-%d"),
             "ends_at_1": ends.strftime("%H:%M:%S"),
+            "format": session.format,
+            "rules": json.dumps(session.rules),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors

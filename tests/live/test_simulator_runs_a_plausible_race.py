@@ -95,7 +95,10 @@ def test_the_demo_seed_makes_one_live_session_and_the_simulator_moves_it(
     # One session for the simulator to move, and one race it ran to the end for the replay.
     assert session is not None and LiveSession.objects.count() == 2
     assert LiveSession.objects.exclude(pk=session.pk).get().status == LiveSession.Status.FINISHED
-    assert background_commands() == [["live_simulate", "--demo", "--loop", "--speed", "1"]]
+    assert background_commands() == [
+        ["live_simulate", "--demo", "--loop", "--speed", "1"],
+        ["runs_simulate", "--demo", "--loop"],  # the timed-runs board (events' demo makes it)
+    ]
     call_command("live_simulate", "--demo", "--speed", "0", "--laps", "3")
     session.refresh_from_db()
     assert session.seq > 100

@@ -112,6 +112,7 @@ def let_go(release: threading.Event, threads: list[threading.Thread]) -> None:
         thread.join()
 
 
+@pytest.mark.timed_waits
 def test_only_a_few_registrations_wait_at_the_event_lock(
     register: Any, event: Any, drivers: Any, settings: Any
 ) -> None:
@@ -148,6 +149,7 @@ def test_a_full_class_is_refused_even_while_every_turn_is_taken(
         let_go(release, threads)
 
 
+@pytest.mark.timed_waits
 def test_the_entry_page_waits_for_a_turn_before_building_the_form(
     post: Any, event: Any, drivers: Any, settings: Any
 ) -> None:

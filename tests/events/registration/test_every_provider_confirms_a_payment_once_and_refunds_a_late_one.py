@@ -155,3 +155,29 @@ def test_a_new_delivery_about_a_paid_order_changes_nothing(
     assert AuditLog.objects.filter(entry=entry, action="confirmed").count() == 1
     assert not Refund.objects.exists()
     assert len(mail.outbox) == 1
+
+
+def test_the_audit_trail_names_the_service_whose_word_confirmed_the_entry(
+    pay_through: Any,
+    event: Any,
+    driver: Any,
+    register: Any,
+    client: Any,
+    staff_member: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    entry = register(driver, event.entry_classes.get())
+    payment = pay_through.start(entry, driver)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through.deliver(pay_through.pay(payment))
+    client.force_login(staff_member)
+
+    page = client.get(
+        f"/organizer/{event.organization.slug}/events/{event.slug}/audit/",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+    expected = {"stripe": "Stripe", "wechatpay": "WeChat Pay", "alipay": "Alipay"}[pay_through.name]
+    confirmed = next(row for row in page.split("<tr")[1:] if "Entry confirmed" in row)
+    assert f"<td>{expected}</td>" in confirmed
+    assert "Online payment received" in page

@@ -114,11 +114,11 @@ def test_a_card_payment_confirmed_by_the_webhook_is_by_stripe(
     rows = rows_of(client.get(audit_url(entry.event), HTTP_ACCEPT_LANGUAGE="en").content.decode())
 
     by_action = {row.split('"')[0]: row for row in rows}
-    assert "Card payment received" in by_action["payment_succeeded"]
+    assert "Online payment received" in by_action["payment_succeeded"]
     assert "<td>Stripe</td>" in by_action["payment_succeeded"]
     assert "<td>Stripe</td>" in by_action["confirmed"]
     assert "Entry confirmed" in by_action["confirmed"]
-    assert "Card payment started" in by_action["payment_started"]
+    assert "Online payment started" in by_action["payment_started"]
 
 
 def test_live_timing_mappings_are_rows_of_the_event_and_unknown_codes_show_as_they_are(

@@ -4,6 +4,7 @@ first snapshot plus every delta, and a spectator's channel receives the frames."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -11,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.test import Client
 from django.urls import reverse
@@ -74,13 +75,19 @@ def test_each_stamp_is_a_delta_and_the_deltas_rebuild_the_board(
 def test_a_spectator_channel_receives_the_new_standings(
     rally: Route, control: Callable[[str], Control]
 ) -> None:
-    send(control("S"), 1, 0)
+    start = control("S")
+    send(start, 1, 0)
     live = LiveSession.objects.get(event_session=rally.session)
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(group_name(live.pk), channel)
-    send(control("S"), 2, 0)
-    frame = async_to_sync(layer.receive)(channel)
+
+    async def listen() -> dict[str, Any]:
+        # One loop for the whole exchange: a Redis layer's channel lives in the loop that made it.
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(group_name(live.pk), channel)
+        await sync_to_async(send)(start, 2, 0)
+        return await asyncio.wait_for(layer.receive(channel), timeout=10)
+
+    frame = async_to_sync(listen)()
     assert frame["seq"] == live.seq + 1
     assert json.loads(frame["text"])["type"] == "delta"
 

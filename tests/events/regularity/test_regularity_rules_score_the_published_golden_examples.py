@@ -156,3 +156,14 @@ def test_the_route_card_hides_secret_checks_but_keeps_the_distance() -> None:
 
 def test_a_crews_scheduled_start_is_the_standard_time_plus_its_number_of_intervals() -> None:
     assert engine.scheduled_start_ms(1_000_000, 7, 60_000) == 1_000_000 + 420_000
+
+
+def test_a_sessions_bad_regularity_rules_are_explained_in_chinese(rally: Any) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    session = rally.session
+    session.rules = {**session.checked_rules, "otl_penalty": 0}
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        session.clean()
+    assert "OTL 罚分不能低于最大迟到时间对应的罚分" in str(error.value)

@@ -27,6 +27,7 @@ def test_every_rule_left_out_takes_its_default() -> None:
         "penalty_ms_per_gate": 10_000,
         "off_course_ms": 0,
         "class_index": {},
+        "run_groups": {},
     }
     assert check_rules("race", {}) == {}
 

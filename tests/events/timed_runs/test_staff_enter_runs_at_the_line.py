@@ -121,3 +121,21 @@ def test_staff_make_the_results_official(
     )
     assert client.post(url).status_code == 302
     assert SessionResult.objects.get(session=runs_session).is_official
+
+
+@pytest.mark.usefixtures("entered")
+def test_the_page_offers_the_next_cars_in_the_running_order(
+    client: Client, staff_member: Any, runs_session: Session
+) -> None:
+    client.force_login(staff_member)
+    post(client, runs_session, number="11", time="45.120")
+    page_url = page(runs_session)
+    html = client.get(page_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # 12 and 21 have made no run yet, 11 has made one: they go first.
+    assert (
+        html.index('href="?number=12')
+        < html.index('href="?number=21')
+        < html.index('href="?number=11')
+    )
+    prefilled = client.get(page_url + "?number=21").content.decode()
+    assert 'value="21"' in prefilled

@@ -124,3 +124,22 @@ def test_a_race_session_gets_no_runs_board(race_session: Session) -> None:
 @pytest.fixture
 def race_session(gymkhana: Any, make_session: Callable[..., Session]) -> Session:
     return make_session(gymkhana, kind=Session.Kind.RACE, name="Race")
+
+
+def test_the_api_gives_the_runs_board(
+    client: Client,
+    board: LiveSession,
+    runs_session: Session,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        save_runs(session=runs_session, lines=[RunLine("11", 1, 45_120, cones=1)])
+    body = client.get(f"/api/live/sessions/{board.pk}/").json()
+    assert body["session"]["mode"] == "timed_runs" and body["session"]["indexed"] is True
+    (row,) = body["rows"]
+    assert (row["number"], row["class"], row["best_ms"], row["last"]["penalised_ms"]) == (
+        "11",
+        "NEV A",
+        47_120,
+        47_120,
+    )

@@ -20,6 +20,7 @@ from events.engine.timed_runs import (
     Rules,
     Run,
     penalised_ms,
+    running_order,
     score,
 )
 
@@ -219,3 +220,9 @@ def test_penalties_only_lose_places(data, rules, cones, draw) -> None:  # type: 
     others_before = [r.key for r in before_rows if r.key != key]
     others_after = [r.key for r in after_rows if r.key != key]
     assert others_before == others_after
+
+
+def test_the_running_order_goes_group_by_group_fewest_runs_first() -> None:
+    rules = Rules(runs=2, run_groups={"PHEV": 2})
+    cars = [("12", "BEV", 1), ("3", "PHEV", 0), ("9", "BEV", 0), ("10", "BEV", 2), ("4", "", 0)]
+    assert running_order(cars, rules) == [("4", 1), ("9", 1), ("12", 1), ("3", 2)]
