@@ -13,6 +13,7 @@ class LiveConfig(AppConfig):
         from events.services import page_cache
         from live.models import LiveSession
         from live.queries.board import live_now
+        from live.services.efficiency import efficiency_board_socket, refresh_efficiency_board
         from live.services.regularity import live_board_socket, publish_regularity_standings
         from live.services.timed_runs import refresh_runs_boards
         from live.views.board import session_replays
@@ -24,6 +25,11 @@ class LiveConfig(AppConfig):
             hooks.stamps_changed.append(publish_regularity_standings)
         if live_board_socket not in hooks.live_board_socket:
             hooks.live_board_socket.append(live_board_socket)
+
+        if efficiency_board_socket not in hooks.live_board_socket:
+            hooks.live_board_socket.append(efficiency_board_socket)
+        if refresh_efficiency_board not in hooks.efficiency_changed:
+            hooks.efficiency_changed.append(refresh_efficiency_board)
 
         if result_sources not in hooks.result_sources:
             hooks.result_sources.append(result_sources)

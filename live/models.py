@@ -22,6 +22,8 @@ class LiveSession(models.Model):
         # A timed-runs board (gymkhana, autocross): fed by the runs staff enter, or by start
         # and finish loops, through events.services.timed_runs (live/services/timed_runs.py).
         TIMED_RUNS = "timed_runs", _("Timed runs")
+        # An NEV efficiency board: fed by the energy staff enter (live/services/efficiency.py).
+        EFFICIENCY = "efficiency", _("Efficiency run")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Not started")

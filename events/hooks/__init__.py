@@ -41,6 +41,10 @@ def collect_result_sources(session: Any) -> list[tuple[str, str]]:
 #   runs (entered, corrected, imported, started by a loop); live publishes its board from it.
 timed_runs_changed: list[Callable[[Any], None]] = []
 
+# - efficiency_changed: f(session) called after the commit of any change to an efficiency
+#   session's runs (entered, corrected, rescored); live publishes its board from it.
+efficiency_changed: list[Callable[[Any], None]] = []
+
 
 # - session_replays: f(session) -> list of (label, url) shown on a session's public results page,
 #   e.g. a replay of the live timing of that session once it has finished.

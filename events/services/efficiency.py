@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from events.engine import efficiency as engine
 from events.engine.racetime import format_time
+from events.hooks import efficiency_changed
 from events.models import (
     AuditLog,
     EfficiencyRun,
@@ -223,6 +224,7 @@ def save_runs(
         official=official,
         reason=reason,
     )
+    _changed(session)
     return saved
 
 
@@ -237,3 +239,29 @@ def rescore(*, session: Session, by: AbstractBaseUser | None = None, reason: str
         by=by,
         reason=reason,
     )
+    _changed(session)
+
+
+def _changed(session: Session) -> None:
+    for listener in efficiency_changed:
+        transaction.on_commit(lambda listener=listener: listener(session))  # type: ignore[misc]
+
+
+def board_rows(session: Session) -> list[dict[str, Any]]:
+    """The standings as live board rows keyed by car number (numbers as strings, in JSON)."""
+    roster = roster_for(session.event)
+    return [
+        {
+            "key": item.number,
+            "position": item.position,
+            "standing": str(item.standing),
+            "number": item.number,
+            "name": roster[item.number].driver_name if item.number in roster else "",
+            "kwh_per_100km": _number(item.kwh_per_100km),
+            "penalty_percent": _number(item.penalty_percent) if item.penalty_percent else None,
+            "energy_kwh": _number(item.energy_kwh),
+            "distance_km": _number(item.distance_km),
+            "elapsed_ms": item.elapsed_ms,
+        }
+        for item in scored(session)
+    ]

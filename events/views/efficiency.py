@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from events import hooks
 from events.engine import efficiency as engine
 from events.forms.efficiency import EnergyForm
 from events.models import EfficiencyRun, Session, SessionFormat, SessionResult
@@ -40,6 +41,25 @@ def _standings(session: Session) -> list[dict[str, object]]:
         }
         for item in efficiency.scored(session)
     ]
+
+
+def board_labels() -> dict[str, str]:
+    """The strings of the live board's script (static/js/live-runs-board.js), translated here."""
+    return {
+        "connecting": _("Connecting…"),
+        "live": pgettext("connection state", "Live"),
+        "reconnecting": _("Reconnecting…"),
+        "offline": _("Offline: retrying"),
+        "not_found": _("This live session does not exist."),
+        "too_many": _(
+            "Too many live boards are open from your network. Close some; this one tries "
+            "again in a minute."
+        ),
+        "no_runs": _("No runs yet."),
+        # The same msgid as the standings template's; the script fills %(p)s.
+        "over_time": _("+%(p)s%% over time").replace("%%", "%"),
+        **{f"standing_{key}": str(label) for key, label in STANDING_LABELS.items()},
+    }
 
 
 @login_required
@@ -106,5 +126,7 @@ def efficiency_board(request: HttpRequest, slug: str, session_id: int) -> HttpRe
         "session": session,
         "rules": efficiency.engine_rules(session),
         "standings": _standings(session),
+        "socket": hooks.collect_live_board_socket(session),
+        "labels": board_labels(),
     }
     return render(request, "events/efficiency/board.html", context)

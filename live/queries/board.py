@@ -43,18 +43,26 @@ def live_now(*, event_slug: str = "") -> list[LiveNow]:
         items.append(
             LiveNow(
                 title=f"{event.title} · {session.name}" if event else session.name,
-                url=_board_url(session),
+                url=spectator_url(session),
                 event_slug=event.slug if event else "",
             )
         )
     return items
 
 
-def _board_url(session: LiveSession) -> str:
+def spectator_url(session: LiveSession) -> str:
     # A regularity rally's standings have their own page (penalties, not laps).
     if session.source == LiveSession.Source.CONTROLS and session.event_session is not None:
         return reverse(
             "events:regularity-standings",
+            kwargs={
+                "slug": session.event_session.event.slug,
+                "session_id": session.event_session_id,
+            },
+        )
+    if session.mode == LiveSession.Mode.EFFICIENCY and session.event_session is not None:
+        return reverse(
+            "events:efficiency-board",
             kwargs={
                 "slug": session.event_session.event.slug,
                 "session_id": session.event_session_id,

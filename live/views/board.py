@@ -4,14 +4,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from live.models import LiveSession, RaceControlMessage
-from live.queries.board import get_board, kart_grids, pin_scope
+from live.queries.board import get_board, kart_grids, pin_scope, spectator_url
 from live.queries.replay import get_replayable, replay_deltas, replay_start, replayable_sessions
 
 
@@ -95,6 +95,9 @@ def runs_board_labels() -> dict[str, str]:
 def _board_page(
     request: HttpRequest, session: LiveSession, snapshot: dict[str, Any], *, replay: bool
 ) -> HttpResponse:
+    if session.mode == LiveSession.Mode.EFFICIENCY and not replay:
+        # An efficiency board lives on its event's page (its own columns, energy not laps).
+        return redirect(spectator_url(session))
     if session.mode == LiveSession.Mode.TIMED_RUNS and not replay:
         return render(
             request,
@@ -165,7 +168,7 @@ def session_replays(session: Any) -> list[tuple[str, str]]:
         replayable_sessions()
         .filter(event_session=session)
         # A timed-runs board has no replay page of its own: its runs are on the results page.
-        .exclude(mode=LiveSession.Mode.TIMED_RUNS)
+        .exclude(mode__in=[LiveSession.Mode.TIMED_RUNS, LiveSession.Mode.EFFICIENCY])
         .order_by("created_at")
     )
     return [

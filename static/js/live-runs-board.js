@@ -1,10 +1,14 @@
 /* Paddock timed-runs board: the same snapshot + numbered deltas as the race board
    (docs/live-fanout.md), drawn as runs: on course now, last run with penalties, best, raw and
-   indexed positions, runs left. Small boards: the table is redrawn on every frame. */
+   indexed positions, runs left. Small boards: the table is redrawn on every frame.
+   The NEV efficiency board (events/efficiency/board.html, data-board="efficiency") uses the same
+   socket code with its own row: energy per 100 km, energy, distance, time. Its page is rendered
+   with the standings and no snapshot script: the socket's first frame is the snapshot. */
 (function () {
   "use strict";
-  var root = document.getElementById("runs-board");
-  if (!root) return;
+  var root = document.getElementById("runs-board") || document.getElementById("efficiency-board");
+  if (!root || !root.dataset.socket) return;
+  var efficiency = root.dataset.board === "efficiency";
   var labels = JSON.parse(document.getElementById("live-labels").textContent);
   var tbody = root.querySelector("tbody");
   var moving = root.querySelector(".runs-moving");
@@ -21,8 +25,9 @@
   function time(ms) {
     if (ms === null || ms === undefined) return "";
     var s = Math.floor(ms / 1000), frac = String(ms % 1000).padStart(3, "0");
-    var m = Math.floor(s / 60);
+    var m = Math.floor(s / 60), h = Math.floor(m / 60);
     s = s % 60;
+    if (h) return h + ":" + String(m % 60).padStart(2, "0") + ":" + String(s).padStart(2, "0") + "." + frac;
     return (m ? m + ":" + String(s).padStart(2, "0") : String(s)) + "." + frac;
   }
   function counted(n, one, many) {
@@ -54,7 +59,38 @@
     }
     return span;
   }
+  function efficiencyRow(row) {
+    var tr = document.createElement("tr");
+    tr.dataset.key = row.key;
+    cell(tr, row.position ? String(row.position) : (labels["standing_" + row.standing] || ""));
+    cell(tr, row.number);
+    cell(tr, row.name || "");
+    var score = document.createElement("span");
+    score.textContent = row.kwh_per_100km === null ? "—" : row.kwh_per_100km;
+    if (row.penalty_percent) {
+      var pen = document.createElement("span");
+      pen.className = "muted small";
+      pen.textContent = " " + fill(labels.over_time, { p: row.penalty_percent });
+      score.appendChild(pen);
+    }
+    cell(tr, score);
+    cell(tr, row.energy_kwh === null ? "—" : row.energy_kwh);
+    cell(tr, row.distance_km === null ? "—" : row.distance_km);
+    cell(tr, time(row.elapsed_ms));
+    return tr;
+  }
+  function renderEfficiency() {
+    tbody.textContent = "";
+    order.forEach(function (key) { tbody.appendChild(efficiencyRow(rows[key])); });
+    if (!order.length) {
+      var tr = document.createElement("tr");
+      cell(tr, labels.no_runs).colSpan = 7;
+      tbody.appendChild(tr);
+    }
+    root.dataset.seq = seq;
+  }
   function render() {
+    if (efficiency) { renderEfficiency(); return; }
     tbody.textContent = "";
     moving.textContent = "";
     var onCourse = [];
@@ -177,9 +213,12 @@
       connect();
     }
   });
-  applySnapshot(JSON.parse(document.getElementById("live-snapshot").textContent));
-  render();
-  resumeFrom = seq;
+  var initial = document.getElementById("live-snapshot");
+  if (initial) {
+    applySnapshot(JSON.parse(initial.textContent));
+    render();
+    resumeFrom = seq;
+  }
   setState("connecting", labels.connecting);
   connect();
 })();

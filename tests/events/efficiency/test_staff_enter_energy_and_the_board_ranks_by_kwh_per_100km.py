@@ -3,18 +3,23 @@ one results service; the public board and the results API show the format's own 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import channel_layers, get_channel_layer
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from events.models import AuditLog, EfficiencyRun, Event, Session, SessionFormat, SessionResult
 from events.services import efficiency
+from live.fanout.frames import group_name
+from live.models import LiveSession
 
 pytestmark = pytest.mark.django_db
 PHONE = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)"}
@@ -170,3 +175,64 @@ def test_new_rules_score_the_run_again(run_day: Session) -> None:
         r.car_number: r.position for r in SessionResult.objects.get(session=run_day).rows.all()
     }
     assert after == {"1": 1, "2": None}
+
+
+def test_entering_a_run_publishes_the_new_standings_to_the_boards_socket(
+    client: Client,
+    run_day: Session,
+    settings: Any,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The board page renders the standings and names its socket; entering and correcting runs
+    stores the board and sends each change, numbered, to the spectators' group."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    layer = get_channel_layer()
+    url = reverse("events:efficiency-board", args=[run_day.event.slug, run_day.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'http-equiv="refresh"' not in page.content
+    assert b"js/live-runs-board.js" in page.content
+    live = LiveSession.objects.get(event_session=run_day, mode=LiveSession.Mode.EFFICIENCY)
+    assert f'data-socket="/ws/live/sessions/{live.pk}/"'.encode() in page.content
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group_name(live.pk), channel)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            efficiency.save_runs(
+                session=run_day,
+                lines=[
+                    efficiency.EnergyLine(
+                        "5", laps=8, elapsed_ms=3_500_000, energy_kwh=Decimal("1.9")
+                    ),
+                    efficiency.EnergyLine(
+                        "6", laps=8, elapsed_ms=3_400_000, energy_kwh=Decimal("2.0")
+                    ),
+                ],
+            )
+        first = json.loads(async_to_sync(layer.receive)(channel)["text"])
+        assert first["type"] == "delta" and first["seq"] == 1
+        assert first["order"] == ["5", "6"]
+        by_car = {row["key"]: row for row in first["rows"]}
+        assert by_car["5"]["kwh_per_100km"] == "9.500" and by_car["5"]["position"] == 1
+        assert by_car["6"]["kwh_per_100km"] == "10.000" and by_car["6"]["position"] == 2
+
+        # A correction moves car 6 ahead: the next frame says so, and the page shows it.
+        with django_capture_on_commit_callbacks(execute=True):
+            efficiency.save_runs(
+                session=run_day,
+                lines=[
+                    efficiency.EnergyLine(
+                        "6", laps=8, elapsed_ms=3_400_000, energy_kwh=Decimal("1.8")
+                    )
+                ],
+            )
+        second = json.loads(async_to_sync(layer.receive)(channel)["text"])
+        assert second["seq"] == 2 and second["order"] == ["6", "5"]
+        live.refresh_from_db()
+        assert live.seq == 2
+        assert [row["key"] for row in live.snapshot["rows"]] == ["6", "5"]
+        assert b"9.000" in client.get(url).content
+    finally:
+        async_to_sync(layer.flush)()
+        channel_layers.backends.clear()
