@@ -150,9 +150,42 @@ class RunsSnapshot(Schema):
     rows: list[RunsRow]
 
 
+class EfficiencySessionInfo(Schema):
+    id: int
+    name: str
+    mode: Literal["efficiency"]
+
+
+class EfficiencyRow(Schema):
+    key: str = Field(description="The car number; deltas refer to rows by it.")
+    position: int | None = Field(description="Null when not classified (see standing).")
+    standing: Literal[
+        "classified", "over_time", "awaiting_energy", "no_distance", "dnf", "dns", "dsq"
+    ]
+    number: str
+    name: str
+    kwh_per_100km: str | None = Field(description="Energy per 100 km, three places; lower wins.")
+    penalty_percent: str | None = Field(description="Over-time penalty added, in per cent.")
+    energy_kwh: str | None
+    distance_km: str | None
+    elapsed_ms: int | None
+
+
+class EfficiencySnapshot(Schema):
+    """An NEV efficiency board: the same protocol, rows of energy per distance."""
+
+    seq: int
+    flag: Literal["none"]
+    laps_to_go: None
+    time_to_go_ms: None
+    elapsed_ms: None
+    session: EfficiencySessionInfo
+    rows: list[EfficiencyRow]
+
+
 @router.get(
     "/sessions/{session_id}/",
-    response=LiveSnapshot | RunsSnapshot,
+    response=LiveSnapshot | RunsSnapshot | EfficiencySnapshot,
     by_alias=True,
     summary="Current standings of a live session",
     url_name="live-session-snapshot",
@@ -187,7 +220,7 @@ class ReplayQuery(Schema):
 
 @router.get(
     "/sessions/{session_id}/replay/",
-    response=LiveSnapshot | RunsSnapshot,
+    response=LiveSnapshot | RunsSnapshot | EfficiencySnapshot,
     by_alias=True,
     summary="Standings of a finished live session at any seq",
     description="The board as it was at `seq`, folded from the stored deltas (the replay's "

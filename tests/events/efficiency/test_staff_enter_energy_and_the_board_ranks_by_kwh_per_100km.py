@@ -233,6 +233,12 @@ def test_entering_a_run_publishes_the_new_standings_to_the_boards_socket(
         assert live.seq == 2
         assert [row["key"] for row in live.snapshot["rows"]] == ["6", "5"]
         assert b"9.000" in client.get(url).content
+        api = client.get(f"/api/live/sessions/{live.pk}/")
+        assert api.status_code == 200
+        assert [(r["number"], r["kwh_per_100km"]) for r in api.json()["rows"]] == [
+            ("6", "9.000"),
+            ("5", "9.500"),
+        ]
     finally:
         async_to_sync(layer.flush)()
         channel_layers.backends.clear()
