@@ -102,6 +102,17 @@ def _requests_keep_the_test_connection(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _starting_issuers(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the tables, the data migration's licence issuers with them; put
+    them back for every database test that follows (licences need them)."""
+    if request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("db")
+        from racing.services.licences import ensure_starting_issuers
+
+        ensure_starting_issuers()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Rate limits live in the cache: each test starts with none used."""
     from django.core.cache import cache

@@ -150,6 +150,13 @@ def test_the_real_captures_end_on_the_same_board_in_auto_as_in_cp1252(
         session = create_live_session(name="replay", mode=mode, feed_encoding=encoding)
         replay(session_id=session.pk, data=data, format="rmonitor", speed=0)
         session.refresh_from_db()
-        boards.append({k: v for k, v in session.snapshot.items() if k != "session"})
+        board = {k: v for k, v in session.snapshot.items() if k != "session"}
+        # Race control's announcements (a session best) are rows of their own: the same
+        # messages in both replays, told apart only by their ids and the second they were made.
+        board["messages"] = [
+            {k: v for k, v in message.items() if k not in ("id", "at")}
+            for message in board["messages"]
+        ]
+        boards.append(board)
     assert boards[0] == boards[1]
     assert len(boards[1]["rows"]) >= 5
