@@ -22,8 +22,8 @@ from django.urls import reverse
 from PIL import Image
 
 from config.crypto import lookup_hash
-from racing.models import DriverProfile, EmergencyContact, Licence
 from racing.engine.masking import mask_phone
+from racing.models import DriverProfile, EmergencyContact, Licence
 from racing.queries.drivers import licences_with_number, profile_with_id_number
 from racing.queries.privacy import CONTACTS, private_view
 from tests.racing.factories import make_licence, make_profile
