@@ -145,3 +145,56 @@ def test_a_phone_two_hours_fast_stamps_the_servers_time(
     assert stamp.offset_ms is not None
     assert abs(stamp.offset_ms + 7_200_000) < 60_000
     assert violations == []
+
+
+def test_a_reload_with_no_network_opens_the_page_from_the_worker_and_loses_nothing(
+    live_server: Any, page_factory: Any, checkpoint: Control
+) -> None:
+    page = page_factory()
+    violations = open_control(page, live_server, checkpoint)
+    page.wait_for_selector("#control-app[data-offline=ready]")
+    page.context.set_offline(True)
+    for number in (11, 12):
+        page.fill("#car-number", str(number))
+        page.click("#stamp-button")
+    page.wait_for_selector("#unsynced-count[data-unsynced='2']")
+    # No network: without the worker this reload is the browser's own error page.
+    page.reload()
+    page.wait_for_selector("#control-app[data-state=offline]")
+    page.wait_for_selector("#unsynced-count[data-unsynced='2']")
+    assert page.locator("#stamp-list li.stamp-waiting").count() == 2
+    # The stylesheets came from the worker's cache too.
+    assert page.evaluate(
+        "document.styleSheets.length >= 2 && "
+        "[...document.styleSheets].every(sheet => sheet.cssRules.length > 0)"
+    )
+    page.fill("#car-number", "13")
+    page.click("#stamp-button")
+    page.wait_for_selector("#unsynced-count[data-unsynced='3']")
+    assert Stamp.objects.count() == 0
+    page.context.set_offline(False)
+    page.click("#sync-button")
+    page.wait_for_selector("#unsynced-count[data-unsynced='0']", timeout=20_000)
+    assert sorted(Stamp.objects.values_list("car_number", flat=True)) == [11, 12, 13]
+    assert violations == []
+
+
+def test_the_worker_passes_a_revoked_page_through_and_never_stores_the_sync(
+    live_server: Any, page_factory: Any, checkpoint: Control, make_user: Callable[..., Any]
+) -> None:
+    page = page_factory()
+    open_control(page, live_server, checkpoint)
+    page.wait_for_selector("#control-app[data-offline=ready]")
+    page.fill("#car-number", "5")
+    page.click("#stamp-button")
+    page.wait_for_selector("#unsynced-count[data-unsynced='0']")
+    cached = page.evaluate(
+        "caches.open('paddock-control-v1').then(c => c.keys()).then(ks => ks.map(k => k.url))"
+    )
+    assert f"{live_server.url}/control/{checkpoint.token}/" in cached
+    assert not [url for url in cached if url.endswith("/sync/")]
+    services.revoke_control_token(control=checkpoint, actor=make_user("clerk@example.com"))
+    # Online, the network answers first: the revoked token's page is not served from the cache.
+    response = page.reload()
+    assert response is not None and response.status == 404
+    assert Stamp.objects.count() == 1
