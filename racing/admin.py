@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from racing.models import (
     CompetitionClass,
@@ -12,6 +14,7 @@ from racing.models import (
     Organization,
     Vehicle,
 )
+from racing.queries.drivers import licences_with_number
 
 
 class MembershipInline(admin.TabularInline):
@@ -63,8 +66,17 @@ class DriverProfileAdmin(admin.ModelAdmin):
 class LicenceAdmin(admin.ModelAdmin):
     list_display = ["number", "profile", "issuer", "discipline", "grade", "valid_to", "verified_at"]
     list_filter = ["kind", "issuer", "discipline", "is_temporary", "issued_on_the_spot"]
-    search_fields = ["number", "profile__name_latin", "profile__name_zh"]
+    # The number is encrypted: a search also matches it whole through its keyed hash.
+    search_fields = ["profile__name_latin", "profile__name_zh"]
     raw_id_fields = ["profile", "verified_by"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Licence], search_term: str
+    ) -> tuple[QuerySet[Licence], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(pk__in=licences_with_number(search_term).values("pk"))
+        return found, may_have_duplicates
 
 
 @admin.register(Vehicle)

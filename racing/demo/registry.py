@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from config.crypto import lookup_hash
 from racing.engine.eligibility import AgeBand, ClassRules, LicenceKind, LicenceRequirement
 from racing.engine.presets import PRESETS, tier_discipline
 from racing.models import (
@@ -217,8 +218,10 @@ def seed_driver(user: Any) -> DriverProfile:
     Licence.objects.update_or_create(
         profile=profile,
         issuer=camf,
-        number=ON_THE_SPOT_NUMBER,
+        # The number is encrypted (a new token each save): it is matched through its hash.
+        number_hash=lookup_hash(ON_THE_SPOT_NUMBER),
         defaults={
+            "number": ON_THE_SPOT_NUMBER,
             "discipline": "karting",
             "grade": LicenceGrade.objects.get(issuer=camf, code="C"),
             "valid_from": valid_from,
@@ -229,8 +232,10 @@ def seed_driver(user: Any) -> DriverProfile:
     Licence.objects.update_or_create(
         profile=profile,
         issuer=camf,
-        number=TEAM_LICENCE_NUMBER,
+        # The number is encrypted (a new token each save): it is matched through its hash.
+        number_hash=lookup_hash(TEAM_LICENCE_NUMBER),
         defaults={
+            "number": TEAM_LICENCE_NUMBER,
             "kind": LicenceKind.TEAM,
             "team_name": TEAM_NAME,
             "discipline": "circuit",

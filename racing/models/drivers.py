@@ -85,7 +85,7 @@ class DriverProfile(models.Model):
     id_number = EncryptedCharField(_("identity document number"), max_length=40)
     # A keyed hash of the number (config.crypto.lookup_hash), so staff can find a driver by it.
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone = models.CharField(_("mobile phone"), max_length=40)
+    phone = EncryptedCharField(_("mobile phone"), max_length=40)
     weight_kg = models.DecimalField(
         _("weight (kg)"),
         max_digits=4,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from config.crypto import EncryptedCharField, lookup_hash
 from racing.engine import eligibility
 from racing.models.drivers import DriverProfile
 from racing.storage import private_storage
@@ -135,7 +137,10 @@ class Licence(models.Model):
         related_name="+",
         verbose_name=_("grade"),
     )
-    number = models.CharField(_("licence number"), max_length=40)
+    number = EncryptedCharField(_("licence number"), max_length=40)
+    # A keyed hash of the number (config.crypto.lookup_hash): the column is encrypted, so staff
+    # match a licence number through this.
+    number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
     medical_valid_to = models.DateField(_("medical valid to"), null=True, blank=True)
@@ -183,6 +188,13 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer.code} {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.number_hash = lookup_hash(self.number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "number_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def is_verified(self) -> bool:

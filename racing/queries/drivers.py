@@ -60,6 +60,14 @@ def profile_with_id_number(number: str) -> DriverProfile | None:
     return DriverProfile.objects.filter(id_number_hash=digest).first()
 
 
+def licences_with_number(number: str) -> QuerySet[Licence]:
+    """The licences with this number, matched by its keyed hash (the number is encrypted)."""
+    digest = lookup_hash(number)
+    if not digest:
+        return Licence.objects.none()
+    return Licence.objects.filter(number_hash=digest)
+
+
 def classes_of(
     organization_id: int, *, include_archived: bool = False
 ) -> QuerySet[CompetitionClass]:

@@ -103,6 +103,7 @@ class PrivateView:
     """What a page shows of the private fields: each part in full or masked."""
 
     id_number: str
+    phone: str
     blood_type: str
     medical_notes: str
     guardian_name: str
@@ -122,6 +123,7 @@ def private_view(profile: DriverProfile, *, parts: frozenset[str] = frozenset())
     identity, medical, contact = IDENTITY in parts, MEDICAL in parts, CONTACTS in parts
     return PrivateView(
         id_number=profile.id_number if identity else mask_number(profile.id_number),
+        phone=profile.phone if contact else mask_phone(profile.phone),
         guardian_id_number=(
             profile.guardian_id_number if identity else mask_number(profile.guardian_id_number)
         ),

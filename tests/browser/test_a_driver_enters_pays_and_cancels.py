@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from config.crypto import lookup_hash
 from events.models import Entry, EntryClass, Event, Payment
 from tests.browser.policy import watch_policy_violations
 from tests.conftest import PASSWORD
@@ -187,7 +188,7 @@ def test_a_driver_fills_a_profile_adds_a_licence_and_a_vehicle_and_enters_with_i
     page.get_by_label("Temporary").check()
     page.locator("main form").get_by_role("button", name="Save").click()
     page.wait_for_load_state()
-    assert driver.driver_profile.licences.filter(number="CAMF-2026-0042").exists()
+    assert driver.driver_profile.licences.filter(number_hash=lookup_hash("CAMF-2026-0042")).exists()
 
     page.goto(f"{live_server.url}/driver/garage/new/")
     page.get_by_label("Make").fill("Mazda")

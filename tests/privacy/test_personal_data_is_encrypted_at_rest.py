@@ -22,8 +22,10 @@ from django.urls import reverse
 from PIL import Image
 
 from config.crypto import lookup_hash
+from racing.engine.masking import mask_phone
 from racing.models import DriverProfile, EmergencyContact, Licence
-from racing.queries.drivers import profile_with_id_number
+from racing.queries.drivers import licences_with_number, profile_with_id_number
+from racing.queries.privacy import CONTACTS, private_view
 from tests.racing.factories import make_licence, make_profile
 
 ID_NUMBER = "11010519491231002X"
@@ -32,7 +34,18 @@ MEDICAL = "Penicillin allergy, epilepsy medication"
 GUARDIAN_PHONE = "+86 139 1234 5678"
 CONTACT_PHONE = "+86 137 8765 4321"
 CONTACT_NAME = "Wang Contactperson"
-SECRETS = [ID_NUMBER, GUARDIAN_ID, MEDICAL, GUARDIAN_PHONE, CONTACT_PHONE, CONTACT_NAME]
+DRIVER_PHONE = "+86 136 2468 1357"
+LICENCE_NUMBER = "CAMF-KART-739154"
+SECRETS = [
+    ID_NUMBER,
+    GUARDIAN_ID,
+    MEDICAL,
+    GUARDIAN_PHONE,
+    CONTACT_PHONE,
+    CONTACT_NAME,
+    DRIVER_PHONE,
+    LICENCE_NUMBER,
+]
 SCAN_MARK = b"PADDOCK-SCAN-MARKER-4711"
 
 
@@ -46,6 +59,7 @@ def sensitive_driver(user: Any) -> DriverProfile:
     profile = make_profile(
         user,
         id_number=ID_NUMBER,
+        phone=DRIVER_PHONE,
         medical_notes=MEDICAL,
         guardian_name="Li Guardian",
         guardian_phone=GUARDIAN_PHONE,
@@ -54,7 +68,7 @@ def sensitive_driver(user: Any) -> DriverProfile:
     EmergencyContact.objects.create(
         profile=profile, name=CONTACT_NAME, relationship="mother", phone=CONTACT_PHONE
     )
-    licence = make_licence(profile)
+    licence = make_licence(profile, number=LICENCE_NUMBER)
     licence.document.save("zhang-11010519491231002X.png", ContentFile(scan()))
     return profile
 
@@ -71,8 +85,19 @@ def raw_column(table: str, column: str, pk: int) -> str:
 @pytest.mark.django_db
 def test_the_columns_hold_tokens_and_the_model_gives_back_the_values(driver: Any) -> None:
     profile = sensitive_driver(driver)
-    for column in ("id_number", "medical_notes", "guardian_phone", "guardian_id_number"):
-        stored = raw_column("racing_driverprofile", column, profile.pk)
+    columns = [
+        ("racing_driverprofile", column, profile.pk)
+        for column in (
+            "id_number",
+            "phone",
+            "medical_notes",
+            "guardian_phone",
+            "guardian_id_number",
+        )
+    ]
+    columns.append(("racing_licence", "number", Licence.objects.get(profile=profile).pk))
+    for table, column, pk in columns:
+        stored = raw_column(table, column, pk)
         assert stored.startswith("fernet:")
         assert stored not in SECRETS
     again = DriverProfile.objects.get(pk=profile.pk)
@@ -82,6 +107,8 @@ def test_the_columns_hold_tokens_and_the_model_gives_back_the_values(driver: Any
         GUARDIAN_ID,
     )
     assert again.emergency_contacts.get().phone == CONTACT_PHONE
+    assert again.phone == DRIVER_PHONE
+    assert Licence.objects.get(profile=profile).number == LICENCE_NUMBER
 
 
 @pytest.mark.django_db
@@ -93,6 +120,40 @@ def test_staff_find_a_driver_by_the_number_through_its_keyed_hash(driver: Any) -
     assert profile_with_id_number("110105 1949-1231 002x") == profile
     assert profile_with_id_number("110105194912310038") is None
     assert profile_with_id_number("") is None
+
+
+@pytest.mark.django_db
+def test_staff_match_a_licence_number_through_its_keyed_hash(
+    admin_client: Any, driver: Any
+) -> None:
+    profile = sensitive_driver(driver)
+    licence = Licence.objects.get(profile=profile)
+    assert licence.number_hash == lookup_hash(LICENCE_NUMBER)
+    assert list(licences_with_number("camf kart 739154")) == [licence]
+    assert not licences_with_number("CAMF-KART-739155").exists()
+    assert not licences_with_number("").exists()
+    # A changed number gets a new hash, also when only the number is saved.
+    licence.number = "CAMF-KART-100200"
+    licence.save(update_fields=["number"])
+    assert list(licences_with_number("CAMF-KART-100200")) == [licence]
+    assert not licences_with_number(LICENCE_NUMBER).exists()
+    # The admin's search finds it by the whole number, though the column is encrypted.
+    url = reverse("admin:racing_licence_changelist")
+    found = admin_client.get(url, {"q": "CAMF-KART-100200"})
+    assert found.status_code == 200
+    assert found.context["cl"].result_count == 1
+    assert admin_client.get(url, {"q": "CAMF-KART-999999"}).context["cl"].result_count == 0
+
+
+@pytest.mark.django_db
+def test_staff_see_the_drivers_own_phone_masked_until_contacts_are_revealed(
+    driver: Any,
+) -> None:
+    profile = sensitive_driver(driver)
+    masked = private_view(profile)
+    assert masked.phone != DRIVER_PHONE
+    assert masked.phone == mask_phone(DRIVER_PHONE)
+    assert private_view(profile, parts=frozenset({CONTACTS})).phone == DRIVER_PHONE
 
 
 @pytest.mark.django_db
@@ -132,6 +193,23 @@ def test_rows_stored_in_clear_before_encryption_are_encrypted_by_the_migration(
     assert raw_column("racing_driverprofile", "id_number", profile.pk).startswith("fernet:")
     assert raw_column("racing_driverprofile", "medical_notes", profile.pk).startswith("fernet:")
     assert DriverProfile.objects.get(pk=profile.pk).id_number_hash == lookup_hash(ID_NUMBER)
+
+    # The licence number and the driver's phone, encrypted by the later migration 0007.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE racing_driverprofile SET phone = %s WHERE id = %s", [DRIVER_PHONE, profile.pk]
+        )
+        cursor.execute(
+            "UPDATE racing_licence SET number = %s, number_hash = '' WHERE id = %s",
+            [LICENCE_NUMBER, licence.pk],
+        )
+    assert Licence.objects.get(pk=licence.pk).number == LICENCE_NUMBER
+    later = importlib.import_module("racing.migrations.0007_encrypt_licence_number_and_phone")
+    later.encrypt_existing_rows(apps, None)
+    assert raw_column("racing_driverprofile", "phone", profile.pk).startswith("fernet:")
+    assert raw_column("racing_licence", "number", licence.pk).startswith("fernet:")
+    assert Licence.objects.get(pk=licence.pk).number_hash == lookup_hash(LICENCE_NUMBER)
+    assert DriverProfile.objects.get(pk=profile.pk).phone == DRIVER_PHONE
     assert SCAN_MARK not in Path(licence.document.path).read_bytes()
     assert Licence.objects.get(pk=licence.pk).document.read().endswith(SCAN_MARK)
 
@@ -143,24 +221,33 @@ def test_key_rotation_re_encrypts_every_value_and_file(settings: Any, driver: An
     profile = sensitive_driver(driver)
     licence = Licence.objects.get(profile=profile)
     before = raw_column("racing_driverprofile", "id_number", profile.pk)
+    phone_before = raw_column("racing_driverprofile", "phone", profile.pk)
+    number_before = raw_column("racing_licence", "number", licence.pk)
 
     settings.PADDOCK_ENCRYPTION_KEYS = [new, old]
     settings.PADDOCK_LOOKUP_KEY = "a-new-lookup-key"
     out = io.StringIO()
     call_command("reencrypt_private_data", stdout=out)
     assert "racing.DriverProfile: 1 rows" in out.getvalue()
-    assert "racing.Licence: 0 rows, 1 files" in out.getvalue()
+    assert "racing.Licence: 1 rows, 1 files" in out.getvalue()
 
     # Only the new key is left: everything still reads, so everything was rewritten with it.
     settings.PADDOCK_ENCRYPTION_KEYS = [new]
     assert raw_column("racing_driverprofile", "id_number", profile.pk) != before
+    assert raw_column("racing_driverprofile", "phone", profile.pk) != phone_before
+    assert raw_column("racing_licence", "number", licence.pk) != number_before
     again = DriverProfile.objects.get(pk=profile.pk)
     assert (again.id_number, again.medical_notes) == (ID_NUMBER, MEDICAL)
     assert again.id_number_hash == lookup_hash(ID_NUMBER)
     assert profile_with_id_number(ID_NUMBER) == again
     contact = EmergencyContact.objects.get(profile=profile)
     assert (contact.name, contact.phone) == (CONTACT_NAME, CONTACT_PHONE)
-    assert Licence.objects.get(pk=licence.pk).document.read().endswith(SCAN_MARK)
+    rotated = Licence.objects.get(pk=licence.pk)
+    assert rotated.number == LICENCE_NUMBER
+    assert rotated.number_hash == lookup_hash(LICENCE_NUMBER)
+    assert list(licences_with_number(LICENCE_NUMBER)) == [rotated]
+    assert again.phone == DRIVER_PHONE
+    assert rotated.document.read().endswith(SCAN_MARK)
 
 
 @pytest.mark.postgres

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from config.crypto import lookup_hash
 from racing.demo.registry import (
     DRIVER_EMAIL,
     ON_THE_SPOT_NUMBER,
@@ -36,9 +37,9 @@ def demo() -> None:
 @pytest.mark.usefixtures("demo")
 def test_the_demo_driver_holds_both_licences_once() -> None:
     profile = DriverProfile.objects.get(user__email=DRIVER_EMAIL)
-    spot = profile.licences.get(number=ON_THE_SPOT_NUMBER)
+    spot = profile.licences.get(number_hash=lookup_hash(ON_THE_SPOT_NUMBER))
     assert spot.issued_on_the_spot and spot.discipline == "karting"
-    team = profile.licences.get(number=TEAM_LICENCE_NUMBER)
+    team = profile.licences.get(number_hash=lookup_hash(TEAM_LICENCE_NUMBER))
     assert team.kind == "team" and team.team_name and team.grade is None
     assert Licence.objects.filter(profile=profile).count() == 3
     for licence in profile.licences.all():
@@ -86,7 +87,7 @@ def test_the_demo_driver_may_enter_the_rookie_and_the_team_classes() -> None:
         == []
     )
     # Without the team licence, the team class refuses the driver.
-    profile.licences.filter(number=TEAM_LICENCE_NUMBER).delete()
+    profile.licences.filter(number_hash=lookup_hash(TEAM_LICENCE_NUMBER)).delete()
     failures = check_driver_for_class(
         competition_class=team, profile=profile, vehicle=None, event_date=today
     )
