@@ -274,7 +274,6 @@ urlpatterns += [
 urlpatterns += [path("", include(results_patterns))]
 
 urlpatterns += [
-    path("control/sw.js", regularity.control_worker, name="control-worker"),
     path("control/<str:token>/", regularity.control_page, name="control-page"),
     path("control/<str:token>/sync/", regularity.control_sync, name="control-sync"),
     path("passport/<str:token>/", regularity.passport, name="passport"),

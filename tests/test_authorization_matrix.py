@@ -354,8 +354,6 @@ RULES: dict[str, Rule] = {
     "events:route-card-print": Rule(STAFF, race),
     "events:stamps-manage": Rule(STAFF, race),
     # The control page needs no account: the token in its QR code is the marshal's credential.
-    # The control page's service worker: the same static script for everyone.
-    "events:control-worker": Rule(PUBLIC),
     "events:control-page": Rule(PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}),
     "events:control-sync": Rule(
         PUBLIC_TOKEN, lambda x: {"token": x.extra["control"].token}, method="post"

@@ -11,7 +11,6 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -383,22 +382,8 @@ def control_page(request: HttpRequest, token: str) -> HttpResponse:
         "route": route,
         "event": route.session.event,
         "sync_url": reverse("events:control-sync", kwargs={"token": token}),
-        "worker_url": reverse("events:control-worker"),
     }
     return render(request, "events/regularity/control.html", context)
-
-
-@require_GET
-def control_worker(request: HttpRequest) -> HttpResponse:
-    """The control page's service worker (static/js/control-sw.js), served from /control/ so its
-    scope covers every control page: a worker's scope cannot reach above its own URL."""
-    path = finders.find("js/control-sw.js")
-    if not isinstance(path, str):
-        raise Http404
-    with open(path, encoding="utf-8") as source:
-        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 def _bad(message: str, status: int = 400) -> JsonResponse:

@@ -194,24 +194,6 @@
   window.addEventListener("online", sync);
   window.addEventListener("offline", function () { say(app.dataset.msgOffline); });
 
-  // The service worker keeps this page and its assets so a reload with no network still opens
-  // it (see static/js/control-sw.js); it never touches the sync.
-  function offlineReady() {
-    if (!navigator.serviceWorker || !app.dataset.worker) return;
-    navigator.serviceWorker.register(app.dataset.worker).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function (registration) {
-      var urls = [window.location.href];
-      document.querySelectorAll("link[rel=stylesheet], link[rel=icon], script[src]").forEach(function (node) {
-        urls.push(node.href || node.src);
-      });
-      var channel = new MessageChannel();
-      channel.port1.onmessage = function () { app.dataset.offline = "ready"; };
-      registration.active.postMessage({ cache: urls }, [channel.port2]);
-    }).catch(function () {});
-  }
-
   render();
   sync();
-  offlineReady();
 })();
