@@ -1,7 +1,7 @@
 """Live fan-out benchmark: spectators at 10 updates per second, three servers, one run.
 
     .venv/bin/python bench/live_fanout.py [--sizes 500,1000,2000] [--window 8] [--ws websockets-sansio]
-                                          [--deflate] [--servers paddock,naive,plain,paddock-redis]
+                                          [--deflate] [--servers paddock,naive,plain,paddock-redis,two-instances]
                                           [--server-workers 2] [--redis-url redis://HOST:6379/N]
 
 For each server (started here as a subprocess on 127.0.0.1, stopped at the end):
@@ -21,7 +21,19 @@ For each server (started here as a subprocess on 127.0.0.1, stopped at the end):
             no Redis answers, the variant is skipped with a line saying so. For this server the
             RSS, MB/1k sp, CPU and CPU µs/frame columns are the SUMS over the worker processes
             (the uvicorn master's children; the master only supervises); the line ends with how
-            many spectator sockets each worker holds, and the publisher's CPU share.
+            many spectator sockets each worker holds, and the publisher's CPU share. A second
+            line gives what Redis did in the window: subscribers of the live group's pub/sub
+            channel (one per worker process), messages out per second (publishes x subscribers),
+            Redis's CPU (INFO cpu: the whole server's, so other clients of that Redis count too)
+            and its PUBLISH calls (INFO commandstats, everyone's) with their µs each;
+- two-instances (only when asked for): the scale-out shape. Two paddock-redis servers, each its
+            own uvicorn master on its own port with --server-workers workers, on the same Redis
+            and the same publisher process; the spectators are split half and half over the two.
+            RSS and CPU are summed over all the workers of both. With paddock-redis in the same
+            run it prints `ratio: two instances / one instance`.
+Every server: each spectator socket checks that every frame follows the one before it (seq + 1);
+a row ends with how many sockets missed a frame of the window or saw a gap in seq, when any did,
+and such a row counts as not every frame delivered.
 the spectators ramp up to each size in turn (sockets stay open between sizes), then every frame
 published during a measuring window is looked for at every spectator. Prints delivered frames,
 p50/p99 latency (publish to client receive, same clock) and server memory; figures only, never a
@@ -83,6 +95,9 @@ class Tally:
     last_t: float = 0.0
     deflate: int = 0  # sockets on which the server accepted permessage-deflate
     wire_bytes: int = 0  # frame bytes received in the window, header included
+    # Frames a socket received whose seq did not follow the one before on the same socket.
+    gaps: int = 0
+    sockets: list[Spectator] = field(default_factory=list)
 
 
 def upgrade_request(host: str, path: str, origin: str, deflate: bool = False) -> bytes:
@@ -119,6 +134,9 @@ class Spectator(asyncio.Protocol):
         self.buffer = bytearray()
         self.upgraded = False
         self.transport: asyncio.Transport | None = None
+        self.last_seq = 0  # the seq of the last frame this socket received
+        self.in_window = 0  # frames this socket received that were published in the window
+        tally.sockets.append(self)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -178,11 +196,16 @@ class Spectator(asyncio.Protocol):
                 if t_at < 0:
                     continue
                 t = float(payload[t_at + 4 : payload.index(b",", t_at)])
+                seq_at = payload.index(b'"seq":') + 6
+                seq = int(payload[seq_at : payload.index(b",", seq_at)])
+                if self.last_seq and seq != self.last_seq + 1:
+                    tally.gaps += 1
+                self.last_seq = seq
                 if tally.t0 <= t <= tally.t1:
-                    seq_at = payload.index(b'"seq":') + 6
                     tally.latencies.append((now - t) * 1000.0)
                     tally.wire_bytes += head + length
-                    tally.seqs.add(int(payload[seq_at : payload.index(b",", seq_at)]))
+                    tally.seqs.add(seq)
+                    self.in_window += 1
                 if t > tally.last_t:
                     tally.last_t = t
             elif opcode == 9:
@@ -240,6 +263,11 @@ async def worker_main(pipe: Connection) -> None:
             tally.t0, tally.t1 = args
             tally.latencies, tally.seqs = [], set()
             pipe.send("ok")
+        elif command == "continuity":
+            # Frames of the window each upgraded socket received, and the seq gaps seen so far.
+            pipe.send(([s.in_window for s in tally.sockets if s.upgraded], tally.gaps))
+            for spectator in tally.sockets:
+                spectator.in_window = 0
         elif command == "caught_up":
             pipe.send(tally.last_t)
         elif command == "report":
@@ -282,12 +310,23 @@ class Server:
     publisher: list[str] | None = None
     redis_url: str = ""
     redis_prefix: str = ""
+    # Further instances (a master of their own on a port of their own, with as many workers),
+    # started and measured with this one: the spectators are split evenly over all of them, and
+    # memory and CPU are summed over every instance's workers.
+    others: list[Server] = field(default_factory=list)
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return int(s.getsockname()[1])
+
+
+def other_port(taken: int) -> int:
+    """A free port that is not `taken` (free_port may hand out a port just closed again)."""
+    while (port := free_port()) == taken:
+        pass
+    return port
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -335,6 +374,43 @@ def worker_pids(master: int) -> list[int]:
 def measured_pids(server: Server) -> list[int]:
     assert server.process is not None
     return worker_pids(server.process.pid) if server.workers else [server.process.pid]
+
+
+def server_port(server: Server) -> int:
+    return int(server.path.split(":")[2].split("/")[0])
+
+
+def redis_figures(url: str) -> dict[str, float]:
+    """Redis's own counters: CPU seconds (the whole server, every client's work), PUBLISH calls and
+    their µs, bytes sent to clients."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        cpu = client.info("cpu")
+        stats = client.info("stats")
+        publish = client.info("commandstats").get("cmdstat_publish", {})
+    finally:
+        client.close()
+    return {
+        "cpu_s": float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"]),
+        "publish_calls": float(publish.get("calls", 0)),
+        "publish_usec": float(publish.get("usec", 0)),
+        "out_bytes": float(stats.get("total_net_output_bytes", 0)),
+    }
+
+
+def redis_subscriptions(url: str, prefix: str, group: str) -> tuple[int, int]:
+    """Subscribers of the live group's pub/sub channel, and this run's pub/sub channels in all."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        numsub = client.pubsub_numsub(f"{prefix}__group__{group}")
+        channels = client.pubsub_channels(f"{prefix}*")
+    finally:
+        client.close()
+    return int(numsub[0][1]) if numsub else 0, len(channels)
 
 
 def total_rss_mb(pids: list[int]) -> float:
@@ -500,7 +576,7 @@ def servers(
     result = []
     for name in names:
         port = free_port()
-        if name == "paddock-redis":
+        if name in ("paddock-redis", "two-instances"):
             reason = redis_unreachable(redis_url)
             if reason is not None:
                 print(f"{name} skipped: {reason}", flush=True)
@@ -514,21 +590,28 @@ def servers(
                 FANOUT_REDIS_PREFIX=prefix,
                 FANOUT_SESSION_ID=str(session_id),
             )
-            # config.asgi answers no lifespan events (Channels' router has no such route).
-            argv = uvicorn_argv("config.asgi:application", port, ws, lifespan="off")
-            argv += ["--workers", str(server_workers)]
-            result.append(
+            instances = [
                 Server(
                     name,
-                    argv,
-                    f"ws://{HOST}:{port}/ws/live/sessions/{session_id}/",
+                    # config.asgi answers no lifespan events (Channels' router has no such route).
+                    [
+                        *uvicorn_argv("config.asgi:application", instance_port, ws, "off"),
+                        *("--workers", str(server_workers)),
+                    ],
+                    f"ws://{HOST}:{instance_port}/ws/live/sessions/{session_id}/",
                     env,
                     workers=server_workers,
-                    publisher=[PYTHON, str(BENCH / "fanout_redis_publisher.py")],
                     redis_url=redis_url,
                     redis_prefix=prefix,
                 )
-            )
+                for instance_port in (
+                    [port, other_port(port)] if name == "two-instances" else [port]
+                )
+            ]
+            first = instances[0]
+            first.publisher = [PYTHON, str(BENCH / "fanout_redis_publisher.py")]
+            first.others = instances[1:]
+            result.append(first)
             continue
         if name == "paddock":
             env, session_id = prepare_paddock_database(workdir)
@@ -572,19 +655,23 @@ def run_server(
 ) -> list[str]:
     lines = []
     context = multiprocessing.get_context("fork")
-    server.process = subprocess.Popen(server.argv, cwd=ROOT, env=server.env)
+    instances = [server, *server.others]
+    for instance in instances:
+        instance.process = subprocess.Popen(instance.argv, cwd=ROOT, env=instance.env)
     publisher: subprocess.Popen[bytes] | None = None
     pipes: list[Connection] = []
     procs = []
     server_pids: list[int] = []
+    redis_group = f"live.{server.env.get('FANOUT_SESSION_ID', '')}"
     try:
-        port = int(server.path.split(":")[2].split("/")[0])
-        wait_for_port(port, server.process)
-        if server.workers:
-            wait_for_workers(server)
-            warm_workers(server, port)
+        for instance in instances:
+            assert instance.process is not None
+            wait_for_port(server_port(instance), instance.process)
+            if instance.workers:
+                wait_for_workers(instance)
+                warm_workers(instance, server_port(instance))
         time.sleep(1.0)
-        server_pids = measured_pids(server)
+        server_pids = [pid for instance in instances for pid in measured_pids(instance)]
         idle_rss = total_rss_mb(server_pids)
         if server.publisher:
             publisher = subprocess.Popen(server.publisher, cwd=ROOT, env=server.env)
@@ -594,14 +681,19 @@ def run_server(
             proc.start()
             pipes.append(parent)
             procs.append(proc)
-        origin = f"http://{HOST}:{port}"
         connected = 0
         for size in sizes:
             add = size - connected
-            shares = [add // workers + (1 if i < add % workers else 0) for i in range(workers)]
-            for pipe, share in zip(pipes, shares, strict=True):
-                pipe.send(("connect", server.path, origin, share, deflate))
-            replies = [pipe.recv() for pipe in pipes]
+            # Split evenly over the instances, then over the client processes.
+            for index, instance in enumerate(instances):
+                part = add // len(instances) + (1 if index < add % len(instances) else 0)
+                shares = [
+                    part // workers + (1 if i < part % workers else 0) for i in range(workers)
+                ]
+                origin = f"http://{HOST}:{server_port(instance)}"
+                for pipe, share in zip(pipes, shares, strict=True):
+                    pipe.send(("connect", instance.path, origin, share, deflate))
+                replies = [pipe.recv() for pipe in pipes]
             connected = sum(open_ for open_, _, _ in replies)
             failed = sum(failed for _, failed, _ in replies)
             compressed = sum(count for _, _, count in replies)
@@ -609,13 +701,15 @@ def run_server(
             t0 = time.time() + 0.5  # in the future: every worker knows the window before it opens
             t1 = t0 + window
             ask(pipes, "measure", t0, t1)
-            server_pids = measured_pids(server)
+            server_pids = [pid for instance in instances for pid in measured_pids(instance)]
             time.sleep(max(0.0, t0 - time.time()))
             cpu_before = total_cpu_seconds(server_pids)
             publisher_before = cpu_seconds(publisher.pid) if publisher else 0.0
+            redis_before = redis_figures(server.redis_url) if server.redis_url else {}
             time.sleep(max(0.0, t1 - time.time()))
             cpu_used = total_cpu_seconds(server_pids) - cpu_before
             publisher_used = (cpu_seconds(publisher.pid) if publisher else 0.0) - publisher_before
+            redis_after = redis_figures(server.redis_url) if server.redis_url else {}
             # Wait until frames published after the window reach the clients, then a grace
             # period: whatever has not arrived by then counts as not delivered.
             deadline = time.monotonic() + CATCH_UP_MAX_S
@@ -623,6 +717,9 @@ def run_server(
                 time.sleep(0.2)
             time.sleep(GRACE_S)
             reports = ask(pipes, "report")
+            continuity = ask(pipes, "continuity")
+            per_socket = [count for counts, _ in continuity for count in counts]
+            gaps = sum(gap for _, gap in continuity)
             latencies = sorted(value for lat, _, _, _ in reports for value in lat)
             seqs = {seq for _, worker_seqs, _, _ in reports for seq in worker_seqs}
             alive = sum(alive for _, _, alive, _ in reports)
@@ -631,12 +728,21 @@ def run_server(
             expected = frames * size
             rss = total_rss_mb(server_pids)
             delivered = len(latencies)
+            # Every spectator must have every frame of the window, in order.
+            short = sum(count < frames for count in per_socket) + max(0, size - len(per_socket))
             spread = ""
             if server.workers:
-                counts = sockets_per_process(server_pids, port)
+                counts = [
+                    "/".join(
+                        str(count)
+                        for count in sockets_per_process(
+                            measured_pids(instance), server_port(instance)
+                        )
+                    )
+                    for instance in instances
+                ]
                 spread = (
-                    f"  ({len(server_pids)} workers, sockets "
-                    f"{'/'.join(str(count) for count in counts)}; "
+                    f"  ({len(server_pids)} workers, sockets {' + '.join(counts)}; "
                     f"publisher {100 * publisher_used / window:.1f}% CPU)"
                 )
             lines.append(
@@ -649,12 +755,20 @@ def run_server(
                 + ("" if alive == size else f"  ({alive} sockets open)")
                 + (f"  (deflate on {compressed})" if deflate else "")
                 + spread
+                + (f"  ({short} sockets missed frames, {gaps} seq gaps)" if short or gaps else "")
             )
             print(lines[-1], flush=True)
+            if redis_before and redis_after:
+                lines.append(
+                    redis_line(
+                        server, redis_group, redis_before, redis_after, frames, window, name_width
+                    )
+                )
+                print(lines[-1], flush=True)
             RESULTS[(server.name, size)] = (
                 (rss - idle_rss) * 1000 / size,
                 1e6 * cpu_used / max(delivered, 1),
-                delivered == expected,
+                delivered == expected and not short and not gaps,
             )
             connected = alive
     except Exception as exc:
@@ -668,7 +782,7 @@ def run_server(
             proc.join(timeout=10)
             if proc.is_alive():
                 proc.kill()
-        for process in (publisher, server.process):
+        for process in (publisher, *(instance.process for instance in instances)):
             if process is None:
                 continue
             process.terminate()
@@ -686,6 +800,34 @@ def run_server(
         if server.redis_prefix:
             delete_redis_keys(server.redis_url, server.redis_prefix)
     return lines
+
+
+def redis_line(
+    server: Server,
+    group: str,
+    before: dict[str, float],
+    after: dict[str, float],
+    frames: int,
+    window: float,
+    name_width: int,
+) -> str:
+    """What Redis did during the window: the live group's subscribers (one per worker process),
+    the messages it delivered for this run (frames x subscribers), its CPU (the whole server's:
+    other clients of the same Redis count too) and PUBLISH calls (everyone's)."""
+    subscribers, channels = redis_subscriptions(server.redis_url, server.redis_prefix, group)
+    delivered = frames * subscribers / window
+    cpu = after["cpu_s"] - before["cpu_s"]
+    calls = after["publish_calls"] - before["publish_calls"]
+    usec = after["publish_usec"] - before["publish_usec"]
+    out = (after["out_bytes"] - before["out_bytes"]) / window
+    return (
+        f"{'':{name_width}}   redis: {subscribers} subscribers of the group ({channels} pub/sub "
+        f"channels of this run), {frames / window:.1f} publishes/s -> {delivered:.0f} messages/s "
+        f"out; Redis CPU {100 * cpu / window:.1f}% of a core, "
+        f"{1e6 * cpu / max(frames * subscribers, 1):.0f} µs per message out (whole server); "
+        f"PUBLISH {calls / window:.1f} calls/s, {usec / max(calls, 1):.1f} µs per call; "
+        f"{out / 1024:.1f} KiB/s sent to clients"
+    )
 
 
 # (server, spectators) -> (MB per 1,000 spectators, CPU µs per frame, every frame delivered)
@@ -758,6 +900,15 @@ def main() -> None:
             f"ratio: {name} / plain at {size} spectators: RSS per 1,000 {memory / plain[0]:.2f}x,"
             f" CPU per frame {cpu / plain[1]:.2f}x"
             + ("" if complete else " (not every frame delivered)")
+        )
+    for (name, size), (memory, cpu, complete) in sorted(RESULTS.items()):
+        one = RESULTS.get(("paddock-redis", size))
+        if name != "two-instances" or one is None or not one[0] or not one[1]:
+            continue
+        print(
+            f"ratio: two instances / one instance at {size} spectators: CPU per frame"
+            f" {cpu / one[1]:.2f}x, RSS per 1,000 {memory / one[0]:.2f}x"
+            + ("" if complete and one[2] else " (not every frame delivered)")
         )
     print(
         f"done in {time.monotonic() - started:.0f} s; load average now "
