@@ -6,7 +6,13 @@ Each benchmark is its own script that prints figures; this runs them one after a
 in parallel: they would measure each other), echoes their output, and writes it verbatim into
 docs/PERFORMANCE.md under a description of the machine it came from. A benchmark that is missing,
 fails, or needs something the environment lacks (REDIS_URL for the fan-out on Redis) is reported
-as such in the document. Figures only, never a verdict.
+as such in the document.
+
+Every line a benchmark prints that starts with `ratio: ` is gathered: the run ends by printing
+them all, each next to the aim of issue 19 it answers (`held` or `NOT held` in that run), and the
+aims no benchmark answered in the run (a benchmark missing, failed, skipped or left out with
+--only) as `not measured`. The document has the same list. The benchmarks themselves print
+figures only.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,16 +79,20 @@ BENCHMARKS = (
         10 * 60,
     ),
     Benchmark(
-        "Live fan-out on Redis, several processes",
+        "Live fan-out on Redis, one instance and two",
         "live_fanout.py",
-        ("--sizes", "2000", "--servers", "paddock-redis,plain", "--window", "5"),
-        ("--sizes", "500", "--servers", "paddock-redis,plain", "--window", "4"),
-        "The production shape: two uvicorn workers on the Redis channel layer (REDIS_URL), the "
-        "spectators spread over them by the kernel, and the updates published by a separate "
-        "process through the synchronous `live.fanout.publish.publish`, as `manage.py live_ingest` "
-        "does; compared with the plain `websockets` broadcast in the same run. Paddock's memory "
-        "and CPU are summed over its workers.",
-        10 * 60,
+        ("--sizes", "2000", "--servers", "paddock-redis,two-instances,plain", "--window", "5"),
+        ("--sizes", "500", "--servers", "paddock-redis,two-instances,plain", "--window", "4"),
+        "The production shape: one instance (a uvicorn master with two workers) on the Redis "
+        "channel layer (REDIS_URL), the spectators spread over its workers by the kernel, and the "
+        "updates published by a separate process through the synchronous "
+        "`live.fanout.publish.publish`, as `manage.py live_ingest` does. Then the scale-out: two "
+        "such instances (separate masters on their own ports, two workers each) on the same "
+        "Redis and publisher, the same number of spectators split half and half over them. Both "
+        "compared with each other and with the plain `websockets` broadcast in the same run; "
+        "memory and CPU summed over every worker; the `redis:` lines give the group's "
+        "subscribers, the messages Redis sent per second and its CPU.",
+        12 * 60,
         needs_env="REDIS_URL",
     ),
     Benchmark(
@@ -122,6 +134,95 @@ BENCHMARKS = (
         10 * 60,
     ),
 )
+
+
+@dataclass(frozen=True)
+class Aim:
+    """An aim of issue 19: which gathered ratios answer it (a regular expression over
+    `<benchmark title>: <ratio>`, whose named groups are the figures) and the bound each figure
+    must keep; a ratio line saying not every frame was delivered never holds."""
+
+    name: str
+    pattern: str
+    # figure group -> (at most, or at least when False, the bound)
+    bounds: tuple[tuple[str, bool, float], ...]
+
+    def matches(self, ratio: str) -> re.Match[str] | None:
+        return re.search(self.pattern, ratio)
+
+    def held(self, match: re.Match[str]) -> bool:
+        if "not every frame delivered" in match.string:
+            return False
+        return all(
+            float(match[group]) <= bound if at_most else float(match[group]) >= bound
+            for group, at_most, bound in self.bounds
+        )
+
+    def describe(self) -> str:
+        return ", ".join(
+            f"{group} {'<=' if at_most else '>='} {bound:g}"
+            for group, at_most, bound in self.bounds
+        )
+
+
+NUMBER = r"(?P<{}>[0-9.]+)"
+AIMS = (
+    *(
+        Aim(
+            f"{page} within 10x a trivial view",
+            rf"^Page times[^:]*: {re.escape(page)} / trivial view: {NUMBER.format('x')}x",
+            (("x", True, 10.0),),
+        )
+        for page in ("event list", "event page", "home page", "API: event list")
+    ),
+    Aim(
+        "registration POST at least 50% of a minimal signed-in POST",
+        rf"^Registration rush: entry POST / signed-in POST throughput[^:]*: {NUMBER.format('x')}",
+        (("x", False, 0.5),),
+    ),
+    Aim(
+        "a spectator's RSS <= 1.3x and CPU per frame <= 1.2x plain websockets",
+        rf"^Live fan-out[^:]*: (paddock|paddock-redis|two-instances) / plain at [0-9]+ "
+        rf"spectators: RSS per 1,000 {NUMBER.format('rss')}x, CPU per frame {NUMBER.format('cpu')}x",
+        (("rss", True, 1.3), ("cpu", True, 1.2)),
+    ),
+    Aim(
+        "two instances on one Redis: every frame delivered, CPU per frame as for one instance "
+        "(taken as within 1.2x, the CPU aim's margin)",
+        rf"^Live fan-out[^:]*: two instances / one instance at [0-9]+ spectators: CPU per frame "
+        rf"{NUMBER.format('cpu')}x",
+        (("cpu", True, 1.2),),
+    ),
+)
+
+
+def gather_ratios(results: Sequence[tuple[Benchmark, str, str, float]]) -> list[str]:
+    """Every `ratio: ` line of the benchmarks' output, as `<benchmark title>: <ratio>`."""
+    return [
+        f"{benchmark.title}: {line.removeprefix('ratio: ')}"
+        for benchmark, _status, output, _elapsed in results
+        for line in output.splitlines()
+        if line.startswith("ratio: ")
+    ]
+
+
+def judged(ratios: list[str]) -> list[str]:
+    """The ratios, each with the aim it answers and whether it held; then every aim none of them
+    answered."""
+    lines = []
+    answered = set()
+    for ratio in ratios:
+        verdicts = []
+        for aim in AIMS:
+            match = aim.matches(ratio)
+            if match is not None:
+                answered.add(aim.name)
+                verdicts.append(
+                    f"aim {aim.describe()}: {'held' if aim.held(match) else 'NOT held'}"
+                )
+        lines.append(ratio + (f"  [{'; '.join(verdicts)}]" if verdicts else ""))
+    lines += [f"not measured in this run: {aim.name}" for aim in AIMS if aim.name not in answered]
+    return lines
 
 
 def read(path: str) -> str:
@@ -236,14 +337,18 @@ def run(benchmark: Benchmark, quick: bool) -> tuple[str, str, float]:
 
 
 def write_report(
-    results: list[tuple[Benchmark, str, str, float]], quick: bool, only: str | None = None
+    results: list[tuple[Benchmark, str, str, float]],
+    quick: bool,
+    only: str | None = None,
+    report: Path = REPORT,
 ) -> None:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    total = sum(elapsed for _benchmark, _status, _output, elapsed in results)
     out = [
         "# Performance",
         "",
         f"Generated by `make bench` (`bench/run_all.py{' --quick' if quick else ''}"
-        f"{f' --only {only}' if only else ''}`) on {now}.",
+        f"{f' --only {only}' if only else ''}`) on {now}; the benchmarks took {total / 60:.0f} min.",
         "Every figure below comes from that one run on the machine described here; ratios "
         "compare things measured side by side in the same run. Benchmarks print figures and "
         "are never pass/fail tests. The machine was shared with other work while it ran, so "
@@ -256,19 +361,14 @@ def write_report(
         *(f"| {name} | {value} |" for name, value in machine()),
         "",
     ]
-    ratios = [
-        (benchmark.title, line.removeprefix("ratio: "))
-        for benchmark, _status, output, _elapsed in results
-        for line in output.splitlines()
-        if line.startswith("ratio: ")
-    ]
     out += [
         "## Ratios",
         "",
-        "Every ratio the benchmarks below print, each measured side by side in one run "
-        "(docs/performance-model.md says what they aim at and what they mean for an operator).",
+        "Every ratio the benchmarks below print, each measured side by side in one run, with the "
+        "aim of issue 19 it answers and whether it held in this run "
+        "(docs/performance-model.md says what they mean for an operator).",
         "",
-        *(f"- {title}: {ratio}" for title, ratio in ratios),
+        *(f"- {line}" for line in judged(gather_ratios(results))),
         "",
     ]
     for benchmark, status, output, elapsed in results:
@@ -285,24 +385,24 @@ def write_report(
             "```",
             "",
         ]
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text("\n".join(out), encoding="utf-8")
-    print(f"\nwrote {REPORT.relative_to(ROOT)}")
+    report.parent.mkdir(exist_ok=True)
+    report.write_text("\n".join(out), encoding="utf-8")
+    print(f"\nwrote {report}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer requests and sizes")
     parser.add_argument("--only", help="comma-separated script names, e.g. pages.py")
+    parser.add_argument("--report", type=Path, default=REPORT, help="where to write the report")
     args = parser.parse_args()
     chosen = [b for b in BENCHMARKS if not args.only or b.script in args.only.split(",")]
     results = [(b, *run(b, args.quick)) for b in chosen]
-    print("\n=== ratios")
-    for benchmark, _status, output, _elapsed in results:
-        for line in output.splitlines():
-            if line.startswith("ratio: "):
-                print(f"{benchmark.title}: {line.removeprefix('ratio: ')}")
-    write_report(results, args.quick, args.only)
+    write_report(results, args.quick, args.only, args.report)
+    total = sum(elapsed for _benchmark, _status, _output, elapsed in results)
+    print(f"\n=== ratios (the benchmarks took {total / 60:.0f} min)")
+    for line in judged(gather_ratios(results)):
+        print(line)
 
 
 if __name__ == "__main__":
