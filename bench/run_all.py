@@ -96,6 +96,18 @@ BENCHMARKS = (
         needs_env="REDIS_URL",
     ),
     Benchmark(
+        "Redis pub/sub: CPU per message",
+        "redis_pubsub.py",
+        ("--subscribers", "1,4,16,64", "--publishes", "5000"),
+        ("--subscribers", "1,16,64", "--publishes", "2000"),
+        "What Redis itself spends on the live layer: every frame is one PUBLISH to the "
+        "session's group channel, copied to each subscribed worker process. PUBLISHes one at a "
+        "time to 1 to 64 subscribers; Redis's CPU from INFO cpu, split by a least-squares line "
+        "into a part per PUBLISH and a part per message delivered.",
+        2 * 60,
+        needs_env="REDIS_URL",
+    ),
+    Benchmark(
         "Live frames on the wire",
         "live_deflate.py",
         (),
