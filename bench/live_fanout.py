@@ -619,7 +619,13 @@ def servers(
             argv = uvicorn_argv("fanout_paddock_app:app", port, ws)
             path = f"/ws/live/sessions/{session_id}/"
         elif name == "naive":
-            env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{BENCH}"}
+            # Production settings (debug off) refuse to load without a secret key.
+            env = {
+                **os.environ,
+                "PYTHONPATH": f"{ROOT}{os.pathsep}{BENCH}",
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
+            }
             env.pop("REDIS_URL", None)
             argv = uvicorn_argv("fanout_naive_channels_app:app", port, ws)
             path = "/ws/naive/"
