@@ -21,8 +21,15 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CAPTURE = (
-    ROOT.parent / "shared" / "data" / "timing" / "rmonitor-2009_Sebring_ALMS_Session_5.txt"
+CAPTURE_NAME = Path("shared", "data", "timing", "rmonitor-2009_Sebring_ALMS_Session_5.txt")
+# Next to the checkout; from a git worktree under wt/, next to the directory that holds it.
+DEFAULT_CAPTURE = next(
+    (
+        path
+        for path in (ROOT.parent / CAPTURE_NAME, ROOT.parent.parent / CAPTURE_NAME)
+        if path.exists()
+    ),
+    ROOT.parent / CAPTURE_NAME,
 )
 
 
