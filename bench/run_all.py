@@ -81,8 +81,8 @@ BENCHMARKS = (
     Benchmark(
         "Live fan-out on Redis, one instance and two",
         "live_fanout.py",
-        # 8 s windows: with 5 s, the ratio of the two shapes' CPU per frame moved between 0.7x
-        # and 1.0x from run to run on a quiet machine; with 8 s, 0.96x to 1.01x.
+        # 8 s windows: with 5 s, two runs on a quiet machine gave two instances / one instance
+        # 1.04x and 0.72x for CPU per frame; with 8 s, one run gave 0.96x-1.01x at three sizes.
         ("--sizes", "2000,4000", "--servers", "paddock-redis,two-instances,plain", "--window", "8"),
         ("--sizes", "500", "--servers", "paddock-redis,two-instances,plain", "--window", "4"),
         "The production shape: one instance (a uvicorn master with two workers) on the Redis "
