@@ -246,10 +246,12 @@ def outcome_of(response: httpx.Response | None) -> str:
     return f"HTTP {response.status_code}"
 
 
-async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, int], Run]:
+async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, int], Run, str]:
     form_run, entry_run = Run("GET entry form"), Run("POST entry (place taking)")
     again_run = Run("POST entry again (2nd click)")
     outcomes: dict[str, int] = {}
+    answered: dict[str, list[float]] = {}  # outcome -> seconds after the rush began
+    rush_began = [0.0]
     url = f"/events/{facts['slug']}/enter/"
     go, again = asyncio.Event(), asyncio.Event()
 
@@ -271,6 +273,7 @@ async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, in
             response = await timed(entry_run, post)
             outcome = outcome_of(response)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            answered.setdefault(outcome, []).append(time.perf_counter() - rush_began[0])
             if outcome == "entered":
                 await again.wait()  # the winners click once more, all at once
                 second = outcome_of(await timed(again_run, post))
@@ -280,7 +283,7 @@ async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, in
     while sum(1 for s in form_run.statuses if s == 200) < len(tasks):
         await asyncio.sleep(0.05)
     form_run.elapsed = 1.0  # not meaningful as throughput: forms are fetched before the rush
-    started = time.perf_counter()
+    started = rush_began[0] = time.perf_counter()
     go.set()
     while len(entry_run.statuses) < len(tasks):
         await asyncio.sleep(0.01)
@@ -289,7 +292,11 @@ async def rush(base: str, facts: dict[str, Any]) -> tuple[Run, Run, dict[str, in
     again.set()
     await asyncio.gather(*tasks)
     again_run.elapsed = time.perf_counter() - started
-    return form_run, entry_run, outcomes, again_run
+    timeline = ", ".join(
+        f"{outcome} {min(times):.1f}-{max(times):.1f} s"
+        for outcome, times in sorted(answered.items())
+    )
+    return form_run, entry_run, outcomes, again_run, timeline
 
 
 def server_command(args: argparse.Namespace, port: int) -> list[str]:
@@ -311,7 +318,8 @@ def server_command(args: argparse.Namespace, port: int) -> list[str]:
 def topology(args: argparse.Namespace) -> str:
     if args.server == "gunicorn":
         return f"gunicorn {args.workers} workers x {args.threads} threads (WSGI)"
-    return f"uvicorn {args.workers} workers (ASGI)"
+    bound = "the default" if args.http_concurrency is None else args.http_concurrency or "no bound"
+    return f"uvicorn {args.workers} workers (ASGI, requests in Django per worker: {bound})"
 
 
 def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
@@ -336,6 +344,8 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
         )
         if args.pool is not None:
             env["DATABASE_POOL_MAX_SIZE"] = str(args.pool)
+        if args.http_concurrency is not None:
+            env["PADDOCK_HTTP_CONCURRENCY"] = str(args.http_concurrency)
         stripe_server = None
         if args.stripe:
             sys.path.insert(0, str(ROOT))
@@ -363,7 +373,7 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
             asyncio.run(wait_until_up(base))
             trivial_run = asyncio.run(trivial(base, clients, args.trivial_rounds))
             baseline_run = asyncio.run(signed_in(base, facts))
-            _form_run, entry_run, outcomes, again_run = asyncio.run(rush(base, facts))
+            _form_run, entry_run, outcomes, again_run, timeline = asyncio.run(rush(base, facts))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -388,6 +398,7 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
         " (the aim: at least 0.50)"
     )
     print(f"outcomes: {dict(sorted(outcomes.items()))}")
+    print(f"answered after the rush began: {timeline}")
     print(f"entries by status: {statuses}")
     verdict = "OK" if taken == capacity else "OVERSOLD" if taken > capacity else "UNDER"
     print(f"places taken {taken} / capacity {capacity}: {verdict}")
@@ -405,6 +416,11 @@ def main() -> None:
     parser.add_argument("--trivial-rounds", type=int, default=2)
     parser.add_argument(
         "--pool", type=int, help="DATABASE_POOL_MAX_SIZE for the server (unset: the default)"
+    )
+    parser.add_argument(
+        "--http-concurrency",
+        type=int,
+        help="PADDOCK_HTTP_CONCURRENCY for the server (unset: the default; 0: no bound)",
     )
     parser.add_argument("--stripe", action="store_true", help="pay online via the fake Stripe")
     args = parser.parse_args()

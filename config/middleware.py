@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -188,3 +190,57 @@ def too_large_message(scope: dict[str, Any], limit: int) -> str:
         return gettext(
             "The request is too large: at most %(size)s MB can be sent to this address."
         ) % {"size": f"{limit / (1024 * 1024):g}"}
+
+
+class ConcurrentRequestLimit:
+    """ASGI middleware: at most `settings.PADDOCK_HTTP_CONCURRENCY` HTTP requests of this process
+    are inside Django at once; the others wait here, in the event loop, costing a coroutine.
+
+    Django's ASGI handler runs every request's sync middleware and view in a thread of its own
+    (asgiref's ThreadSensitiveContext), with no bound: a registration rush of 1,000 drivers made
+    500 threads per worker, all sharing one interpreter lock and the pool's connections, and all
+    passing the "class full" check before any of them had taken a place. A few threads keep a
+    process's one core and its database connections busy; requests are then served in turn, and
+    the late ones of a rush find the class full in the cache.
+
+    A small body (the forms of a rush) is read before the request takes its turn, so a client
+    that sends its body slowly does not hold one; a larger one (an upload) is streamed to Django
+    as it arrives. WebSockets are not counted: they never hold a thread.
+    """
+
+    BUFFERED_BODY_BYTES = 64 * 1024
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _turns_of_this_loop(self, limit: int) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        turns = self._turns.get(loop)
+        if turns is None:
+            turns = self._turns[loop] = asyncio.Semaphore(limit)
+        return turns
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        limit = settings.PADDOCK_HTTP_CONCURRENCY
+        if scope["type"] != "http" or limit <= 0:
+            await self.app(scope, receive, send)
+            return
+        read: list[dict[str, Any]] = []
+        size = 0
+        while size <= self.BUFFERED_BODY_BYTES:
+            message: dict[str, Any] = await receive()
+            read.append(message)
+            size += len(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+
+        async def replaying_receive() -> dict[str, Any]:
+            if read:
+                return read.pop(0)
+            return await receive()  # type: ignore[no-any-return]
+
+        async with self._turns_of_this_loop(limit):
+            await self.app(scope, replaying_receive, send)

@@ -157,6 +157,13 @@ if DATABASE_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postg
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 30),
     }
 
+# HTTP requests one server process lets into Django at once (config.middleware.
+# ConcurrentRequestLimit); the others wait their turn in the event loop. Django's ASGI handler gives
+# every request a thread of its own and one process runs Python on one core at a time, so a few
+# threads keep it busy: more only share the interpreter lock and the pool's connections. Keep it at
+# or under DATABASE_POOL_MAX_SIZE. 0: no bound (a thread per concurrent request).
+PADDOCK_HTTP_CONCURRENCY = env_int("PADDOCK_HTTP_CONCURRENCY", 8)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -37,7 +37,7 @@ class EventsConfig(AppConfig):
         from events.hooks import privacy as privacy_hooks
         from events.hooks import registration as registration_hooks
         from events.hooks import results as results_hooks
-        from events.services import page_cache
+        from events.services import full_classes, page_cache
         from racing import hooks
 
         hooks.organizer_links.append(_organizer_links)
@@ -46,3 +46,4 @@ class EventsConfig(AppConfig):
         results_hooks.connect()
         privacy_hooks.connect()
         page_cache.connect()
+        full_classes.connect()

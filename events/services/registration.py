@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +27,7 @@ from events.engine import money
 from events.exceptions import AlreadyEntered, ClassFull, NotEligible, RegistrationError
 from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.models.entries import holds_place_q
-from events.services import deposits
+from events.services import deposits, full_classes
 from events.services.audit import audit, change_status
 from events.services.cancellation import cancel_one_entry
 from events.services.locking import lock_event
@@ -58,7 +58,11 @@ DEFAULT_REFUND_POLICY: list[dict[str, int]] = [
 
 def refund_policy_of(event: Event) -> list[dict[str, int]]:
     """The policy an entry made now would get (shown to drivers before they enter)."""
-    policy = RefundPolicy.objects.filter(event=event).first()
+    return _refund_policy_for(event.pk)
+
+
+def _refund_policy_for(event_id: int) -> list[dict[str, int]]:
+    policy = RefundPolicy.objects.filter(event_id=event_id).first()
     return policy.as_tiers() if policy is not None else DEFAULT_REFUND_POLICY
 
 
@@ -189,43 +193,75 @@ def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) 
         change_status(entry, Entry.Status.HELD, action=action, actor=actor)
 
 
-def _refuse_second_entry(active: QuerySet[Entry], entry_class: EntryClass) -> None:
+def _full_class() -> ClassFull:
+    return ClassFull(_("This class is full. You can join its waiting list."))
+
+
+def _refuse_second_entry(
+    active: QuerySet[Entry], *, entry_class_id: int, allows_additional_entry: bool
+) -> None:
     """Refuse a driver whose `active` entries of the event already cover this class."""
     covered = list(active.values_list("entry_class_id", "exclusive"))  # one read for both rules
-    if any(class_id == entry_class.pk for class_id, _exclusive in covered):
+    if any(class_id == entry_class_id for class_id, _exclusive in covered):
         raise AlreadyEntered(_("You have already entered this class."))
-    if not entry_class.allows_additional_entry and any(exclusive for _id, exclusive in covered):
+    if not allows_additional_entry and any(exclusive for _id, exclusive in covered):
         raise AlreadyEntered(_("You have already entered this event."))
+
+
+def _class_of_event(*, entry_class_id: int, event_id: int) -> EntryClass:
+    entry_class = EntryClass.objects.filter(pk=entry_class_id, event_id=event_id).first()
+    if entry_class is None:
+        raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
+    return entry_class
 
 
 def _refuse_without_lock(
     *, driver: Any, entry_class_id: int, event_id: int, join_waitlist: bool, now: datetime
-) -> EntryClass:
-    """The class, unless the driver is refused before any lock: an unknown class, a second entry,
-    a full class. Most of an opening rush meets a full class or is a driver's second click:
-    refusing both without queueing for the lock leaves it to the few who can still get a place.
-    Both reads may be a moment stale; that can only refuse early, never oversell: everything is
-    checked again under the lock."""
-    entry_class = EntryClass.objects.filter(pk=entry_class_id, event_id=event_id).first()
-    if entry_class is None:
-        raise RegistrationError(_("Choose one of this event's classes."), field="entry_class")
+) -> None:
+    """Refuse the driver before any lock for an unknown class, a second entry or a full class.
+    Most of an opening rush meets a full class or is a driver's second click: refusing both
+    without queueing for the lock leaves it to the few who can still get a place. A class once
+    counted full is known full from the cache (`events.services.full_classes`) until a place may
+    have freed, so most refusals read only the driver's entries. The reads may be a moment stale;
+    that can only refuse early, never oversell: everything is checked again under the lock."""
+    marker = full_classes.read(event_id=event_id, entry_class_id=entry_class_id, now=now)
     counting = Entry.objects.filter(
         holds_place_q(now) | Q(status=Entry.Status.WAITLISTED), event_id=event_id, driver=driver
     )
-    _refuse_second_entry(counting, entry_class)
-    if not join_waitlist and entry_class.entries.holding_places().count() >= entry_class.capacity:
-        raise ClassFull(_("This class is full. You can join its waiting list."))
-    return entry_class
+    if marker.full:  # only a class of this event is ever marked
+        _refuse_second_entry(
+            counting,
+            entry_class_id=entry_class_id,
+            allows_additional_entry=marker.allows_additional_entry,
+        )
+        if not join_waitlist:
+            raise _full_class()
+        return
+    entry_class = _class_of_event(entry_class_id=entry_class_id, event_id=event_id)
+    _refuse_second_entry(
+        counting,
+        entry_class_id=entry_class.pk,
+        allows_additional_entry=entry_class.allows_additional_entry,
+    )
+    if not join_waitlist and full_classes.count_full(
+        entry_class, generation=marker.generation, now=now
+    ):
+        raise _full_class()
 
 
-def raise_if_full(*, entry_class_id: int, join_waitlist: bool = False) -> None:
-    """Raise ClassFull if the class has no place left (two reads, no lock): what a driver waiting
-    for a turn at the lock checks again each time a turn ends."""
+def raise_if_full(*, event_id: int, entry_class_id: int, join_waitlist: bool = False) -> None:
+    """Raise ClassFull if the class has no place left (no lock; from the cache once a request
+    found it full, else two reads): what a driver waiting for a turn at the lock checks again
+    each time a turn ends."""
     if join_waitlist:
         return
-    capacity = EntryClass.objects.filter(pk=entry_class_id).values_list("capacity", flat=True)
-    taken = Entry.objects.holding_places().filter(entry_class_id=entry_class_id).count()
-    if taken >= (capacity.first() or 0):
+    marker = full_classes.read(event_id=event_id, entry_class_id=entry_class_id)
+    if marker.full:
+        raise _full_class()
+    entry_class = EntryClass.objects.filter(pk=entry_class_id, event_id=event_id).first()
+    if entry_class is None or full_classes.count_full(
+        entry_class, generation=marker.generation, now=timezone.now()
+    ):
         raise _full_class()
 
 
@@ -280,26 +316,24 @@ _turns_guard = threading.Lock()
 _holding = threading.local()
 
 
-def _full_class() -> ClassFull:
-    return ClassFull(_("This class is full. You can join its waiting list."))
-
-
 @contextmanager
 def turn_at_the_lock(
     event_id: int, *, entry_class_id: int, join_waitlist: bool = False
-) -> Iterator[None]:
+) -> Iterator[bool]:
     """Wait for one of the event's turns at its row lock (see LOCK_QUEUE_PER_EVENT); a thread that
-    already holds one goes on. Whenever a turn ends, one of the waiters for the class checks it
+    already holds one goes on. Yields whether it had to wait (what it read before may be stale).
+    The turn ends when the block does, or as soon as the registration in it commits. Whenever a turn ends, one of the waiters for the class checks it
     again (two reads) and, if it is full, tells the others: all are refused with ClassFull at once.
     The entry page takes a turn before it builds the form, so that in a rush only the drivers
     whose turn it is spend anything on it."""
-    held: set[int] = getattr(_holding, "events", set())
+    held: dict[int, Callable[[], None]] = getattr(_holding, "turns", {})
     if event_id in held:
-        yield
+        yield False
         return
     with _turns_guard:
         turns = _turns.setdefault(event_id, _Turns())
     deadline = time.monotonic() + settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS / 1000
+    waited = False
     while True:
         with turns.changed:
             if not join_waitlist and turns.known_full(entry_class_id):
@@ -307,6 +341,7 @@ def turn_at_the_lock(
             if turns.taken < LOCK_QUEUE_PER_EVENT:
                 turns.taken += 1
                 break
+            waited = True
             if not connection.in_atomic_block:
                 connection.close()  # back to the pool while waiting; a query takes one again
             left = deadline - time.monotonic()
@@ -318,7 +353,7 @@ def turn_at_the_lock(
                 continue
             turns.checking.add(entry_class_id)
         try:
-            raise_if_full(entry_class_id=entry_class_id)
+            raise_if_full(event_id=event_id, entry_class_id=entry_class_id)
         except ClassFull:
             with turns.changed:
                 turns.full_since[entry_class_id] = time.monotonic()
@@ -327,14 +362,32 @@ def turn_at_the_lock(
         finally:
             with turns.changed:
                 turns.checking.discard(entry_class_id)
-    _holding.events = {*held, event_id}
-    try:
-        yield
-    finally:
-        _holding.events = held
+
+    ended = False
+
+    def end_turn() -> None:
+        nonlocal ended
+        if ended:
+            return
+        ended = True
+        _holding.turns = held
         with turns.changed:
             turns.taken -= 1
             turns.changed.notify_all()
+
+    _holding.turns = {**held, event_id: end_turn}
+    try:
+        yield waited
+    finally:
+        end_turn()
+
+
+def _end_turn_at_commit(event_id: int) -> None:
+    """The place is taken once the transaction commits: the next driver's turn starts then, not
+    after what follows the commit (the mail to this driver, the redirect)."""
+    end_turn = getattr(_holding, "turns", {}).get(event_id)
+    if end_turn is not None:
+        transaction.on_commit(end_turn)
 
 
 def register_entry(
@@ -359,13 +412,15 @@ def register_entry(
     now = now or timezone.now()
     if vehicle is not None and vehicle.owner.user_id != driver.pk:
         raise RegistrationError(_("Choose a vehicle from your own garage."), field="vehicle")
-    _refuse_without_lock(
-        driver=driver,
-        entry_class_id=entry_class_id,
-        event_id=event_id,
-        join_waitlist=join_waitlist,
-        now=now,
-    )
+    if event_id not in getattr(_holding, "turns", {}):
+        # A caller that already holds a turn (the entry page) checked this when its turn came.
+        _refuse_without_lock(
+            driver=driver,
+            entry_class_id=entry_class_id,
+            event_id=event_id,
+            join_waitlist=join_waitlist,
+            now=now,
+        )
 
     with turn_at_the_lock(event_id, entry_class_id=entry_class_id, join_waitlist=join_waitlist):
         return _register_under_lock(
@@ -398,19 +453,16 @@ def _register_under_lock(
     language: str,
     now: datetime,
 ) -> Entry:
-    # Again: the class may have filled while this driver waited for a turn.
-    entry_class = _refuse_without_lock(
-        driver=driver,
-        entry_class_id=entry_class_id,
-        event_id=event_id,
-        join_waitlist=join_waitlist,
-        now=now,
-    )
-
+    _end_turn_at_commit(event_id)  # first: before the mail queued for after commit
+    # The second entry and the places are checked again under the lock, below.
+    entry_class = _class_of_event(entry_class_id=entry_class_id, event_id=event_id)
+    # Read before the lock, to hold it for less time: the driver's own consent, and the refund
+    # policy (its changes apply to entries made from then on).
+    _check_consent(driver)
+    refund_policy = _refund_policy_for(event_id)
     event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
     entry_class.event = event
     _check_window(event, now)
-    _check_consent(driver)
     check_eligibility(entry_class=entry_class, driver=driver, vehicle=vehicle, event=event)
     if event_sequence is not None and event_sequence != event.sequence:
         raise RegistrationError(
@@ -430,7 +482,8 @@ def _register_under_lock(
     release_lapsed(event=event, now=now)
     _refuse_second_entry(
         Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES),
-        entry_class,
+        entry_class_id=entry_class.pk,
+        allows_additional_entry=entry_class.allows_additional_entry,
     )
     exclusive = not entry_class.allows_additional_entry
 
@@ -446,7 +499,7 @@ def _register_under_lock(
         fee_minor=fee_minor,
         currency=event.organization.currency,
         early_bird=fee != entry_class.fee,
-        refund_policy=refund_policy_of(event),
+        refund_policy=refund_policy,
         language=language,
         created_at=now,
     )
@@ -458,7 +511,7 @@ def _register_under_lock(
         free = free_place_numbers(entry_class=entry_class)
     if not free:
         if not join_waitlist:
-            raise ClassFull(_("This class is full. You can join its waiting list."))
+            raise _full_class()
         entry.status = Entry.Status.WAITLISTED
         entry.waitlisted_at = now
         entry.save()

@@ -1,0 +1,185 @@
+"""Once a request has counted a class full, the refusals of a rush learn it from the cache
+(events.services.full_classes): they read neither the class nor its places, and never queue for
+the event's lock. The marker is forgotten as soon as a place may have freed (a cancellation, a
+rejection, a new capacity, a lapsed hold), so no driver is refused a free place; and a marker
+written from a count made before such a change is ignored."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.models import Entry
+from events.services import full_classes
+from events.services.registration import cancel_entry, reject_entry
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture
+def entry_class(event: Any) -> Any:
+    entry_class = event.entry_classes.get()
+    entry_class.capacity = 1
+    entry_class.save()
+    return entry_class
+
+
+@pytest.fixture
+def post(client: Any, event: Any, entry_class: Any) -> Any:
+    def send(driver: Any, *, language: str = "en", sql: list[str] | None = None, **extra: Any):
+        client.force_login(driver)
+        event.refresh_from_db()
+        data = {"entry_class": f"{entry_class.pk}:80000", "event_sequence": event.sequence}
+        data.update(extra)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                f"/events/{event.slug}/enter/", data, HTTP_ACCEPT_LANGUAGE=language
+            )
+        if sql is not None:
+            sql.extend(q["sql"] for q in captured.captured_queries)
+        return response
+
+    return send
+
+
+def refused_full(response: Any) -> bool:
+    page = response.content.decode()
+    return response.status_code == 400 and (
+        "This class is full. You can join its waiting list." in page
+        or "该组别已满。您可以加入候补名单。" in page
+    )
+
+
+def test_once_counted_full_a_refusal_reads_only_the_drivers_entries(
+    post: Any, drivers: Any, entry_class: Any
+) -> None:
+    winner, first_late, late = drivers(3)
+    assert post(winner).status_code == 302
+    assert refused_full(post(first_late))  # counts the places, and remembers
+
+    sql: list[str] = []
+    refused = post(late, sql=sql)
+
+    assert refused_full(refused)
+    # session, user, event, the driver's entries: as many reads as the smallest signed-in view
+    # plus the one a second click needs; no class, no count, no lock.
+    assert len(sql) <= 4, sql
+    assert not any('FROM "events_entryclass"' in q for q in sql)
+    assert not any("COUNT(" in q or "FOR UPDATE" in q or "lock_timeout" in q for q in sql)
+    assert Entry.objects.filter(entry_class=entry_class).count() == 1
+
+
+def test_a_second_click_on_a_known_full_class_is_told_the_driver_already_entered(
+    post: Any, drivers: Any
+) -> None:
+    winner, late = drivers(2)
+    assert post(winner).status_code == 302
+    assert refused_full(post(late))
+
+    again = post(winner)
+
+    assert again.status_code == 400
+    assert "You have already entered this class." in again.content.decode()
+
+
+def test_both_languages_hear_that_the_class_is_full(post: Any, drivers: Any) -> None:
+    winner, late, later = drivers(3)
+    assert post(winner).status_code == 302
+
+    counted = post(late, language="zh-hans")
+    from_the_cache = post(later, language="zh-hans")
+    in_english = post(later, language="en")
+
+    for response in (counted, from_the_cache):
+        assert "该组别已满。您可以加入候补名单。" in response.content.decode()
+        assert "加入候补名单" in response.content.decode()  # the waiting list button
+    assert "This class is full. You can join its waiting list." in in_english.content.decode()
+    again = post(winner, language="zh-hans")
+    assert "您已报名该组别。" in again.content.decode()
+
+
+def test_a_cancellation_lets_the_next_driver_in_at_once(post: Any, drivers: Any) -> None:
+    winner, late = drivers(2)
+    assert post(winner).status_code == 302
+    assert refused_full(post(late))
+
+    cancel_entry(entry_id=Entry.objects.get(driver=winner).pk, actor=winner)
+
+    assert post(late).status_code == 302
+    assert Entry.objects.get(driver=late).status == Entry.Status.CONFIRMED
+
+
+def test_a_rejection_lets_the_next_driver_in_at_once(
+    post: Any, drivers: Any, entry_class: Any, organizer: Any
+) -> None:
+    entry_class.approval_required = True
+    entry_class.save()
+    waiting_for_approval, late = drivers(2)
+    assert post(waiting_for_approval).status_code == 302
+    assert refused_full(post(late))
+
+    reject_entry(entry_id=Entry.objects.get(driver=waiting_for_approval).pk, actor=organizer)
+
+    assert post(late).status_code == 302
+    assert Entry.objects.get(driver=late).status == Entry.Status.PENDING_APPROVAL
+
+
+def test_a_larger_capacity_lets_the_next_driver_in_at_once(
+    post: Any, drivers: Any, entry_class: Any
+) -> None:
+    winner, late = drivers(2)
+    assert post(winner).status_code == 302
+    assert refused_full(post(late))
+
+    entry_class.capacity = 2
+    entry_class.save()
+
+    assert post(late).status_code == 302
+
+
+def test_a_marker_lives_no_longer_than_the_first_hold_of_the_class(
+    post: Any, drivers: Any, entry_class: Any, event: Any
+) -> None:
+    holder, late = drivers(2)
+    Entry.objects.create(
+        event=event,
+        entry_class=entry_class,
+        driver=holder,
+        status=Entry.Status.HELD,
+        place_number=1,
+        fee_minor=80000,
+        currency="CNY",
+        expires_at=timezone.now() + timedelta(seconds=1.5),
+    )
+    assert refused_full(post(late))  # full until the hold lapses, known for under a second
+
+    time.sleep(1.6)  # the hold lapses without any write
+
+    assert post(late).status_code == 302
+    assert Entry.objects.get(driver=holder).status == Entry.Status.EXPIRED
+
+
+def test_a_marker_from_a_count_made_before_a_place_freed_is_ignored(
+    post: Any, drivers: Any, entry_class: Any, event: Any
+) -> None:
+    winner, late = drivers(2)
+    assert post(winner).status_code == 302
+    before = full_classes.read(event_id=event.pk, entry_class_id=entry_class.pk)
+
+    cancel_entry(entry_id=Entry.objects.get(driver=winner).pk, actor=winner)
+    # What a request that counted the places just before the cancellation would store after it.
+    cache.set(
+        full_classes.KEY.format(event_id=event.pk, class_id=entry_class.pk),
+        (before.generation, False, time.time() + full_classes.FULL_SECONDS),
+        full_classes.FULL_SECONDS,
+    )
+
+    assert not full_classes.read(event_id=event.pk, entry_class_id=entry_class.pk).full
+    assert post(late).status_code == 302
