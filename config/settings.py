@@ -141,13 +141,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 # PostgreSQL connection pool per server process (psycopg_pool, Django's "pool" option), on by
-# default. Under ASGI every concurrent request runs its sync view in a thread of its own, so without
-# a pool a registration rush opens one connection per waiting driver and the server refuses the rest
-# (max_connections). With the pool at most DATABASE_POOL_MAX_SIZE of them talk to PostgreSQL at once
-# per process and the others wait up to DATABASE_POOL_TIMEOUT seconds for a connection. One process
-# runs Python on one core at a time, so ten connections cover it plus the ones parked on a row
-# lock; keep workers x pool + ingest processes + admin sessions under max_connections. 0 turns it
-# off (then DATABASE_CONN_MAX_AGE applies; Django refuses persistent connections with a pool).
+# default. Under ASGI every request inside Django runs its sync view in a thread of its own (at most
+# PADDOCK_HTTP_CONCURRENCY at once, below), so without a pool each of them opens a connection of
+# its own, and with no bound a registration rush opened one per waiting driver until the server
+# refused the rest (max_connections). With the pool at most DATABASE_POOL_MAX_SIZE of them talk to
+# PostgreSQL at once per process and the others wait up to DATABASE_POOL_TIMEOUT seconds for a
+# connection. One process runs Python on one core at a time, so ten connections cover it plus the
+# ones parked on a row lock; keep workers x pool + ingest processes + admin sessions under
+# max_connections. 0 turns it off (then DATABASE_CONN_MAX_AGE applies; Django refuses persistent
+# connections with a pool).
 DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
 if DATABASE_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
