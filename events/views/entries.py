@@ -31,9 +31,11 @@ from events.gateways import stripe, wechatpay
 from events.gateways.base import Client
 from events.models import Deposit, Entry, Event, Payment
 from events.queries.entries import driver_entries, entry_for_driver, paid_minor
+from events.services import page_cache
 from events.services.checkout import check_order_return, check_return, start_checkout
 from events.services.deposits import check_return as check_deposit_return
 from events.services.merchants import entry_providers
+from events.services.page_cache import PAGE_CACHE_SECONDS
 from events.services.registration import (
     accept_offer,
     cancel_entry,
@@ -51,15 +53,23 @@ logger = logging.getLogger(__name__)
 
 
 def _registration_event(slug: str) -> Event:
-    event = (
+    """The event, from the cache while no event or organization was written since (the catalogue
+    generation of events.services.page_cache): every POST of a rush reads it. Places are never
+    decided from it: the registration service locks and reads the event again."""
+    key = page_cache.cache_key("registration-event", page_cache.catalogue_generation(), slug)
+    event = page_cache.cached(key, lambda: (_read_registration_event(slug), PAGE_CACHE_SECONDS))
+    if event is None:
+        raise Http404
+    return event
+
+
+def _read_registration_event(slug: str) -> Event | None:
+    return (
         Event.objects.select_related("organization")
         .exclude(status=Event.Status.DRAFT)
         .filter(slug=slug)
         .first()
     )
-    if event is None:
-        raise Http404
-    return event
 
 
 @login_required
