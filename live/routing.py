@@ -1,9 +1,9 @@
 from django.urls import re_path
 
-from live.views.consumers import LiveSessionConsumer
+from live.views.consumers import live_session_socket
 
-# Any last segment reaches the consumer, so a bad id is closed with 4404 instead of failing the
-# handshake.
+# Any last segment reaches the socket's application, so a bad id is closed with 4404 instead of
+# failing the handshake.
 websocket_urlpatterns = [
-    re_path(r"^ws/live/sessions/(?P<session_id>[^/]+)/$", LiveSessionConsumer.as_asgi()),
+    re_path(r"^ws/live/sessions/(?P<session_id>[^/]+)/$", live_session_socket),
 ]

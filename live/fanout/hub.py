@@ -131,7 +131,9 @@ class Outbox:
     def __init__(self, send: Send, *, on_lagging: Callable[[Outbox], None]) -> None:
         self._send = send
         self._on_lagging = on_lagging
-        self._pending: deque[tuple[int, dict[str, Any]]] = deque()
+        # Created with the first frame that has to wait (before `start`, or while a send waits):
+        # an empty deque costs about 600 bytes, and most sockets never need one.
+        self._pending: deque[tuple[int, dict[str, Any]]] | None = None
         # Exists only while a send waits or the queue drains; None when the socket keeps up.
         self._writer: asyncio.Task[None] | None = None
         self._started = False
@@ -148,13 +150,16 @@ class Outbox:
                 self.sent_seq = seq
                 self._send_now(event)
             return
-        if len(self._pending) >= MAX_BACKLOG:
+        pending = self._pending
+        if pending is None:
+            pending = self._pending = deque()
+        if len(pending) >= MAX_BACKLOG:
             self.lagging = True
-            self._pending.clear()
+            self._pending = None
             self._on_lagging(self)
             # The writer (or `start`) sends the close once the send it waits on is done.
             return
-        self._pending.append((seq, event))
+        pending.append((seq, event))
 
     def start(self, *, sent_seq: int) -> None:
         """Begin writing frames newer than `sent_seq` (what the socket already has)."""
@@ -200,10 +205,12 @@ class Outbox:
             self.closed = True
         finally:
             self._writer = None
+            if not self._pending:
+                self._pending = None
 
     async def aclose(self) -> None:
         self.closed = True
-        self._pending.clear()
+        self._pending = None
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.cancel()

@@ -3,18 +3,26 @@
 Protocol (docs/timing.md, section 6): subscribe first, then read and send the snapshot (or the stored
 deltas after `since`), then the deltas in `seq` order as the hub hands them over. The client
 applies them in order and reconnects for a fresh snapshot when it sees a gap or a close.
+
+A plain ASGI application rather than a Channels consumer, still routed by Channels' URLRouter
+behind the origin check (config/asgi.py): a process holds thousands of these sockets, and a
+consumer costs per socket a second task (`await_many_dispatch` wraps every `receive` in one), the
+waits around it and an instance dict, about 8 KB more per socket than this coroutine that awaits
+`receive` itself while the hub writes frames straight through the server's `send`
+(docs/live-fanout.md, "Serving").
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from live.fanout.frames import Send
 from live.fanout.hub import FanoutHub, Outbox, get_hub
 from live.queries.board import opening_frames
 
@@ -82,84 +90,28 @@ def parse_since(query_string: bytes) -> int | None:
     return since if 0 <= since <= MAX_ID else None
 
 
-class LiveSessionConsumer(AsyncWebsocketConsumer):
-    # No channel-layer channel per socket: the hub holds this process's only subscription for the
-    # session. With Redis pub/sub a per-socket channel would be one more Redis subscription per
-    # spectator. An alias that is not configured makes Channels skip it (get_channel_layer -> None).
-    channel_layer_alias = "live-sockets-use-the-fanout-hub"
+Receive = Callable[[], Awaitable[dict[str, Any]]]
 
-    session_id: int
-    ignored_messages = 0
-    outbox: Outbox | None = None
-    hub: FanoutHub | None = None
-    # Set once this socket is counted against its client address, so it is released once.
-    counted_address: str | None = None
 
-    async def connect(self) -> None:
-        session_id = parse_session_id(self.scope["url_route"]["kwargs"]["session_id"])
-        since = parse_since(self.scope.get("query_string", b""))
-        # Accept before anything else: a close code only reaches the client on an open socket.
-        await self.accept()
-        address = client_address(self.scope)
-        if not take_socket_slot(address):
-            logger.info("live socket refused: %s holds its share of sockets", address)
-            await self.close(code=TOO_MANY_SOCKETS_CLOSE_CODE)
-            return
-        self.counted_address = address
-        if session_id is None:
-            await self.close(code=UNKNOWN_SESSION_CLOSE_CODE)
-            return
+class _Spectator:
+    """What one live socket keeps while it is open (its session, its outbox, what it counted)."""
+
+    __slots__ = ("address", "hub", "ignored_messages", "outbox", "session_id")
+
+    def __init__(self, session_id: int) -> None:
         self.session_id = session_id
-        try:
-            opening = await self._subscribe_then_read(since)
-        except TimeoutError:
-            # The channel layer is unreachable: better no board than a silently frozen one.
-            await self._leave()
-            await self.close(code=TRY_AGAIN_LATER_CLOSE_CODE)
-            return
-        except BaseException:
-            await self._leave()
-            raise
-        if opening is None:
-            await self._leave()
-            await self.close(code=UNKNOWN_SESSION_CLOSE_CODE)
-            return
+        self.hub: FanoutHub | None = None
+        self.outbox: Outbox | None = None
+        # Set once this socket is counted against its client address, so it is released once.
+        self.address: str | None = None
+        self.ignored_messages = 0
 
-    async def _subscribe_then_read(self, since: int | None) -> tuple[int, list[str]] | None:
-        hub = get_hub()
-        outbox = Outbox(self.base_send, on_lagging=self._lagging)
-        self.hub, self.outbox = hub, outbox
-        await hub.subscribe(self.session_id, outbox)
-        opening = await database_sync_to_async(opening_frames)(
-            session_id=self.session_id, since=since
-        )
-        if opening is not None:
-            seq, frames = opening
-            for frame in frames:
-                await self.send(text_data=frame)
-            outbox.start(sent_seq=seq)
-        return opening
-
-    def _lagging(self, outbox: Outbox) -> None:
+    def lagging(self, outbox: Outbox) -> None:
         if self.hub is not None:
             self.hub.drop(self.session_id, outbox)
 
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        if message["type"] == "websocket.receive":
-            # Spectators have nothing to say: anything they send is counted and dropped here,
-            # before Channels' per-message database-connection housekeeping (a thread hop).
-            get_hub().stats.ignored_client_messages += 1
-            self.ignored_messages += 1
-            if self.ignored_messages == 1:
-                logger.info("live session socket: ignoring messages from a spectator")
-            return
-        await super().dispatch(message)
-
-    async def disconnect(self, code: int) -> None:
-        await self._leave()
-
-    async def _leave(self) -> None:
-        address, self.counted_address = self.counted_address, None
+    async def leave(self) -> None:
+        address, self.address = self.address, None
         release_socket_slot(address)
         hub, outbox = self.hub, self.outbox
         self.hub = self.outbox = None
@@ -167,3 +119,75 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             await outbox.aclose()
         if hub is not None and outbox is not None:
             await hub.unsubscribe(self.session_id, outbox)
+
+    def ignore(self) -> None:
+        # Spectators have nothing to say: anything they send is counted and dropped.
+        get_hub().stats.ignored_client_messages += 1
+        self.ignored_messages += 1
+        if self.ignored_messages == 1:
+            logger.info("live session socket: ignoring messages from a spectator")
+
+
+async def live_session_socket(scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    """ASGI application of one spectator socket (scope["type"] == "websocket", routed by
+    URLRouter, which puts the session id in scope["url_route"])."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    session_id = parse_session_id(scope["url_route"]["kwargs"]["session_id"])
+    since = parse_since(scope.get("query_string", b""))
+    address = client_address(scope)
+    # Nothing below needs the scope; the routers above still hold it, this frame need not.
+    del scope
+    # Accept before anything else: a close code only reaches the client on an open socket.
+    await send({"type": "websocket.accept"})
+    if not take_socket_slot(address):
+        logger.info("live socket refused: %s holds its share of sockets", address)
+        await send({"type": "websocket.close", "code": TOO_MANY_SOCKETS_CLOSE_CODE})
+        return
+    if session_id is None:
+        release_socket_slot(address)
+        await send({"type": "websocket.close", "code": UNKNOWN_SESSION_CLOSE_CODE})
+        return
+    spectator = _Spectator(session_id)
+    spectator.address = address
+    try:
+        try:
+            known = await _subscribe_then_send_opening(spectator, since, send)
+        except TimeoutError:
+            # The channel layer is unreachable: better no board than a silently frozen one.
+            await spectator.leave()
+            await send({"type": "websocket.close", "code": TRY_AGAIN_LATER_CLOSE_CODE})
+            return
+        if not known:
+            await spectator.leave()
+            await send({"type": "websocket.close", "code": UNKNOWN_SESSION_CLOSE_CODE})
+            return
+        while True:
+            kind = (await receive())["type"]
+            if kind == "websocket.disconnect":
+                return
+            if kind == "websocket.receive":
+                spectator.ignore()
+    finally:
+        await spectator.leave()
+
+
+async def _subscribe_then_send_opening(
+    spectator: _Spectator, since: int | None, send: Send
+) -> bool:
+    """Join the session's fan-out, then send the snapshot (or the deltas after `since`) and start
+    the outbox after it; False for an unknown session."""
+    hub = get_hub()
+    outbox = Outbox(send, on_lagging=spectator.lagging)
+    spectator.hub, spectator.outbox = hub, outbox
+    await hub.subscribe(spectator.session_id, outbox)
+    opening = await database_sync_to_async(opening_frames)(
+        session_id=spectator.session_id, since=since
+    )
+    if opening is None:
+        return False
+    seq, frames = opening
+    for frame in frames:
+        await send({"type": "websocket.send", "text": frame})
+    outbox.start(sent_seq=seq)
+    return True
