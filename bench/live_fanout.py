@@ -1,6 +1,6 @@
 """Live fan-out benchmark: spectators at 10 updates per second, three servers, one run.
 
-    .venv/bin/python bench/live_fanout.py [--sizes 500,1000,2000] [--window 8] [--ws websockets-sansio]
+    .venv/bin/python bench/live_fanout.py [--sizes 500,1000,2000] [--window 8] [--ws IMPL]
                                           [--deflate] [--servers paddock,naive,plain,paddock-redis,two-instances]
                                           [--server-workers 2] [--redis-url redis://HOST:6379/N]
 
@@ -846,7 +846,11 @@ def main() -> None:
     parser.add_argument("--servers", default="paddock,naive,plain")
     parser.add_argument("--window", type=float, default=8.0, help="seconds measured per size")
     parser.add_argument("--workers", type=int, default=2, help="client processes")
-    parser.add_argument("--ws", default="websockets-sansio", help="uvicorn --ws implementation")
+    parser.add_argument(
+        "--ws",
+        default="config.uvicorn_ws:WebSocketProtocol",
+        help="uvicorn --ws implementation (default: the one production runs, README)",
+    )
     parser.add_argument(
         "--deflate",
         action="store_true",

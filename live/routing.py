@@ -5,5 +5,6 @@ from live.views.consumers import live_session_socket
 # Any last segment reaches the socket's application, so a bad id is closed with 4404 instead of
 # failing the handshake.
 websocket_urlpatterns = [
-    re_path(r"^ws/live/sessions/(?P<session_id>[^/]+)/$", live_session_socket),
+    # An ASGI application, not a Django view: Channels' URLRouter takes either.
+    re_path(r"^ws/live/sessions/(?P<session_id>[^/]+)/$", live_session_socket),  # type: ignore[arg-type]
 ]

@@ -25,7 +25,7 @@ async def uvicorn_in_this_loop() -> AsyncIterator[int]:
         application,
         host="127.0.0.1",
         port=port,
-        ws="websockets-sansio",
+        ws="config.uvicorn_ws:WebSocketProtocol",
         lifespan="off",
         log_level="warning",
     )

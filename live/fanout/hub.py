@@ -23,15 +23,16 @@ import contextlib
 import gc
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from live.fanout.frames import Send, group_name
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 # A socket more than this many frames behind (about ten seconds at 10 updates per second) is closed
 # and resyncs from a snapshot: cheaper than buffering for it, and it would show stale data anyway.
 MAX_BACKLOG = 100
@@ -65,6 +66,7 @@ class HubStats:
     ignored_client_messages: int = 0
     subscription_errors: int = 0
     frames_polled: int = 0
+    opening_reads: int = 0
 
 
 class _Resume:
@@ -237,6 +239,9 @@ class FanoutHub:
 
     def __init__(self) -> None:
         self._subscriptions: dict[int, _Subscription] = {}
+        # Opening reads by key: the one in flight, and the next one that later callers join.
+        self._running_reads: dict[Hashable, asyncio.Future[Any]] = {}
+        self._next_reads: dict[Hashable, asyncio.Future[Any]] = {}
         self.stats = HubStats()
 
     def subscription_count(self) -> int:
@@ -277,6 +282,44 @@ class FanoutHub:
         subscription.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await subscription.task
+
+    async def read_once(self, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+        """`await read()`, shared by the callers that arrive while the read of the same `key` before
+        theirs is in flight: they all get the one read that starts after the last of them arrived.
+
+        A socket calls this after it subscribed, so the read it gets started after that, as the
+        protocol requires. When a thousand spectators open the board at once (the start of a
+        race), they cost a couple of snapshot reads instead of a thousand queued on the database
+        thread while the frames they wait for pile up.
+        """
+        waiting = self._next_reads.get(key)
+        if waiting is not None:
+            return cast(T, await asyncio.shield(waiting))
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._next_reads[key] = future
+        try:
+            running = self._running_reads.get(key)
+            if running is not None:
+                await asyncio.wait([running])
+        except BaseException as exc:
+            _fail(future, exc)
+            raise
+        finally:
+            if self._next_reads.get(key) is future:
+                del self._next_reads[key]
+        self._running_reads[key] = future
+        try:
+            self.stats.opening_reads += 1
+            result = await read()
+        except BaseException as exc:
+            _fail(future, exc)
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            if self._running_reads.get(key) is future:
+                del self._running_reads[key]
 
     def drop(self, session_id: int, outbox: Outbox) -> None:
         """Stop feeding a lagging socket at once; its consumer unsubscribes when it disconnects."""
@@ -383,6 +426,15 @@ class FanoutHub:
                     self.stats.frames_polled += 1
                     self._fan_out(subscription, frame_seq, text)
                 floor = seq
+
+
+def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
+    """Hand a failed shared read's exception to the callers that joined it."""
+    if isinstance(exc, asyncio.CancelledError):
+        future.cancel()
+        return
+    future.set_exception(exc)
+    future.exception()  # marked as retrieved: no "never retrieved" log when nobody joined
 
 
 _hubs: dict[asyncio.AbstractEventLoop, FanoutHub] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -180,9 +181,11 @@ async def _subscribe_then_send_opening(
     hub = get_hub()
     outbox = Outbox(send, on_lagging=spectator.lagging)
     spectator.hub, spectator.outbox = hub, outbox
-    await hub.subscribe(spectator.session_id, outbox)
-    opening = await database_sync_to_async(opening_frames)(
-        session_id=spectator.session_id, since=since
+    session_id = spectator.session_id
+    await hub.subscribe(session_id, outbox)
+    opening = await hub.read_once(
+        ("opening", session_id, since),
+        partial(database_sync_to_async(opening_frames), session_id=session_id, since=since),
     )
     if opening is None:
         return False

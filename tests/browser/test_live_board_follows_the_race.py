@@ -44,7 +44,7 @@ class AsgiServer:
             ASGIStaticFilesHandler(application),  # like live_server: static files from finders
             host="127.0.0.1",
             port=self.port,
-            ws="websockets-sansio",
+            ws="config.uvicorn_ws:WebSocketProtocol",
             lifespan="off",
             log_level="warning",
         )

@@ -58,7 +58,10 @@ def two_servers(tmp_path: Path) -> Iterator[list[int]]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     ports = [free_port(), free_port()]
-    uvicorn = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--log-level", "warning"]
+    uvicorn = [
+        sys.executable, "-m", "uvicorn", "config.asgi:application", "--log-level", "warning",
+        "--ws", "config.uvicorn_ws:WebSocketProtocol",
+    ]  # fmt: skip
     servers = [
         subprocess.Popen([*uvicorn, "--port", str(port)], cwd=ROOT, env=env) for port in ports
     ]
