@@ -12,6 +12,13 @@ plain `websockets` server connection (docs/live-fanout.md, "Serving").
 This subclass changes only what it keeps, not what it does: the same frames, close codes, pings,
 flow control and ASGI events in the same order. The queue and the flag below implement exactly
 the part of `asyncio.Queue` and `asyncio.Event` that the protocol uses.
+
+It also offers the application one ASGI extension, `SEND_TEXT_NOWAIT` in `scope["extensions"]`: a
+function that writes a text message (UTF-8 bytes) at once when the socket can take it and returns
+False otherwise, so the caller falls back to the ASGI `send`. The live-timing hub hands the same
+frame to thousands of sockets; through `send` each costs two coroutines and its own encoding and
+framing, while without compression the frame's bytes on the wire are the same for every socket
+and are made once here (docs/live-fanout.md, "Serving").
 """
 
 from __future__ import annotations
@@ -20,6 +27,25 @@ import asyncio
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Request
+from websockets.protocol import State
+
+from live.fanout.frames import SEND_TEXT_NOWAIT
+
+# The last text frame serialised for the wire: (payload, frame). A broadcast passes the same
+# payload object to every socket, so it is framed once.
+_last_frame: tuple[bytes, bytes] = (b"", b"")
+
+
+def unmasked_text_frame(data: bytes) -> bytes:
+    """A server's text frame (never masked, no extension) carrying `data`."""
+    global _last_frame
+    payload, frame = _last_frame
+    if payload is not data:
+        frame = Frame(Opcode.TEXT, data).serialize(mask=False)
+        _last_frame = (data, frame)
+    return frame
 
 
 class ReceiveQueue:
@@ -112,6 +138,35 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         self.queue = ReceiveQueue()  # type: ignore[assignment]
         self.writable = WritableFlag()  # type: ignore[assignment]
         self.writable.set()
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            scope["extensions"][SEND_TEXT_NOWAIT] = self.send_text_nowait
+
+    def send_text_nowait(self, data: bytes) -> bool:
+        """Write a text message now if the socket is open and its transport takes more bytes;
+        False (nothing written) otherwise: then the ASGI `send` waits, or raises, as it should."""
+        conn = self.conn
+        if (
+            self.close_sent
+            or self.disconnected
+            or not self.handshake_complete
+            or self.initial_response is not None
+            or not self.writable.is_set()
+            or conn.state is not State.OPEN
+            or conn.expect_continuation_frame
+            or self.transport.is_closing()
+        ):
+            return False
+        if conn.extensions or conn.writes:
+            # permessage-deflate compresses with this socket's own context.
+            conn.send_text(data)
+            self.transport.write(b"".join(conn.data_to_send()))
+        else:
+            self.transport.write(unmasked_text_frame(data))
+        return True
 
     def start_keepalive(self) -> None:
         # Called once the handshake's 101 response is written: neither the request nor the

@@ -11,6 +11,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 FRAME_MESSAGE_TYPE = "live.frame"
+# An ASGI extension a server may put in a WebSocket scope's "extensions": a function writing a text
+# message (UTF-8 bytes) at once, returning False when the socket cannot take it now (then the ASGI
+# `send` is used). Production's uvicorn protocol offers it (config/uvicorn_ws.py).
+SEND_TEXT_NOWAIT = "paddock.websocket.send_text_nowait"
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 

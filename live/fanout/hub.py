@@ -31,6 +31,9 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from live.fanout.frames import Send, group_name
 
+# Writes a text message (UTF-8) at once; False when the socket cannot take it now.
+WriteNow = Callable[[bytes], bool]
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # A socket more than this many frames behind (about ten seconds at 10 updates per second) is closed
@@ -124,14 +127,24 @@ class Outbox:
         "_pending",
         "_send",
         "_started",
+        "_write_now",
         "_writer",
         "closed",
         "lagging",
         "sent_seq",
     )
 
-    def __init__(self, send: Send, *, on_lagging: Callable[[Outbox], None]) -> None:
+    def __init__(
+        self,
+        send: Send,
+        *,
+        on_lagging: Callable[[Outbox], None],
+        write_now: WriteNow | None = None,
+    ) -> None:
         self._send = send
+        # The server's way to write a text frame without a coroutine, when it has one
+        # (config.uvicorn_ws): False when the socket cannot take it now, and `send` is used.
+        self._write_now = write_now
         self._on_lagging = on_lagging
         # Created with the first frame that has to wait (before `start`, or while a send waits):
         # an empty deque costs about 600 bytes, and most sockets never need one.
@@ -143,14 +156,19 @@ class Outbox:
         self.lagging = False
         self.closed = False
 
-    def deliver(self, seq: int, event: dict[str, Any]) -> None:
-        """Send or queue an event without waiting; called by the hub for every local socket."""
+    def deliver(self, seq: int, event: dict[str, Any], data: bytes | None = None) -> None:
+        """Send or queue an event without waiting; called by the hub for every local socket.
+        `data` is the event's text encoded to UTF-8, once for all the sockets."""
         if self.lagging or self.closed:
             return
         if self._writer is None and self._started:
             if seq > self.sent_seq:
                 self.sent_seq = seq
-                self._send_now(event)
+                write_now = self._write_now
+                if write_now is None or not write_now(
+                    event["text"].encode() if data is None else data
+                ):
+                    self._send_now(event)
             return
         pending = self._pending
         if pending is None:
@@ -399,10 +417,11 @@ class FanoutHub:
         if seq <= subscription.last_seq:
             return
         subscription.last_seq = seq
-        # One dict for every socket: the frame was encoded once by `publish`.
+        # One dict and one UTF-8 encoding for every socket: the frame was encoded once by `publish`.
         event = {"type": "websocket.send", "text": text}
+        data = text.encode()
         for outbox in tuple(subscription.members):
-            outbox.deliver(seq, event)
+            outbox.deliver(seq, event, data)
 
     async def _poll_database(self, subscription: _Subscription) -> None:
         """In-memory layer only: pick up deltas written by another process (the demo simulator,

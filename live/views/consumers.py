@@ -23,8 +23,8 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from live.fanout.frames import Send
-from live.fanout.hub import FanoutHub, Outbox, get_hub
+from live.fanout.frames import SEND_TEXT_NOWAIT, Send
+from live.fanout.hub import FanoutHub, Outbox, WriteNow, get_hub
 from live.queries.board import opening_frames
 
 logger = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ async def live_session_socket(scope: dict[str, Any], receive: Receive, send: Sen
     session_id = parse_session_id(scope["url_route"]["kwargs"]["session_id"])
     since = parse_since(scope.get("query_string", b""))
     address = client_address(scope)
+    write_now = scope.get("extensions", {}).get(SEND_TEXT_NOWAIT)
     # Nothing below needs the scope; the routers above still hold it, this frame need not.
     del scope
     # Accept before anything else: a close code only reaches the client on an open socket.
@@ -153,7 +154,7 @@ async def live_session_socket(scope: dict[str, Any], receive: Receive, send: Sen
     spectator.address = address
     try:
         try:
-            known = await _subscribe_then_send_opening(spectator, since, send)
+            known = await _subscribe_then_send_opening(spectator, since, send, write_now)
         except TimeoutError:
             # The channel layer is unreachable: better no board than a silently frozen one.
             await spectator.leave()
@@ -174,12 +175,12 @@ async def live_session_socket(scope: dict[str, Any], receive: Receive, send: Sen
 
 
 async def _subscribe_then_send_opening(
-    spectator: _Spectator, since: int | None, send: Send
+    spectator: _Spectator, since: int | None, send: Send, write_now: WriteNow | None
 ) -> bool:
     """Join the session's fan-out, then send the snapshot (or the deltas after `since`) and start
     the outbox after it; False for an unknown session."""
     hub = get_hub()
-    outbox = Outbox(send, on_lagging=spectator.lagging)
+    outbox = Outbox(send, on_lagging=spectator.lagging, write_now=write_now)
     spectator.hub, spectator.outbox = hub, outbox
     session_id = spectator.session_id
     await hub.subscribe(session_id, outbox)
