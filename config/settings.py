@@ -164,7 +164,7 @@ if DATABASE_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postg
 # every request a thread of its own and one process runs Python on one core at a time, so a few
 # threads keep it busy: more only share the interpreter lock and the pool's connections. Keep it at
 # or under DATABASE_POOL_MAX_SIZE. 0: no bound (a thread per concurrent request).
-PADDOCK_HTTP_CONCURRENCY = env_int("PADDOCK_HTTP_CONCURRENCY", 8)
+PADDOCK_HTTP_CONCURRENCY = env_int("PADDOCK_HTTP_CONCURRENCY", 4)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
