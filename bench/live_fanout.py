@@ -468,15 +468,16 @@ def sockets_per_process(pids: list[int], port: int) -> list[int]:
 
 
 def warm_workers(server: Server, port: int, attempts: int = 5) -> None:
-    """Open a few spectator sockets until every worker has served one, then close them: a worker
-    imports the Redis channel layer and its hub only for its first spectator, and the idle RSS
-    should include that, as it does for `paddock`, whose in-process publisher loads them first."""
+    """Open a few spectator sockets until every worker (or the one server process) has served
+    one, then close them: what a process does once, for its first spectator (imports, the Redis
+    channel layer, the hub, Paddock's first database connection: 1.2 MB with SQLite), belongs in the
+    idle RSS, not in the memory per spectator."""
     path = server.path.split(str(port), 1)[1]
     request = upgrade_request(f"{HOST}:{port}", path, f"http://{HOST}:{port}")
     for _ in range(attempts):
         probes = []
         try:
-            for _ in range(4 * server.workers):
+            for _ in range(4 * max(1, server.workers)):
                 probe = socket.create_connection((HOST, port), timeout=10)
                 probes.append(probe)
                 probe.sendall(request)
@@ -675,7 +676,8 @@ def run_server(
             wait_for_port(server_port(instance), instance.process)
             if instance.workers:
                 wait_for_workers(instance)
-                warm_workers(instance, server_port(instance))
+            # Every server, plain included, serves a few spectators before its idle RSS is read.
+            warm_workers(instance, server_port(instance))
         time.sleep(1.0)
         server_pids = [pid for instance in instances for pid in measured_pids(instance)]
         idle_rss = total_rss_mb(server_pids)
