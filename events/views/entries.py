@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.log_filters import EXPECTED_REFUSAL
 from events.engine import money
 from events.exceptions import (
     AlreadyEntered,
@@ -179,7 +180,11 @@ def _refused_page(request: HttpRequest, event: Event, refusal: RegistrationError
         "csrf_token": get_token(request),
     }
     page = render_to_string("events/entries/entry_refused.html", context)
-    return HttpResponse(page, status=400)
+    # 409: the class's state (full, or already holding this driver's entry) refused the request,
+    # the input was fine; not logged as a warning (config.log_filters). Other refusals that reach
+    # this page (no turn at the lock came in time) stay 400.
+    expected = isinstance(refusal, (ClassFull, AlreadyEntered))
+    return HttpResponse(page, status=EXPECTED_REFUSAL if expected else 400)
 
 
 def _register(

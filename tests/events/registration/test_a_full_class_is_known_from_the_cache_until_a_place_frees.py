@@ -51,7 +51,7 @@ def post(client: Any, event: Any, entry_class: Any) -> Any:
 
 def refused_full(response: Any) -> bool:
     page = response.content.decode()
-    return response.status_code == 400 and (
+    return response.status_code == 409 and (
         "This class is full. You can join its waiting list." in page
         or "该组别已满。您可以加入候补名单。" in page
     )
@@ -86,7 +86,7 @@ def test_a_second_click_on_a_known_full_class_is_told_the_driver_already_entered
 
     again = post(winner)
 
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "You have already entered this class." in again.content.decode()
 
 

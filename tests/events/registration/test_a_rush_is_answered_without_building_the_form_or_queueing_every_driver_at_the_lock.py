@@ -53,7 +53,7 @@ def test_a_full_class_gets_a_short_page_with_the_waiting_list_a_click_away(
     refused = post(late, queries=queries)
 
     page = refused.content.decode()
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "This class is full. You can join its waiting list." in page
     assert "Join the waiting list" in page and "Back to the entry form" in page
     # The short page: no form of classes, garage and refund policy was built.
@@ -75,7 +75,7 @@ def test_a_second_click_is_told_the_driver_already_entered(
     again = post(driver)
 
     page = again.content.decode()
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "You have already entered this class." in page
     assert "Join the waiting list" not in page
     assert Entry.objects.filter(driver=driver).count() == 1

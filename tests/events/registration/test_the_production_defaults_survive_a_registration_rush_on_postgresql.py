@@ -148,7 +148,7 @@ async def rush(base: str, path: str, form: dict[str, str], sessions: list[str]) 
                 return f"dropped: {type(exc).__name__}"
         if response.status_code == 302:
             return "entered"
-        if response.status_code == 400 and "This class is full" in response.text:
+        if response.status_code == 409 and "This class is full" in response.text:
             return "refused: full"
         return f"HTTP {response.status_code}"
 
