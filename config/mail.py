@@ -17,8 +17,10 @@ This module is project-wide on purpose: `racing` may use it, and it imports neit
 from __future__ import annotations
 
 import logging
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +30,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -132,6 +134,53 @@ def after_commit(callback: Callable[[], None]) -> None:
     # robust: an error in the step (even recording its result) is logged, never raised into a
     # request whose change is already committed.
     transaction.on_commit(callback, robust=True)
+
+
+# One thread per process sends the mail handed to it, in order. A ThreadPoolExecutor's queued work
+# is finished before the interpreter exits, so a server stopped the ordinary way (SIGTERM to
+# uvicorn) sends what it was given first.
+_background: ThreadPoolExecutor | None = None
+_background_guard = threading.Lock()
+
+
+def _background_thread() -> ThreadPoolExecutor:
+    global _background
+    with _background_guard:
+        if _background is None:
+            _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paddock-mail")
+        return _background
+
+
+def _run_in_background(callback: Callable[[], None]) -> None:
+    try:
+        callback()
+    except Exception:
+        logger.exception("mail step failed in the background")
+    finally:
+        # The thread's own database connections: back to the pool (or closed) between steps.
+        connections.close_all()
+
+
+def after_commit_in_background(callback: Callable[[], None]) -> None:
+    """Run a mail step once the current transaction commits, on this process's mail thread, so
+    the request answers without waiting for it (settings.PADDOCK_MAIL_IN_BACKGROUND; without it,
+    as `after_commit`). The step must record what it sends (events.services.notifications does,
+    as OutgoingMail rows that `manage.py retry_unsent_mail` tries again): a process killed
+    outright before the step ran loses it, as one killed between a commit and its mail always
+    did."""
+    if not settings.PADDOCK_MAIL_IN_BACKGROUND:
+        after_commit(callback)
+        return
+
+    def hand_over() -> None:
+        _background_thread().submit(_run_in_background, callback)
+
+    after_commit(hand_over)
+
+
+def wait_for_background_mail(timeout: float = 30) -> None:
+    """Return once every mail step handed to this process's mail thread so far has run."""
+    _background_thread().submit(lambda: None).result(timeout=timeout)
 
 
 def send_after_commit(

@@ -293,9 +293,13 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Mail is sent inside the request after commit: a mail server that accepts the connection but
-# never answers must not hold the request (and its worker) forever.
+# Account mail is sent inside the request, and mail about an entry on the process's mail thread:
+# a mail server that accepts the connection but never answers must hold neither forever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Mail about an entry (the confirmation to a driver who just took a place, the co-driver's
+# invitation) is composed, recorded and sent on one background thread per process once the
+# registration commits, not in the driver's request (config.mail.after_commit_in_background).
+PADDOCK_MAIL_IN_BACKGROUND = env_bool("PADDOCK_MAIL_IN_BACKGROUND", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Paddock <noreply@paddock.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -13,3 +13,7 @@ os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-insecure-key-" + "x" * 40)
 
 from config.settings import *  # noqa: F403
+
+# Event mail is sent inline after commit, so a test reads the outbox as soon as its request
+# returns; the background path has tests of its own that switch it on.
+PADDOCK_MAIL_IN_BACKGROUND = False

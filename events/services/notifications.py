@@ -37,7 +37,9 @@ def _send_rows(rows: Sequence[OutgoingMail]) -> None:
     _record(rows, deliveries)
 
 
-def mail_event_after_commit(*, event_id: int, kind: str, compose: Compose) -> list[OutgoingMail]:
+def mail_event_after_commit(
+    *, event_id: int, kind: str, compose: Compose, in_background: bool = False
+) -> list[OutgoingMail]:
     """After commit: compose the messages, record them, send them, record the outcome.
 
     Composing after commit reads the committed state (what the mail reports), as the callers
@@ -65,7 +67,7 @@ def mail_event_after_commit(*, event_id: int, kind: str, compose: Compose) -> li
             row.save()
         _send_rows(rows)
 
-    mail.after_commit(send)
+    (mail.after_commit_in_background if in_background else mail.after_commit)(send)
     return rows
 
 
@@ -113,10 +115,12 @@ def _render_for_entry(
 def email_after_commit(
     entry: Entry, template: str, *, to_co_driver: bool = False, **extra: Any
 ) -> None:
-    """Mail about an entry to its driver (or to the co-driver it names)."""
+    """Mail about an entry to its driver (or to the co-driver it names), composed and sent in
+    the background once the change commits: nobody waits for it, and its outcome is recorded."""
     entry_id = entry.pk
     mail_event_after_commit(
         event_id=entry.event_id,
         kind=template,
         compose=lambda: _render_for_entry(entry_id, template, extra, to_co_driver),
+        in_background=True,
     )
