@@ -207,10 +207,10 @@ def driver_cookies(session_key: str) -> dict[str, str]:
     return {"sessionid": session_key, "csrftoken": secrets.token_hex(16), "django_language": "en"}
 
 
-async def signed_in(base: str, facts: dict[str, Any]) -> Run:
+async def signed_in(base: str, facts: dict[str, Any], name: str) -> Run:
     """Every driver POSTs the minimal signed-in view at once (after one warm-up request each, as
     the rush's drivers load the form first): the baseline of the rush."""
-    run, warm = Run("POST signed-in baseline"), Run("warm-up")
+    run, warm = Run(name), Run("warm-up")
     url = f"/bench/signed-in/{facts['class_id']}/"
     go = asyncio.Event()
 
@@ -372,8 +372,12 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
         try:
             asyncio.run(wait_until_up(base))
             trivial_run = asyncio.run(trivial(base, clients, args.trivial_rounds))
-            baseline_run = asyncio.run(signed_in(base, facts))
+            # The baseline runs before and after the rush and counts as one: a shared machine's
+            # load drifts over a minute, and a baseline on one side only would carry that drift
+            # into the ratio.
+            before = asyncio.run(signed_in(base, facts, "POST signed-in, before"))
             _form_run, entry_run, outcomes, again_run, timeline = asyncio.run(rush(base, facts))
+            after = asyncio.run(signed_in(base, facts, "POST signed-in, after"))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -389,7 +393,14 @@ def scenario(args: argparse.Namespace, clients: int, capacity: int) -> None:
         f"{'Stripe Checkout (fake server)' if args.stripe else 'pay at track'}"
     )
     print(trivial_run.report())
-    print(baseline_run.report())
+    baseline_run = Run("POST signed-in baseline")
+    for part in (before, after):
+        baseline_run.statuses += part.statuses
+        baseline_run.latencies += part.latencies
+        baseline_run.elapsed += part.elapsed
+    print(before.report())
+    print(after.report())
+    print(baseline_run.report() + "  (both together)")
     print(entry_run.report())
     print(again_run.report())
     ratio = entry_run.rps() / baseline_run.rps() if baseline_run.rps() else 0.0

@@ -138,7 +138,8 @@ BENCHMARKS = (
         "PostgreSQL with the production defaults (uvicorn, 2 workers, the default pool), "
         "compared in the same run with the smallest signed-in POST Django serves (session, user, "
         "CSRF check, one indexed read; bench/rush_urls.py) fired by the same 1,000 clients at "
-        "once; the winners then click again.",
+        "once, before and after the rush (the two count as one baseline); the winners then click "
+        "again.",
         30 * 60,
     ),
     Benchmark(
