@@ -69,6 +69,8 @@ class HubStats:
     ignored_client_messages: int = 0
     subscription_errors: int = 0
     frames_polled: int = 0
+    # Reads of the session's seq by the in-memory layer's database poll.
+    database_polls: int = 0
     opening_reads: int = 0
 
 
@@ -434,8 +436,17 @@ class FanoutHub:
         read_seq = database_sync_to_async(current_seq)
         read_frames = database_sync_to_async(delta_frames_after)
         floor = await read_seq(session_id=subscription.session_id)
+        self.stats.database_polls += 1
+        seen = subscription.last_seq
         while True:
             await asyncio.sleep(DATABASE_POLL_SECONDS)
+            if subscription.last_seq != seen:
+                # Frames came through the layer since the last look: this process publishes the
+                # session itself, so the read would find nothing new. Should another process store
+                # deltas as well, the sockets see the gap in `seq` and resync.
+                seen = subscription.last_seq
+                continue
+            self.stats.database_polls += 1
             seq = await read_seq(session_id=subscription.session_id)
             after = max(floor, subscription.last_seq)
             if seq is not None and seq > after:

@@ -3,6 +3,7 @@ demo's simulator, still reaches the board: the hub picks it up from the database
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -50,3 +51,31 @@ async def test_a_delta_from_another_process_arrives_once_and_in_order(
     assert published["seq"] == 4
     # 2 and 3 came only from the database; 4 from whichever path was first, and only once.
     assert get_hub().stats.frames_polled in (2, 3)
+
+
+async def test_the_poll_leaves_the_database_alone_while_frames_come_through_the_layer(
+    make_live_session, channel_layer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process that publishes a session itself does not also read its seq twice a second
+    (on a quiet board that read cost more than the frames); once the layer is quiet, it reads."""
+    monkeypatch.setattr(hub, "DATABASE_POLL_SECONDS", 0.1)
+    session = await sync_to_async(make_live_session)(seq=1)
+    stats = get_hub().stats
+    loop = asyncio.get_running_loop()
+
+    async with spectator(session.pk) as socket:
+        assert json.loads(await socket.receive_from())["seq"] == 1
+        polls_before = stats.database_polls
+        seq, until = 1, loop.time() + 1.0
+        while loop.time() < until:  # ten poll intervals, each with several frames
+            seq += 1
+            message = await sync_to_async(store_delta_elsewhere)(session, seq)
+            await sync_to_async(publish)(session.pk, message)
+            assert json.loads(await socket.receive_from())["seq"] == seq
+            await asyncio.sleep(0.01)
+        polls_while_publishing = stats.database_polls - polls_before
+        await asyncio.sleep(0.6)
+        polls_when_quiet = stats.database_polls - polls_before - polls_while_publishing
+
+    assert polls_while_publishing <= 3
+    assert polls_when_quiet >= 2
