@@ -39,3 +39,25 @@ async def uvicorn_in_this_loop() -> AsyncIterator[int]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 10)
+
+
+async def send_websocket_upgrade(
+    port: int, path: str, *, origin: str, receive_buffer: int | None = None
+) -> socket.socket:
+    """A raw client socket that has sent a WebSocket handshake for `path` and reads nothing yet:
+    for tests that control exactly when (or whether) the client reads."""
+    sock = socket.socket()
+    if receive_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    sock.setblocking(False)
+    loop = asyncio.get_running_loop()
+    await loop.sock_connect(sock, ("127.0.0.1", port))
+    await loop.sock_sendall(
+        sock,
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            f"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {origin}\r\n\r\n"
+        ).encode(),
+    )
+    return sock

@@ -72,10 +72,11 @@ def board_labels() -> dict[str, str]:
 
 def runs_board_labels() -> dict[str, str]:
     """The strings of the timed-runs board's script, translated here."""
+    shared = board_labels()
     return {
-        **{key: board_labels()[key] for key in ("connecting", "live", "reconnecting", "offline")},
+        **{key: shared[key] for key in ("connecting", "live", "reconnecting", "offline")},
         "not_found": _("This live session does not exist."),
-        "too_many": board_labels()["too_many"],
+        "too_many": shared["too_many"],
         "on_course": _("On course"),
         "nobody_on_course": _("Nobody on course."),
         "no_runs": _("No runs yet."),

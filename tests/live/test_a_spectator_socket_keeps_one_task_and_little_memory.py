@@ -22,7 +22,7 @@ import pytest
 
 from live.fanout.hub import get_hub
 from live.models import LiveSession
-from tests.servers import uvicorn_in_this_loop
+from tests.servers import send_websocket_upgrade, uvicorn_in_this_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,18 +44,8 @@ async def server(settings: Any, channel_layer: object) -> AsyncIterator[int]:
 
 async def open_spectator(port: int, session_id: int) -> socket.socket:
     """A spectator that reads the handshake answer and its snapshot, then just stays open."""
-    sock = socket.socket()
-    sock.setblocking(False)
+    sock = await send_websocket_upgrade(port, f"/ws/live/sessions/{session_id}/", origin=ORIGIN)
     loop = asyncio.get_running_loop()
-    await loop.sock_connect(sock, ("127.0.0.1", port))
-    await loop.sock_sendall(
-        sock,
-        (
-            f"GET /ws/live/sessions/{session_id}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-            f"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {ORIGIN}\r\n\r\n"
-        ).encode(),
-    )
     received = b""
     while b'"type":"snapshot"' not in received:
         chunk = await asyncio.wait_for(loop.sock_recv(sock, 65_536), 10)

@@ -16,7 +16,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from live.fanout.hub import MAX_BACKLOG, get_hub
 from live.fanout.publish import apublish
 from live.models import LiveSession
-from tests.servers import uvicorn_in_this_loop
+from tests.servers import send_websocket_upgrade, uvicorn_in_this_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,19 +34,10 @@ async def server(settings: Any, channel_layer: object) -> AsyncIterator[int]:
 
 async def stuck_spectator(port: int, session_id: int) -> socket.socket:
     """Opens the socket, reads the handshake answer, then never reads again."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.setblocking(False)
-    loop = asyncio.get_running_loop()
-    await loop.sock_connect(sock, ("127.0.0.1", port))
-    await loop.sock_sendall(
-        sock,
-        (
-            f"GET /ws/live/sessions/{session_id}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-            f"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {ORIGIN}\r\n\r\n"
-        ).encode(),
+    sock = await send_websocket_upgrade(
+        port, f"/ws/live/sessions/{session_id}/", origin=ORIGIN, receive_buffer=4096
     )
+    loop = asyncio.get_running_loop()
     answer = await asyncio.wait_for(loop.sock_recv(sock, 1024), 10)
     assert answer.startswith(b"HTTP/1.1 101"), answer[:100]
     return sock
