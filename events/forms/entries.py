@@ -64,17 +64,27 @@ class EntryForm(forms.Form):
         self.event = event
         currency = event.organization.currency
         self.class_ids = {entry_class.pk for entry_class, _fee in classes}
-        self.fields["entry_class"].widget.choices = [
+        self.class_choices = [
             (
+                entry_class.pk,
                 class_choice_value(entry_class, fee_minor),
                 f"{entry_class.name} — {money.from_minor_units(fee_minor, currency)} {currency}",
             )
             for entry_class, fee_minor in classes
-            # Classes the driver cannot enter are listed with the reasons instead; a stale page
-            # posting one still reaches the service, which gives the reasons again.
-            if offered is None or entry_class.pk in offered
         ]
+        self.offer_only(offered)
         self.fields["event_sequence"].initial = event.sequence
+
+    def offer_only(self, offered: set[int] | None) -> None:
+        """Show as choices only the classes in `offered` (None: all). Classes the driver cannot
+        enter are listed with the reasons instead; a stale page posting one still reaches the
+        service, which gives the reasons again. Validation does not depend on it, so a POST can
+        be checked before the reasons are worked out (only a page shown again needs them)."""
+        self.fields["entry_class"].widget.choices = [
+            (value, label)
+            for class_id, value, label in self.class_choices
+            if offered is None or class_id in offered
+        ]
 
     def clean_entry_class(self) -> tuple[int, int]:
         class_id, _sep, fee = self.cleaned_data["entry_class"].partition(":")

@@ -13,7 +13,14 @@ from typing import Any
 from events.models import AuditLog, Entry, Payment
 
 
-def audit(
+def audit(*, entry: Entry, action: str, **details: Any) -> AuditLog:
+    """Write an audit row about `entry` (the fields of `audit_row`)."""
+    row = audit_row(entry=entry, action=action, **details)
+    row.save(force_insert=True)
+    return row
+
+
+def audit_row(
     *,
     entry: Entry,
     action: str,
@@ -23,7 +30,8 @@ def audit(
     payment: Payment | None = None,
     detail: str = "",
 ) -> AuditLog:
-    return AuditLog.objects.create(
+    """The audit row `audit` writes, not saved yet: for writing several in one statement."""
+    return AuditLog(
         event_id=entry.event_id,
         entry=entry,
         payment=payment,

@@ -53,9 +53,23 @@ class Marker:
 
 def read(*, event_id: int, entry_class_id: int, now: datetime | None = None) -> Marker:
     """One round trip to the cache: the event's places generation and the class's marker."""
-    places_key = page_cache.PLACES_KEY.format(event_id=event_id)
-    key = KEY.format(event_id=event_id, class_id=entry_class_id)
-    found = cache.get_many([places_key, key])
+    found = cache.get_many(keys(event_id=event_id, entry_class_id=entry_class_id))
+    return marker_from(found, event_id=event_id, entry_class_id=entry_class_id, now=now)
+
+
+def keys(*, event_id: int, entry_class_id: int) -> list[str]:
+    """The cache keys `read` reads, for a caller that reads them along with its own."""
+    return [
+        page_cache.PLACES_KEY.format(event_id=event_id),
+        KEY.format(event_id=event_id, class_id=entry_class_id),
+    ]
+
+
+def marker_from(
+    found: dict[str, Any], *, event_id: int, entry_class_id: int, now: datetime | None = None
+) -> Marker:
+    """The marker from what a `cache.get_many` of `keys(...)` found."""
+    places_key, key = keys(event_id=event_id, entry_class_id=entry_class_id)
     generation = found.get(places_key)
     if generation is None:
         return Marker(generation=page_cache.places_generation(event_id))

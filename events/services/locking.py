@@ -32,6 +32,21 @@ def lock_event(event_id: int, *, timeout_ms: int | None = None) -> Event:
     return Event.objects.select_for_update().select_related("organization").get(pk=event_id)
 
 
+def share_event(event_id: int, *, timeout_ms: int | None = None) -> Event:
+    """Lock the event row in share mode (PostgreSQL's FOR SHARE): any number of registrations
+    may hold it at once, while every writer of the event or its entries (`lock_event`, FOR
+    UPDATE, and any UPDATE of the row) waits for them all, and they for it. Registrations that
+    share it are kept apart by the entries' unique constraints instead (place, car number, one
+    active entry per driver). SQLite serializes writers itself: there it is a plain read."""
+    set_lock_timeout(timeout_ms)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM events_event WHERE id = %s FOR SHARE", [event_id])
+            if cursor.fetchone() is None:
+                raise Event.DoesNotExist
+    return Event.objects.select_related("organization").get(pk=event_id)
+
+
 def lock_entry(
     entry_id: int,
     *,

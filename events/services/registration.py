@@ -18,27 +18,30 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.engine import money
 from events.exceptions import AlreadyEntered, ClassFull, NotEligible, RegistrationError
-from events.models import Entry, EntryClass, Event, Payment, Refund, RefundPolicy
-from events.models.entries import holds_place_q
+from events.models import AuditLog, Entry, EntryClass, Event, Payment, Refund, RefundPolicy
 from events.services import deposits, full_classes
-from events.services.audit import audit, change_status
+from events.services.audit import audit, audit_row, change_status
 from events.services.cancellation import cancel_one_entry
-from events.services.locking import lock_event
+from events.services.locking import lock_event, share_event
 from events.services.merchants import online_payment_for
 from events.services.notifications import email_after_commit
 from events.services.places import (
+    car_number_candidates,
+    car_number_claim_space,
+    first_unclaimed,
     free_place_numbers,
     hold_duration,
     lock_entry_releasing_lapsed,
     offer_free_places,
     pick_car_number,
+    place_claim_space,
     release_lapsed,
 )
 from events.services.promotions import promotion_refusals
@@ -180,17 +183,27 @@ def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) 
         entry.confirmed_at = now
         change_status(entry, Entry.Status.CONFIRMED, action=action, actor=actor)
         if entry.fee_minor:
-            payment = Payment.objects.create(
-                entry=entry,
-                method=Payment.Method.AT_TRACK,
-                amount_minor=entry.fee_minor,
-                currency=entry.currency,
-            )
-            audit(entry=entry, payment=payment, action="payment_due_at_track", to_status="pending")
+            audit(**_payment_due_at_track(entry))
         email_after_commit(entry, "confirmation")
     else:
         entry.expires_at = now + hold_duration()
         change_status(entry, Entry.Status.HELD, action=action, actor=actor)
+
+
+def _payment_due_at_track(entry: Entry) -> dict[str, Any]:
+    """Record the fee of a confirmed entry as due at the track; returns its audit row's fields."""
+    payment = Payment.objects.create(
+        entry=entry,
+        method=Payment.Method.AT_TRACK,
+        amount_minor=entry.fee_minor,
+        currency=entry.currency,
+    )
+    return {
+        "entry": entry,
+        "payment": payment,
+        "action": "payment_due_at_track",
+        "to_status": "pending",
+    }
 
 
 def _full_class() -> ClassFull:
@@ -203,10 +216,42 @@ def _refuse_second_entry(
     """Refuse a driver whose `active` entries of the event already cover this class."""
     # One read for both rules; unordered, so it needs no join to the classes.
     covered = list(active.order_by().values_list("entry_class_id", "exclusive"))
+    _refuse_if_covered(
+        covered, entry_class_id=entry_class_id, allows_additional_entry=allows_additional_entry
+    )
+
+
+def _refuse_if_covered(
+    covered: list[tuple[int, bool]], *, entry_class_id: int, allows_additional_entry: bool
+) -> None:
+    """Refuse a driver whose entries (their classes, and whether each is exclusive) cover this
+    class."""
     if any(class_id == entry_class_id for class_id, _exclusive in covered):
         raise AlreadyEntered(_("You have already entered this class."))
     if not allows_additional_entry and any(exclusive for _id, exclusive in covered):
         raise AlreadyEntered(_("You have already entered this event."))
+
+
+def _refuse_second_entry_now(
+    *, driver: Any, event_id: int, entry_class_id: int, allows_additional_entry: bool, now: datetime
+) -> None:
+    """`_refuse_second_entry` without a lock, for the driver's entries that count at `now`: on
+    the waiting list, or holding a place (a hold or offer that lapsed before `now` does not,
+    whether or not it was released yet). Read with the plainest filter and sorted out here: the
+    refusals of a rush all run it."""
+    rows = (
+        Entry.objects.filter(event_id=event_id, driver=driver, status__in=Entry.ACTIVE_STATUSES)
+        .order_by()
+        .values_list("entry_class_id", "exclusive", "status", "expires_at")
+    )
+    covered = [
+        (class_id, exclusive)
+        for class_id, exclusive, status, expires_at in rows
+        if status not in Entry.EXPIRING_STATUSES or (expires_at is not None and expires_at > now)
+    ]
+    _refuse_if_covered(
+        covered, entry_class_id=entry_class_id, allows_additional_entry=allows_additional_entry
+    )
 
 
 def _class_of_event(*, entry_class_id: int, event_id: int) -> EntryClass:
@@ -217,7 +262,13 @@ def _class_of_event(*, entry_class_id: int, event_id: int) -> EntryClass:
 
 
 def _refuse_without_lock(
-    *, driver: Any, entry_class_id: int, event_id: int, join_waitlist: bool, now: datetime
+    *,
+    driver: Any,
+    entry_class_id: int,
+    event_id: int,
+    join_waitlist: bool,
+    now: datetime,
+    marker: full_classes.Marker | None = None,
 ) -> None:
     """Refuse the driver before any lock for an unknown class, a second entry or a full class.
     Most of an opening rush meets a full class or is a driver's second click: refusing both
@@ -225,24 +276,26 @@ def _refuse_without_lock(
     counted full is known full from the cache (`events.services.full_classes`) until a place may
     have freed, so most refusals read only the driver's entries. The reads may be a moment stale;
     that can only refuse early, never oversell: everything is checked again under the lock."""
-    marker = full_classes.read(event_id=event_id, entry_class_id=entry_class_id, now=now)
-    counting = Entry.objects.filter(
-        holds_place_q(now) | Q(status=Entry.Status.WAITLISTED), event_id=event_id, driver=driver
-    )
+    if marker is None:
+        marker = full_classes.read(event_id=event_id, entry_class_id=entry_class_id, now=now)
     if marker.full:  # only a class of this event is ever marked
-        _refuse_second_entry(
-            counting,
+        _refuse_second_entry_now(
+            driver=driver,
+            event_id=event_id,
             entry_class_id=entry_class_id,
             allows_additional_entry=marker.allows_additional_entry,
+            now=now,
         )
         if not join_waitlist:
             raise _full_class()
         return
     entry_class = _class_of_event(entry_class_id=entry_class_id, event_id=event_id)
-    _refuse_second_entry(
-        counting,
+    _refuse_second_entry_now(
+        driver=driver,
+        event_id=event_id,
         entry_class_id=entry_class.pk,
         allows_additional_entry=entry_class.allows_additional_entry,
+        now=now,
     )
     if not join_waitlist and full_classes.count_full(
         entry_class, generation=marker.generation, now=now
@@ -267,10 +320,16 @@ def raise_if_full(*, event_id: int, entry_class_id: int, join_waitlist: bool = F
 
 
 def refusal_without_lock(
-    *, driver: Any, entry_class_id: int, event_id: int, join_waitlist: bool = False
+    *,
+    driver: Any,
+    entry_class_id: int,
+    event_id: int,
+    join_waitlist: bool = False,
+    marker: full_classes.Marker | None = None,
 ) -> RegistrationError | None:
     """Why `register_entry` would refuse the driver before taking any lock (None: it would go
-    on). Lets the entry page answer a refused POST of a rush without building the whole form."""
+    on). Lets the entry page answer a refused POST of a rush without building the whole form.
+    `marker`: the class's, if the caller read it already (`full_classes.marker_from`)."""
     try:
         _refuse_without_lock(
             driver=driver,
@@ -278,20 +337,20 @@ def refusal_without_lock(
             event_id=event_id,
             join_waitlist=join_waitlist,
             now=timezone.now(),
+            marker=marker,
         )
     except RegistrationError as exc:
         return exc
     return None
 
 
-# Per process and per event, how many registrations may wait on the event's row lock at once.
-# The others wait for their turn here, with their pooled database connection given back, and
-# whenever a turn ends they all check again, in parallel and without any lock: in a rush most of
-# them then find the class full and are answered at once. Before, every driver queued in the
-# lock's queue holding a connection of the pool, which left the lock-free refusals (and every
-# other page) waiting for a connection, and a driver waited for everyone ahead to learn the class
-# was full.
-LOCK_QUEUE_PER_EVENT = 2
+# Per process and per event, how many registrations may take places at once (sharing the event's
+# lock, `_register_sharing_the_lock`, or queueing for the whole of it). The others wait for their
+# turn here, with their pooled database connection given back, and whenever a turn ends they all
+# check again, in parallel and without any lock: in a rush most of them then find the class full
+# and are answered at once. As many as the requests a worker lets into Django at once
+# (PADDOCK_HTTP_CONCURRENCY): places are taken side by side, so a turn no longer waits for another.
+LOCK_QUEUE_PER_EVENT = 4
 
 
 # A class found full by a waiter's re-check counts as full for the other waiters this long, so
@@ -423,55 +482,146 @@ def register_entry(
             now=now,
         )
 
+    request = _Request(
+        driver=driver,
+        entry_class_id=entry_class_id,
+        event_id=event_id,
+        event_sequence=event_sequence,
+        shown_fee_minor=shown_fee_minor,
+        vehicle=vehicle,
+        co_driver_email=co_driver_email,
+        preferred_car_number=preferred_car_number,
+        join_waitlist=join_waitlist,
+        language=language,
+        now=now,
+    )
     with turn_at_the_lock(event_id, entry_class_id=entry_class_id, join_waitlist=join_waitlist):
-        return _register_under_lock(
-            driver=driver,
-            entry_class_id=entry_class_id,
-            event_id=event_id,
-            event_sequence=event_sequence,
-            shown_fee_minor=shown_fee_minor,
-            vehicle=vehicle,
-            co_driver_email=co_driver_email,
-            preferred_car_number=preferred_car_number,
-            join_waitlist=join_waitlist,
-            language=language,
-            now=now,
-        )
+        try:
+            return _register_sharing_the_lock(request)
+        except _NeedsTheWholeLock:
+            return _register_under_lock(request)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What a driver asked `register_entry` for."""
+
+    driver: Any
+    entry_class_id: int
+    event_id: int
+    event_sequence: int | None
+    shown_fee_minor: int | None
+    vehicle: Vehicle | None
+    co_driver_email: str
+    preferred_car_number: int | None
+    join_waitlist: bool
+    language: str
+    now: datetime
+
+
+class _NeedsTheWholeLock(Exception):
+    """The registration cannot take its place while sharing the event's lock: a hold or offer
+    has lapsed, someone is on the class's waiting list, no place number is free, or the numbers
+    kept being taken by the others. Its transaction is rolled back and it runs again under the
+    event's lock, where all of those are handled."""
+
+
+# How often a registration sharing the lock tries again when another one took its place number
+# or car number first, before it queues for the whole lock instead.
+SHARED_ATTEMPTS = 3
 
 
 @transaction.atomic
-def _register_under_lock(
-    *,
-    driver: Any,
-    entry_class_id: int,
-    event_id: int,
-    event_sequence: int | None,
-    shown_fee_minor: int | None,
-    vehicle: Vehicle | None,
-    co_driver_email: str,
-    preferred_car_number: int | None,
-    join_waitlist: bool,
-    language: str,
-    now: datetime,
-) -> Entry:
-    _end_turn_at_commit(event_id)  # first: before the mail queued for after commit
-    # The second entry and the places are checked again under the lock, below.
-    entry_class = _class_of_event(entry_class_id=entry_class_id, event_id=event_id)
-    # Read before the lock, to hold it for less time: the driver's own consent, and the refund
-    # policy (its changes apply to entries made from then on).
-    _check_consent(driver)
-    refund_policy = _refund_policy_for(event_id)
-    event = lock_event(event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
+def _register_sharing_the_lock(request: _Request) -> Entry:
+    """Take a free place while other registrations of the event take theirs: an opening rush's
+    winners do not wait for one another. The event is locked in share mode (no organizer change,
+    cancellation, payment or release of lapsed holds runs meanwhile); the place number and the
+    car number are each claimed without waiting (`places.first_unclaimed`) and the entries'
+    unique constraints decide: a registration that loses a number to another reads the free
+    ones again. Anything else the whole lock is for raises _NeedsTheWholeLock."""
+    _end_turn_at_commit(request.event_id)  # first: before the mail queued for after commit
+    entry_class, refund_policy = _read_before_the_lock(request)
+    event = share_event(request.event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
     entry_class.event = event
-    _check_window(event, now)
-    check_eligibility(entry_class=entry_class, driver=driver, vehicle=vehicle, event=event)
-    if event_sequence is not None and event_sequence != event.sequence:
+    fee, fee_minor = _check_against_the_event(request, event, entry_class)
+    if _waiting_or_lapsed(event=event, entry_class=entry_class, now=request.now):
+        raise _NeedsTheWholeLock
+    entry = _new_entry(request, event, entry_class, fee, fee_minor, refund_policy)
+    for _attempt in range(SHARED_ATTEMPTS):
+        _refuse_second_entry(
+            Entry.objects.filter(
+                event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES
+            ),
+            entry_class_id=entry_class.pk,
+            allows_additional_entry=entry_class.allows_additional_entry,
+        )
+        place = first_unclaimed(
+            free_place_numbers(entry_class=entry_class), space=place_claim_space(entry_class)
+        )
+        cars = car_number_candidates(
+            entry_class=entry_class, preferred=request.preferred_car_number
+        )
+        car = first_unclaimed(cars, space=car_number_claim_space(entry_class))
+        if place is None or (cars and car is None):
+            raise _NeedsTheWholeLock
+        entry.place_number, entry.car_number = place, car
+        _set_next_step(entry, now=request.now)
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:  # a number (or this driver's entry) was committed since the read
+            entry.pk = None
+            continue
+        return _place_taken(request, entry)
+    raise _NeedsTheWholeLock
+
+
+def _set_next_step(entry: Entry, *, now: datetime) -> None:
+    """Give a new entry that takes a place the status it moves on to at once, before it is first
+    written (one insert): approval, payment, or confirmed. `_place_taken` writes the audit rows
+    of both steps. The same outcome as `_after_place_taken` for an entry already held."""
+    if entry.entry_class.approval_required:
+        entry.status, entry.expires_at = Entry.Status.PENDING_APPROVAL, None
+    elif entry.fee_minor == 0 or not online_payment_for(entry):
+        entry.status, entry.expires_at, entry.confirmed_at = Entry.Status.CONFIRMED, None, now
+    else:
+        entry.status, entry.expires_at = Entry.Status.HELD, now + hold_duration()
+
+
+def _waiting_or_lapsed(*, event: Event, entry_class: EntryClass, now: datetime) -> bool:
+    """Whether the event has a lapsed hold or offer to release, or the class a waiting list that
+    a free place must be offered to first: one read."""
+    return Entry.objects.filter(
+        Q(status__in=Entry.EXPIRING_STATUSES, expires_at__lte=now)
+        | Q(entry_class=entry_class, status=Entry.Status.WAITLISTED),
+        event=event,
+    ).exists()
+
+
+def _read_before_the_lock(request: _Request) -> tuple[EntryClass, list[dict[str, int]]]:
+    """The class, then what is read before the lock to hold it for less time: the driver's own
+    consent, and the refund policy (its changes apply to entries made from then on)."""
+    entry_class = _class_of_event(entry_class_id=request.entry_class_id, event_id=request.event_id)
+    _check_consent(request.driver)
+    return entry_class, _refund_policy_for(request.event_id)
+
+
+def _check_against_the_event(
+    request: _Request, event: Event, entry_class: EntryClass
+) -> tuple[Any, int]:
+    """Refuse what the locked event does not allow: a closed window, an ineligible driver, an
+    event changed or a fee other than the form showed. Returns the fee, and in minor units."""
+    _check_window(event, request.now)
+    check_eligibility(
+        entry_class=entry_class, driver=request.driver, vehicle=request.vehicle, event=event
+    )
+    if request.event_sequence is not None and request.event_sequence != event.sequence:
         raise RegistrationError(
             _("The event was changed while you were filling in the form. Please check it again.")
         )
-    fee = entry_class.fee_at(now)
+    fee = entry_class.fee_at(request.now)
     fee_minor = money.to_minor_units(fee, event.organization.currency)
-    if shown_fee_minor is not None and shown_fee_minor != fee_minor:
+    if request.shown_fee_minor is not None and request.shown_fee_minor != fee_minor:
         raise RegistrationError(
             _(
                 "The fee is now %(fee)s %(currency)s, not what the form showed. Please confirm again."
@@ -479,31 +629,79 @@ def _register_under_lock(
             % {"fee": fee, "currency": event.organization.currency},
             field="entry_class",
         )
+    return fee, fee_minor
 
-    release_lapsed(event=event, now=now)
-    _refuse_second_entry(
-        Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES),
-        entry_class_id=entry_class.pk,
-        allows_additional_entry=entry_class.allows_additional_entry,
-    )
-    exclusive = not entry_class.allows_additional_entry
 
-    entry = Entry(
+def _new_entry(
+    request: _Request,
+    event: Event,
+    entry_class: EntryClass,
+    fee: Any,
+    fee_minor: int,
+    refund_policy: list[dict[str, int]],
+) -> Entry:
+    vehicle = request.vehicle
+    return Entry(
         event=event,
         entry_class=entry_class,
-        exclusive=exclusive,
-        driver=driver,
+        exclusive=not entry_class.allows_additional_entry,
+        driver=request.driver,
         vehicle=vehicle,
         vehicle_description=str(vehicle) if vehicle is not None else "",
-        co_driver_email=co_driver_email.strip().lower(),
-        preferred_car_number=preferred_car_number,
+        co_driver_email=request.co_driver_email.strip().lower(),
+        preferred_car_number=request.preferred_car_number,
         fee_minor=fee_minor,
         currency=event.organization.currency,
         early_bird=fee != entry_class.fee,
         refund_policy=refund_policy,
-        language=language,
-        created_at=now,
+        language=request.language,
+        created_at=request.now,
     )
+
+
+def _place_taken(request: _Request, entry: Entry) -> Entry:
+    """The new entry holds its place, written with its next step (`_set_next_step`): its audit
+    rows, as a place held and then moved on, in one statement; the payment due at the track; the
+    mails after commit."""
+    actor = request.driver
+    rows = [
+        audit_row(entry=entry, action="place_taken", to_status=Entry.Status.HELD, actor=actor),
+        audit_row(
+            entry=entry,
+            action="registered",
+            from_status=Entry.Status.HELD,
+            to_status=entry.status,
+            actor=actor,
+        ),
+    ]
+    if entry.status == Entry.Status.CONFIRMED:
+        if entry.fee_minor:
+            rows.append(audit_row(**_payment_due_at_track(entry)))
+        email_after_commit(entry, "confirmation")
+    AuditLog.objects.bulk_create(rows)
+    if entry.co_driver_email:
+        email_after_commit(entry, "co_driver", to_co_driver=True)
+    return entry
+
+
+@transaction.atomic
+def _register_under_lock(request: _Request) -> Entry:
+    """Register under the event's whole lock: lapsed holds and offers released first, the waiting
+    list offered any free place before a newcomer, or the driver put on it when the class is full."""
+    _end_turn_at_commit(request.event_id)  # first: before the mail queued for after commit
+    # The second entry and the places are checked again under the lock, below.
+    entry_class, refund_policy = _read_before_the_lock(request)
+    event = lock_event(request.event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
+    entry_class.event = event
+    fee, fee_minor = _check_against_the_event(request, event, entry_class)
+    now = request.now
+    release_lapsed(event=event, now=now)
+    _refuse_second_entry(
+        Entry.objects.filter(event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES),
+        entry_class_id=entry_class.pk,
+        allows_additional_entry=entry_class.allows_additional_entry,
+    )
+    entry = _new_entry(request, event, entry_class, fee, fee_minor, refund_policy)
     free = free_place_numbers(entry_class=entry_class)
     waiting = Entry.objects.filter(entry_class=entry_class, status=Entry.Status.WAITLISTED)
     if free and waiting.exists():
@@ -511,24 +709,21 @@ def _register_under_lock(
         offer_free_places(event=event, now=now)
         free = free_place_numbers(entry_class=entry_class)
     if not free:
-        if not join_waitlist:
+        if not request.join_waitlist:
             raise _full_class()
         entry.status = Entry.Status.WAITLISTED
         entry.waitlisted_at = now
         entry.save()
-        audit(entry=entry, action="waitlisted", to_status=entry.status, actor=driver)
+        audit(entry=entry, action="waitlisted", to_status=entry.status, actor=request.driver)
         return entry
 
     entry.place_number = free[0]
-    entry.car_number = pick_car_number(entry_class=entry_class, preferred=preferred_car_number)
-    entry.status = Entry.Status.HELD
-    entry.expires_at = now + hold_duration()
+    entry.car_number = pick_car_number(
+        entry_class=entry_class, preferred=request.preferred_car_number
+    )
+    _set_next_step(entry, now=now)
     entry.save()
-    audit(entry=entry, action="place_taken", to_status=entry.status, actor=driver)
-    _after_place_taken(entry, now=now, actor=driver, action="registered")
-    if entry.co_driver_email:
-        email_after_commit(entry, "co_driver", to_co_driver=True)
-    return entry
+    return _place_taken(request, entry)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import OperationalError
 from django.forms import CheckboxInput
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +15,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,11 +35,10 @@ from events.gateways import stripe, wechatpay
 from events.gateways.base import Client
 from events.models import Deposit, Entry, Event, Payment
 from events.queries.entries import driver_entries, entry_for_driver, paid_minor
-from events.services import page_cache
+from events.services import full_classes, page_cache
 from events.services.checkout import check_order_return, check_return, start_checkout
 from events.services.deposits import check_return as check_deposit_return
 from events.services.merchants import entry_providers
-from events.services.page_cache import PAGE_CACHE_SECONDS
 from events.services.registration import (
     accept_offer,
     cancel_entry,
@@ -53,15 +55,45 @@ from events.views.terms import class_rule_lines, refund_lines
 logger = logging.getLogger(__name__)
 
 
-def _registration_event(slug: str) -> Event:
-    """The event, from the cache while no event or organization was written since (the catalogue
-    generation of events.services.page_cache): every POST of a rush reads it. Places are never
-    decided from it: the registration service locks and reads the event again."""
-    key = page_cache.cache_key("registration-event", page_cache.catalogue_generation(), slug)
-    event = page_cache.cached(key, lambda: (_read_registration_event(slug), PAGE_CACHE_SECONDS))
-    if event is None:
+# Per process, the event of each entry page (by slug) with the catalogue generation it was read
+# under (events.services.page_cache): any write to an event or organization bumps the generation,
+# and the event is read again.
+_events_by_slug: dict[str, tuple[int, Event]] = {}
+_EVENTS_KEPT = 512
+
+
+def _registration_event(
+    slug: str, *, entry_class_id: int | None = None
+) -> tuple[Event, full_classes.Marker | None]:
+    """The event, while no event or organization was written since it was read: every POST of
+    a rush needs it. Places are never decided from it: the registration service locks and reads
+    the event again. With `entry_class_id`, the class's full marker comes in the same round trip
+    to the cache (None when the event had to be read first): a refusal of a rush costs one."""
+    known = _events_by_slug.get(slug)
+    marker_keys = (
+        full_classes.keys(event_id=known[1].pk, entry_class_id=entry_class_id)
+        if known is not None and entry_class_id is not None
+        else []
+    )
+    found = cache.get_many([page_cache.CATALOGUE_KEY, *marker_keys])
+    generation = found.get(page_cache.CATALOGUE_KEY)
+    if generation is None:
+        generation = page_cache.catalogue_generation()
+    if known is not None and known[0] == generation:
+        event = known[1]
+        marker = (
+            full_classes.marker_from(found, event_id=event.pk, entry_class_id=entry_class_id)
+            if entry_class_id is not None
+            else None
+        )
+        return event, marker
+    fresh = _read_registration_event(slug)
+    if fresh is None:
         raise Http404
-    return event
+    if len(_events_by_slug) >= _EVENTS_KEPT:
+        _events_by_slug.clear()
+    _events_by_slug[slug] = (generation, fresh)
+    return fresh, None
 
 
 def _read_registration_event(slug: str) -> Event | None:
@@ -76,11 +108,12 @@ def _read_registration_event(slug: str) -> Event | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _registration_event(slug)
     class_id, _sep, _fee = request.POST.get("entry_class", "").partition(":")
     if request.method != "POST" or not class_id.isdigit() or len(class_id) > 18:
+        event, _marker = _registration_event(slug)
         return _entry_form(request, event)  # the form explains what is wrong with the input
-    refusal = _refusal(request, event, int(class_id))
+    event, marker = _registration_event(slug, entry_class_id=int(class_id))
+    refusal = _refusal(request, event, int(class_id), marker=marker)
     if refusal is None:
         try:
             with turn_at_the_lock(
@@ -102,16 +135,9 @@ def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
         (c, money.to_minor_units(c.fee_at(now), currency))
         for c in event.entry_classes.select_related("competition_class")
     ]
-    refusals = refusals_by_class(
-        driver=request.user, event=event, entry_classes=[c for c, _fee in classes]
-    )
-    form = EntryForm(
-        request.POST or None,
-        event=event,
-        classes=classes,
-        driver=request.user,
-        offered={pk for pk, reasons in refusals.items() if not reasons},
-    )
+    # Offered classes are worked out only for a page that is shown (below): a POST that
+    # registers never shows the form again.
+    form = EntryForm(request.POST or None, event=event, classes=classes, driver=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         class_id, shown_fee = form.cleaned_data["entry_class"]
@@ -135,6 +161,10 @@ def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
         status = 400
     elif request.method == "POST":
         status = 400
+    refusals = refusals_by_class(
+        driver=request.user, event=event, entry_classes=[c for c, _fee in classes]
+    )
+    form.offer_only({pk for pk, reasons in refusals.items() if not reasons})
     context = {
         "event": event,
         "form": form,
@@ -153,7 +183,13 @@ def _join_waitlist(request: HttpRequest) -> bool:
     return bool(CheckboxInput().value_from_datadict(request.POST, request.FILES, "join_waitlist"))
 
 
-def _refusal(request: HttpRequest, event: Event, class_id: int) -> RegistrationError | None:
+def _refusal(
+    request: HttpRequest,
+    event: Event,
+    class_id: int,
+    *,
+    marker: full_classes.Marker | None = None,
+) -> RegistrationError | None:
     """A full class or a second click, the POSTs a rush is mostly made of, found from three reads
     before the form (classes, garage, eligibility) is built. None: build the form and go on (it
     explains any other problem)."""
@@ -162,24 +198,50 @@ def _refusal(request: HttpRequest, event: Event, class_id: int) -> RegistrationE
         entry_class_id=class_id,
         event_id=event.pk,
         join_waitlist=_join_waitlist(request),
+        marker=marker,
     )
     return refusal if isinstance(refusal, (ClassFull, AlreadyEntered)) else None
+
+
+# The refused page, rendered once per event, language and message, with stand-ins for the two
+# parts that are the driver's own (the CSRF token, and what they posted): a rush answers hundreds
+# of these a second. The stand-ins are markup, which no escaped text (an event's title) can be.
+_refused_shells: dict[tuple[object, ...], str] = {}
+_SHELLS_KEPT = 256
+_CSRF_STAND_IN = mark_safe("<!--paddock:csrf-->")
+_FIELDS_STAND_IN = mark_safe("<!--paddock:posted-->")
 
 
 def _refused_page(request: HttpRequest, event: Event, refusal: RegistrationError) -> HttpResponse:
     """A short page: the message, the waiting list a click away, and the way back to the form.
     Nine in ten answers of an opening rush are this page, so it is a page of its own (the site's
     style and name, no navigation) rendered without the context processors of the full pages."""
+    waitlist = isinstance(refusal, ClassFull)
+    message = str(refusal)
+    key = (translation.get_language(), event.pk, event.slug, event.title, message, waitlist)
+    shell = _refused_shells.get(key)
+    if shell is None:
+        context = {
+            "event": event,
+            "message": message,
+            "waitlist": waitlist,
+            "fields": _FIELDS_STAND_IN,
+            "csrf_token": _CSRF_STAND_IN,
+        }
+        shell = render_to_string("events/entries/entry_refused.html", context)
+        if len(_refused_shells) >= _SHELLS_KEPT:
+            _refused_shells.clear()
+        _refused_shells[key] = shell
     # What the driver posted, to post again with the waiting list ticked.
     kept = ("entry_class", "event_sequence", "vehicle", "co_driver_email", "preferred_car_number")
-    context = {
-        "event": event,
-        "message": str(refusal),
-        "waitlist": isinstance(refusal, ClassFull),
-        "fields": [(name, request.POST[name]) for name in kept if request.POST.get(name)],
-        "csrf_token": get_token(request),
-    }
-    page = render_to_string("events/entries/entry_refused.html", context)
+    fields = format_html_join(
+        "",
+        '<input type="hidden" name="{}" value="{}">',
+        ((name, request.POST[name]) for name in kept if request.POST.get(name)),
+    )
+    page = shell.replace(_CSRF_STAND_IN, escape(get_token(request)), 1).replace(
+        _FIELDS_STAND_IN, fields, 1
+    )
     # 409: the class's state (full, or already holding this driver's entry) refused the request,
     # the input was fine; not logged as a warning (config.log_filters). Other refusals that reach
     # this page (no turn at the lock came in time) stay 400.

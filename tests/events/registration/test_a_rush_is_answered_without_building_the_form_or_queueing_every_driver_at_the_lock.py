@@ -164,3 +164,30 @@ def test_the_entry_page_waits_for_a_turn_before_building_the_form(
     assert "Too many drivers are entering at this moment." in busy.content.decode()
     assert not Entry.objects.exists()
     assert post(driver).status_code == 302
+
+
+def test_the_refused_page_is_the_drivers_own_and_follows_changes_to_the_event(
+    post: Any, event: Any, drivers: Any, client: Any
+) -> None:
+    first, late, later = drivers(3)
+    event.entry_classes.update(capacity=1)
+    assert post(first).status_code == 302
+    # A title that reads like the page's own stand-ins is shown as text, never filled in.
+    event.title = "Cup <!--paddock:csrf--> & <!--paddock:posted-->"
+    event.save()
+
+    page = post(late, co_driver_email="one@example.test").content.decode()
+    token = client.cookies["csrftoken"].value
+    other = post(later, co_driver_email="two@example.test").content.decode()
+
+    assert "Cup &lt;!--paddock:csrf--&gt; &amp; &lt;!--paddock:posted--&gt;" in page
+    assert "<!--paddock" not in page
+    assert 'name="co_driver_email" value="one@example.test"' in page
+    assert 'name="co_driver_email" value="two@example.test"' in other
+    assert "one@example.test" not in other
+    assert f'name="csrfmiddlewaretoken" value="{token}"' not in page  # masked per response
+    assert 'name="csrfmiddlewaretoken" value="' in page
+    # The next refusal after a change shows the event as it is now.
+    event.title = "Renamed Cup"
+    event.save()
+    assert "Renamed Cup" in post(late).content.decode()
