@@ -46,13 +46,12 @@ def release_lapsed(*, event: Event, now: datetime) -> None:
         offer_free_places(event=event, now=now)
 
 
-def free_place_numbers(*, entry_class: EntryClass) -> list[int]:
-    """Place numbers of the class not held by any entry (the caller released lapsed ones)."""
-    taken = set(
-        Entry.objects.filter(entry_class=entry_class, place_number__isnull=False).values_list(
-            "place_number", flat=True
-        )
-    )
+def free_place_numbers(*, entry_class: EntryClass, taken: set[int] | None = None) -> list[int]:
+    """Place numbers of the class not held by any entry (the caller released lapsed ones).
+    `taken`: the class's place numbers held, if the caller read them already."""
+    if taken is None:
+        held = Entry.objects.filter(entry_class=entry_class, place_number__isnull=False)
+        taken = {n for n in held.values_list("place_number", flat=True) if n is not None}
     return [n for n in range(1, entry_class.capacity + 1) if n not in taken]
 
 
@@ -79,14 +78,15 @@ def pick_car_number(*, entry_class: EntryClass, preferred: int | None) -> int | 
     return candidates[0] if candidates else None
 
 
-def car_number_candidates(*, entry_class: EntryClass, preferred: int | None) -> list[int]:
+def car_number_candidates(
+    *, entry_class: EntryClass, preferred: int | None, used: set[int] | None = None
+) -> list[int]:
     """The free car numbers the entry could get, best first: the preferred one when it is free
-    (and in the class range, if the class has one), then the range's free numbers from the lowest."""
-    used = set(
-        Entry.objects.filter(event_id=entry_class.event_id, car_number__isnull=False).values_list(
-            "car_number", flat=True
-        )
-    )
+    (and in the class range, if the class has one), then the range's free numbers from the lowest.
+    `used`: the event's car numbers given, if the caller read them already."""
+    if used is None:
+        given = Entry.objects.filter(event_id=entry_class.event_id, car_number__isnull=False)
+        used = {n for n in given.values_list("car_number", flat=True) if n is not None}
     low, high = entry_class.car_number_min, entry_class.car_number_max
     if low is None or high is None:
         return [preferred] if preferred is not None and preferred not in used else []

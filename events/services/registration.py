@@ -463,11 +463,14 @@ def register_entry(
     join_waitlist: bool = False,
     language: str = "zh-hans",
     now: datetime | None = None,
+    entry_class: EntryClass | None = None,
 ) -> Entry:
     """Take a place in a class (or a spot on its waiting list) for `driver`.
 
     `event_sequence` and `shown_fee_minor` are what the form showed: if the event changed since,
     or the fee is not what the driver saw, nothing is taken and the driver is asked to look again.
+    `entry_class`: the class `entry_class_id` names, if the caller read it in this request (the
+    entry form), so that it is not read again.
     """
     now = now or timezone.now()
     if vehicle is not None and vehicle.owner.user_id != driver.pk:
@@ -494,6 +497,11 @@ def register_entry(
         join_waitlist=join_waitlist,
         language=language,
         now=now,
+        known_class=entry_class
+        if entry_class is not None
+        and entry_class.pk == entry_class_id
+        and entry_class.event_id == event_id
+        else None,
     )
     with turn_at_the_lock(event_id, entry_class_id=entry_class_id, join_waitlist=join_waitlist):
         try:
@@ -517,6 +525,7 @@ class _Request:
     join_waitlist: bool
     language: str
     now: datetime
+    known_class: EntryClass | None = None
 
 
 class _NeedsTheWholeLock(Exception):
@@ -544,22 +553,29 @@ def _register_sharing_the_lock(request: _Request) -> Entry:
     event = share_event(request.event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
     entry_class.event = event
     fee, fee_minor = _check_against_the_event(request, event, entry_class)
-    if _waiting_or_lapsed(event=event, entry_class=entry_class, now=request.now):
-        raise _NeedsTheWholeLock
     entry = _new_entry(request, event, entry_class, fee, fee_minor, refund_policy)
-    for _attempt in range(SHARED_ATTEMPTS):
-        _refuse_second_entry(
-            Entry.objects.filter(
-                event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES
-            ),
-            entry_class_id=entry_class.pk,
-            allows_additional_entry=entry_class.allows_additional_entry,
-        )
+    for attempt in range(SHARED_ATTEMPTS):
+        if attempt:
+            # The first attempt relies on the check made without a lock moments ago
+            # (`_refuse_without_lock`): a second click racing this one fails the insert on the
+            # one-active-entry constraints, and is told here.
+            _refuse_second_entry(
+                Entry.objects.filter(
+                    event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES
+                ),
+                entry_class_id=entry_class.pk,
+                allows_additional_entry=entry_class.allows_additional_entry,
+            )
+        numbers = _numbers_in_use(event=event, entry_class=entry_class, now=request.now)
+        if numbers is None:
+            raise _NeedsTheWholeLock
+        taken_places, used_cars = numbers
         place = first_unclaimed(
-            free_place_numbers(entry_class=entry_class), space=place_claim_space(entry_class)
+            free_place_numbers(entry_class=entry_class, taken=taken_places),
+            space=place_claim_space(entry_class),
         )
         cars = car_number_candidates(
-            entry_class=entry_class, preferred=request.preferred_car_number
+            entry_class=entry_class, preferred=request.preferred_car_number, used=used_cars
         )
         car = first_unclaimed(cars, space=car_number_claim_space(entry_class))
         if place is None or (cars and car is None):
@@ -588,20 +604,42 @@ def _set_next_step(entry: Entry, *, now: datetime) -> None:
         entry.status, entry.expires_at = Entry.Status.HELD, now + hold_duration()
 
 
-def _waiting_or_lapsed(*, event: Event, entry_class: EntryClass, now: datetime) -> bool:
-    """Whether the event has a lapsed hold or offer to release, or the class a waiting list that
-    a free place must be offered to first: one read."""
-    return Entry.objects.filter(
-        Q(status__in=Entry.EXPIRING_STATUSES, expires_at__lte=now)
-        | Q(entry_class=entry_class, status=Entry.Status.WAITLISTED),
-        event=event,
-    ).exists()
+def _numbers_in_use(
+    *, event: Event, entry_class: EntryClass, now: datetime
+) -> tuple[set[int], set[int]] | None:
+    """The class's place numbers held and the event's car numbers given, in one read; None if the
+    event has a lapsed hold or offer to release, or the class a waiting list that a free place
+    must be offered to first (the whole lock's work)."""
+    rows = (
+        Entry.objects.filter(
+            Q(place_number__isnull=False)
+            | Q(car_number__isnull=False)
+            | Q(entry_class=entry_class, status=Entry.Status.WAITLISTED),
+            event=event,
+        )
+        .order_by()
+        .values_list("entry_class_id", "place_number", "car_number", "status", "expires_at")
+    )
+    places: set[int] = set()
+    cars: set[int] = set()
+    for class_id, place, car, status, expires_at in rows:
+        if status == Entry.Status.WAITLISTED and class_id == entry_class.pk:
+            return None
+        if status in Entry.EXPIRING_STATUSES and expires_at is not None and expires_at <= now:
+            return None
+        if place is not None and class_id == entry_class.pk:
+            places.add(place)
+        if car is not None:
+            cars.add(car)
+    return places, cars
 
 
 def _read_before_the_lock(request: _Request) -> tuple[EntryClass, list[dict[str, int]]]:
     """The class, then what is read before the lock to hold it for less time: the driver's own
     consent, and the refund policy (its changes apply to entries made from then on)."""
-    entry_class = _class_of_event(entry_class_id=request.entry_class_id, event_id=request.event_id)
+    entry_class = request.known_class or _class_of_event(
+        entry_class_id=request.entry_class_id, event_id=request.event_id
+    )
     _check_consent(request.driver)
     return entry_class, _refund_policy_for(request.event_id)
 

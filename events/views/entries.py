@@ -33,7 +33,7 @@ from events.exceptions import (
 from events.forms.entries import EntryForm
 from events.gateways import stripe, wechatpay
 from events.gateways.base import Client
-from events.models import Deposit, Entry, Event, Payment
+from events.models import Deposit, Entry, EntryClass, Event, Payment
 from events.queries.entries import driver_entries, entry_for_driver, paid_minor
 from events.services import full_classes, page_cache
 from events.services.checkout import check_order_return, check_return, start_checkout
@@ -142,7 +142,8 @@ def _entry_form(request: HttpRequest, event: Event) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         class_id, shown_fee = form.cleaned_data["entry_class"]
         try:
-            entry = _register(request, event, class_id, shown_fee, form)
+            chosen = next(c for c, _fee in classes if c.pk == class_id)  # the form checked it
+            entry = _register(request, event, chosen, shown_fee, form)
         except (ClassFull, AlreadyEntered) as exc:
             # Found only under the lock (the class filled while this driver waited): the same
             # short page as for the refusals found before it.
@@ -250,7 +251,7 @@ def _refused_page(request: HttpRequest, event: Event, refusal: RegistrationError
 
 
 def _register(
-    request: HttpRequest, event: Event, class_id: int, shown_fee: int, form: EntryForm
+    request: HttpRequest, event: Event, entry_class: EntryClass, shown_fee: int, form: EntryForm
 ) -> Entry:
     from events.services.registration import register_entry
 
@@ -258,7 +259,8 @@ def _register(
     return register_entry(
         driver=request.user,
         event_id=event.pk,
-        entry_class_id=class_id,
+        entry_class_id=entry_class.pk,
+        entry_class=entry_class,
         event_sequence=data["event_sequence"],
         shown_fee_minor=shown_fee,
         vehicle=data["vehicle"],

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection, transaction
 
+from events.exceptions import AlreadyEntered
 from events.models import AuditLog, Entry
 from events.services import places, registration
 from events.services.locking import lock_event, share_event
@@ -133,3 +134,20 @@ def test_a_lapsed_hold_sends_the_registration_to_the_whole_lock_which_releases_i
     assert whole_lock == [second]
     assert entry.place_number == 1
     assert Entry.objects.get(pk=held.pk).status == Entry.Status.EXPIRED
+
+
+@pytest.mark.django_db
+def test_a_second_click_that_passed_the_check_with_the_first_is_stopped_by_the_constraints(
+    event: Any, driver: Any, register: Any
+) -> None:
+    entry_class = event.entry_classes.get()
+    first = register(driver, entry_class)
+    # Holding a turn, as the entry page does after its own check: the service does not check
+    # again before its first attempt, as when both clicks passed the check at the same moment.
+    with (
+        registration.turn_at_the_lock(event.pk, entry_class_id=entry_class.pk),
+        pytest.raises(AlreadyEntered),
+    ):
+        register(driver, entry_class)
+
+    assert list(Entry.objects.filter(driver=driver)) == [first]
