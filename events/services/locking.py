@@ -38,10 +38,18 @@ def share_event(event_id: int, *, timeout_ms: int | None = None) -> Event:
     UPDATE, and any UPDATE of the row) waits for them all, and they for it. Registrations that
     share it are kept apart by the entries' unique constraints instead (place, car number, one
     active entry per driver). SQLite serializes writers itself: there it is a plain read."""
-    set_lock_timeout(timeout_ms)
     if connection.vendor == "postgresql":
+        if timeout_ms is None:
+            timeout_ms = settings.PADDOCK_LOCK_TIMEOUT_MS
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM events_event WHERE id = %s FOR SHARE", [event_id])
+            # The bounded wait is set in the same statement, before the row is locked (the
+            # condition is evaluated as the row is read, which comes before locking it): one
+            # round trip instead of two, as every registration of a rush takes this lock.
+            cursor.execute(
+                "SELECT 1 FROM events_event WHERE id = %s"
+                " AND set_config('lock_timeout', %s, true) IS NOT NULL FOR SHARE",
+                [event_id, f"{int(timeout_ms)}ms"],
+            )
             if cursor.fetchone() is None:
                 raise Event.DoesNotExist
     return Event.objects.select_related("organization").get(pk=event_id)

@@ -504,10 +504,16 @@ def register_entry(
         else None,
     )
     with turn_at_the_lock(event_id, entry_class_id=entry_class_id, join_waitlist=join_waitlist):
-        try:
-            return _register_sharing_the_lock(request)
-        except _NeedsTheWholeLock:
-            return _register_under_lock(request)
+        for attempt in range(SHARED_ATTEMPTS):
+            try:
+                return _register_sharing_the_lock(request, first_attempt=not attempt)
+            except IntegrityError:
+                # A place or car number (or this driver's entry) was committed by another since
+                # it was read: the insert failed and its transaction rolled back; all again.
+                continue
+            except _NeedsTheWholeLock:
+                break
+        return _register_under_lock(request)
 
 
 @dataclass(frozen=True)
@@ -541,55 +547,49 @@ SHARED_ATTEMPTS = 3
 
 
 @transaction.atomic
-def _register_sharing_the_lock(request: _Request) -> Entry:
+def _register_sharing_the_lock(request: _Request, *, first_attempt: bool) -> Entry:
     """Take a free place while other registrations of the event take theirs: an opening rush's
     winners do not wait for one another. The event is locked in share mode (no organizer change,
     cancellation, payment or release of lapsed holds runs meanwhile); the place number and the
     car number are each claimed without waiting (`places.first_unclaimed`) and the entries'
-    unique constraints decide: a registration that loses a number to another reads the free
-    ones again. Anything else the whole lock is for raises _NeedsTheWholeLock."""
+    unique constraints decide: an insert that loses a number to another raises IntegrityError
+    (the caller tries again, from the start). Anything else the whole lock is for raises
+    _NeedsTheWholeLock."""
     _end_turn_at_commit(request.event_id)  # first: before the mail queued for after commit
     entry_class, refund_policy = _read_before_the_lock(request)
     event = share_event(request.event_id, timeout_ms=settings.PADDOCK_REGISTRATION_LOCK_TIMEOUT_MS)
     entry_class.event = event
     fee, fee_minor = _check_against_the_event(request, event, entry_class)
+    if not first_attempt:
+        # The first attempt relies on the check made without a lock moments before
+        # (`_refuse_without_lock`): a second click racing this one fails the insert on the
+        # one-active-entry constraints, and is told here.
+        _refuse_second_entry(
+            Entry.objects.filter(
+                event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES
+            ),
+            entry_class_id=entry_class.pk,
+            allows_additional_entry=entry_class.allows_additional_entry,
+        )
+    numbers = _numbers_in_use(event=event, entry_class=entry_class, now=request.now)
+    if numbers is None:
+        raise _NeedsTheWholeLock
+    taken_places, used_cars = numbers
+    place = first_unclaimed(
+        free_place_numbers(entry_class=entry_class, taken=taken_places),
+        space=place_claim_space(entry_class),
+    )
+    cars = car_number_candidates(
+        entry_class=entry_class, preferred=request.preferred_car_number, used=used_cars
+    )
+    car = first_unclaimed(cars, space=car_number_claim_space(entry_class))
+    if place is None or (cars and car is None):
+        raise _NeedsTheWholeLock
     entry = _new_entry(request, event, entry_class, fee, fee_minor, refund_policy)
-    for attempt in range(SHARED_ATTEMPTS):
-        if attempt:
-            # The first attempt relies on the check made without a lock moments ago
-            # (`_refuse_without_lock`): a second click racing this one fails the insert on the
-            # one-active-entry constraints, and is told here.
-            _refuse_second_entry(
-                Entry.objects.filter(
-                    event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES
-                ),
-                entry_class_id=entry_class.pk,
-                allows_additional_entry=entry_class.allows_additional_entry,
-            )
-        numbers = _numbers_in_use(event=event, entry_class=entry_class, now=request.now)
-        if numbers is None:
-            raise _NeedsTheWholeLock
-        taken_places, used_cars = numbers
-        place = first_unclaimed(
-            free_place_numbers(entry_class=entry_class, taken=taken_places),
-            space=place_claim_space(entry_class),
-        )
-        cars = car_number_candidates(
-            entry_class=entry_class, preferred=request.preferred_car_number, used=used_cars
-        )
-        car = first_unclaimed(cars, space=car_number_claim_space(entry_class))
-        if place is None or (cars and car is None):
-            raise _NeedsTheWholeLock
-        entry.place_number, entry.car_number = place, car
-        _set_next_step(entry, now=request.now)
-        try:
-            with transaction.atomic():
-                entry.save(force_insert=True)
-        except IntegrityError:  # a number (or this driver's entry) was committed since the read
-            entry.pk = None
-            continue
-        return _place_taken(request, entry)
-    raise _NeedsTheWholeLock
+    entry.place_number, entry.car_number = place, car
+    _set_next_step(entry, now=request.now)
+    entry.save(force_insert=True)
+    return _place_taken(request, entry)
 
 
 def _set_next_step(entry: Entry, *, now: datetime) -> None:

@@ -6,6 +6,7 @@ a number taken since it was read is read again; anything else falls back to the 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -151,3 +152,34 @@ def test_a_second_click_that_passed_the_check_with_the_first_is_stopped_by_the_c
         register(driver, entry_class)
 
     assert list(Entry.objects.filter(driver=driver)) == [first]
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("transactional_db")
+def test_sharing_the_lock_waits_a_bounded_time_for_a_writer(event: Any) -> None:
+    ready, release = threading.Event(), threading.Event()
+
+    def organizer_edit() -> None:
+        try:
+            with transaction.atomic():
+                lock_event(event.pk)
+                ready.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=organizer_edit)
+    writer.start()
+    assert ready.wait(timeout=10)
+    started = time.monotonic()
+    try:
+        with pytest.raises(OperationalError), transaction.atomic():
+            share_event(event.pk, timeout_ms=300)
+    finally:
+        release.set()
+        writer.join(timeout=30)
+    assert time.monotonic() - started < 10
+    # The bound was the transaction's own: the next one waits as long as its caller says.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] != "300ms"
