@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connections, transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+from config import http_queue
 
 logger = logging.getLogger(__name__)
 
@@ -151,8 +154,23 @@ def _background_thread() -> ThreadPoolExecutor:
         return _background
 
 
-def _run_in_background(callback: Callable[[], None]) -> None:
+def _wait_for_the_queue_to_clear(queued_at: float) -> None:
+    """Let requests waiting for their turn into Django be answered first: a step waits until no
+    request of this process has waited for PADDOCK_MAIL_QUIET_SECONDS, and at most until
+    PADDOCK_MAIL_DEFER_SECONDS after it was queued. In an opening rush the winners' mails go out
+    once the rush has been answered (composing them competes with the answers for the
+    process's one interpreter); with no queue, at once."""
+    deadline = queued_at + settings.PADDOCK_MAIL_DEFER_SECONDS
+    while (now := time.monotonic()) < deadline:
+        if http_queue.idle_for() >= settings.PADDOCK_MAIL_QUIET_SECONDS:
+            return
+        time.sleep(min(0.05, deadline - now))
+
+
+def _run_in_background(callback: Callable[[], None], queued_at: float | None = None) -> None:
     try:
+        if queued_at is not None:
+            _wait_for_the_queue_to_clear(queued_at)
         callback()
     except Exception:
         logger.exception("mail step failed in the background")
@@ -173,7 +191,7 @@ def after_commit_in_background(callback: Callable[[], None]) -> None:
         return
 
     def hand_over() -> None:
-        _background_thread().submit(_run_in_background, callback)
+        _background_thread().submit(_run_in_background, callback, time.monotonic())
 
     after_commit(hand_over)
 

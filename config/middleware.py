@@ -21,6 +21,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext
 
+from config import http_queue
+
 logger = logging.getLogger(__name__)
 
 
@@ -242,5 +244,13 @@ class ConcurrentRequestLimit:
                 return read.pop(0)
             return await receive()  # type: ignore[no-any-return]
 
-        async with self._turns_of_this_loop(limit):
+        turns = self._turns_of_this_loop(limit)
+        http_queue.started_waiting()
+        try:
+            await turns.acquire()
+        finally:
+            http_queue.stopped_waiting()
+        try:
             await self.app(scope, replaying_receive, send)
+        finally:
+            turns.release()

@@ -44,6 +44,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -300,6 +310,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # invitation) is composed, recorded and sent on one background thread per process once the
 # registration commits, not in the driver's request (config.mail.after_commit_in_background).
 PADDOCK_MAIL_IN_BACKGROUND = env_bool("PADDOCK_MAIL_IN_BACKGROUND", True)
+# While requests queue for their turn into Django (a registration rush), that thread holds its
+# mail until none has waited for PADDOCK_MAIL_QUIET_SECONDS, and at most
+# PADDOCK_MAIL_DEFER_SECONDS: the drivers are answered first, their mail follows seconds later.
+PADDOCK_MAIL_QUIET_SECONDS = env_float("PADDOCK_MAIL_QUIET_SECONDS", 0.2)
+PADDOCK_MAIL_DEFER_SECONDS = env_float("PADDOCK_MAIL_DEFER_SECONDS", 10.0)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Paddock <noreply@paddock.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -189,3 +189,23 @@ async def test_django_runs_each_request_in_a_thread_of_its_own_behind_the_limit(
 def test_the_served_application_bounds_its_http_requests() -> None:
     body_limit = application.application_mapping["http"]
     assert isinstance(body_limit.app, ConcurrentRequestLimit)
+
+
+async def test_a_request_waiting_for_its_turn_is_seen_by_the_mail_thread(settings: Any) -> None:
+    from config import http_queue
+
+    settings.PADDOCK_HTTP_CONCURRENCY = 1
+    inner = Counting(hold=0)
+    limited = ConcurrentRequestLimit(inner)
+    inside = asyncio.create_task(call(limited, http_scope(), [b"a"]))
+    await asyncio.sleep(0.01)
+    assert http_queue.idle_for() > 0  # one inside, nobody waiting
+
+    waiting = asyncio.create_task(call(limited, http_scope(), [b"b"]))
+    await asyncio.sleep(0.01)
+    assert http_queue.idle_for() == 0.0
+
+    inner.release.set()
+    await asyncio.gather(inside, waiting)
+    await asyncio.sleep(0.02)
+    assert 0 < http_queue.idle_for() < 5

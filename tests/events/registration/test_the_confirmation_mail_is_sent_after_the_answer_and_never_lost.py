@@ -91,3 +91,32 @@ def test_with_the_mail_server_down_it_is_recorded_and_the_retry_command_sends_it
     unsent.refresh_from_db()
     assert unsent.status == OutgoingMail.Status.SENT
     assert len(server.for_recipient(driver.email)) == 1
+
+
+def test_while_requests_queue_for_django_the_mail_waits_for_them_within_a_bound(
+    in_background: Any, event: Any, drivers: Any
+) -> None:
+    from config import http_queue
+
+    in_background.PADDOCK_MAIL_QUIET_SECONDS = 0.1
+    in_background.PADDOCK_MAIL_DEFER_SECONDS = 30
+    first, second = drivers(2)
+    http_queue.started_waiting()  # a rush: requests wait for their turn into Django
+    try:
+        assert enter(event, first).status_code == 302
+        threading.Event().wait(0.5)
+        assert mail.outbox == []  # the answers first
+    finally:
+        http_queue.stopped_waiting()
+    wait_for_background_mail()
+    assert [m.to for m in mail.outbox] == [[first.email]]
+
+    # However long the queue lasts, a mail waits no longer than the bound.
+    in_background.PADDOCK_MAIL_DEFER_SECONDS = 0.3
+    http_queue.started_waiting()
+    try:
+        assert enter(event, second).status_code == 302
+        wait_for_background_mail(timeout=10)
+        assert [m.to for m in mail.outbox] == [[first.email], [second.email]]
+    finally:
+        http_queue.stopped_waiting()
