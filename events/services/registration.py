@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,19 +175,26 @@ def _check_consent(driver: Any) -> None:
 
 def _after_place_taken(entry: Entry, *, now: datetime, actor: Any, action: str) -> None:
     """Move an entry that has a place to its next step: approval, payment or confirmation."""
-    if entry.entry_class.approval_required and entry.status != Entry.Status.PENDING_APPROVAL:
-        entry.expires_at = None
-        change_status(entry, Entry.Status.PENDING_APPROVAL, action=action, actor=actor)
-    elif entry.fee_minor == 0 or not online_payment_for(entry):
-        entry.expires_at = None
-        entry.confirmed_at = now
-        change_status(entry, Entry.Status.CONFIRMED, action=action, actor=actor)
+    status = _next_step(entry, now=now)
+    change_status(entry, status, action=action, actor=actor)
+    if status == Entry.Status.CONFIRMED:
         if entry.fee_minor:
             audit(**_payment_due_at_track(entry))
         email_after_commit(entry, "confirmation")
-    else:
-        entry.expires_at = now + hold_duration()
-        change_status(entry, Entry.Status.HELD, action=action, actor=actor)
+
+
+def _next_step(entry: Entry, *, now: datetime) -> str:
+    """The status an entry with a place moves on to: approval (unless that is what it is waiting
+    for now), confirmation when nothing is paid online, else a hold for payment. Sets the expiry
+    and, for a confirmation, when it was confirmed; the caller writes the status."""
+    if entry.entry_class.approval_required and entry.status != Entry.Status.PENDING_APPROVAL:
+        entry.expires_at = None
+        return Entry.Status.PENDING_APPROVAL
+    if entry.fee_minor == 0 or not online_payment_for(entry):
+        entry.expires_at, entry.confirmed_at = None, now
+        return Entry.Status.CONFIRMED
+    entry.expires_at = now + hold_duration()
+    return Entry.Status.HELD
 
 
 def _payment_due_at_track(entry: Entry) -> dict[str, Any]:
@@ -210,14 +217,15 @@ def _full_class() -> ClassFull:
     return ClassFull(_("This class is full. You can join its waiting list."))
 
 
-def _refuse_second_entry(
-    active: QuerySet[Entry], *, entry_class_id: int, allows_additional_entry: bool
-) -> None:
-    """Refuse a driver whose `active` entries of the event already cover this class."""
+def _refuse_second_entry(*, event: Event, driver: Any, entry_class: EntryClass) -> None:
+    """Refuse a driver whose active entries of the event already cover this class."""
+    active = Entry.objects.filter(event=event, driver=driver, status__in=Entry.ACTIVE_STATUSES)
     # One read for both rules; unordered, so it needs no join to the classes.
     covered = list(active.order_by().values_list("entry_class_id", "exclusive"))
     _refuse_if_covered(
-        covered, entry_class_id=entry_class_id, allows_additional_entry=allows_additional_entry
+        covered,
+        entry_class_id=entry_class.pk,
+        allows_additional_entry=entry_class.allows_additional_entry,
     )
 
 
@@ -564,13 +572,7 @@ def _register_sharing_the_lock(request: _Request, *, first_attempt: bool) -> Ent
         # The first attempt relies on the check made without a lock moments before
         # (`_refuse_without_lock`): a second click racing this one fails the insert on the
         # one-active-entry constraints, and is told here.
-        _refuse_second_entry(
-            Entry.objects.filter(
-                event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES
-            ),
-            entry_class_id=entry_class.pk,
-            allows_additional_entry=entry_class.allows_additional_entry,
-        )
+        _refuse_second_entry(event=event, driver=request.driver, entry_class=entry_class)
     numbers = _numbers_in_use(event=event, entry_class=entry_class, now=request.now)
     if numbers is None:
         raise _NeedsTheWholeLock
@@ -587,21 +589,9 @@ def _register_sharing_the_lock(request: _Request, *, first_attempt: bool) -> Ent
         raise _NeedsTheWholeLock
     entry = _new_entry(request, event, entry_class, fee, fee_minor, refund_policy)
     entry.place_number, entry.car_number = place, car
-    _set_next_step(entry, now=request.now)
+    entry.status = _next_step(entry, now=request.now)
     entry.save(force_insert=True)
     return _place_taken(request, entry)
-
-
-def _set_next_step(entry: Entry, *, now: datetime) -> None:
-    """Give a new entry that takes a place the status it moves on to at once, before it is first
-    written (one insert): approval, payment, or confirmed. `_place_taken` writes the audit rows
-    of both steps. The same outcome as `_after_place_taken` for an entry already held."""
-    if entry.entry_class.approval_required:
-        entry.status, entry.expires_at = Entry.Status.PENDING_APPROVAL, None
-    elif entry.fee_minor == 0 or not online_payment_for(entry):
-        entry.status, entry.expires_at, entry.confirmed_at = Entry.Status.CONFIRMED, None, now
-    else:
-        entry.status, entry.expires_at = Entry.Status.HELD, now + hold_duration()
 
 
 def _numbers_in_use(
@@ -698,7 +688,7 @@ def _new_entry(
 
 
 def _place_taken(request: _Request, entry: Entry) -> Entry:
-    """The new entry holds its place, written with its next step (`_set_next_step`): its audit
+    """The new entry holds its place, written with its next step (`_next_step`): its audit
     rows, as a place held and then moved on, in one statement; the payment due at the track; the
     mails after commit."""
     actor = request.driver
@@ -734,11 +724,7 @@ def _register_under_lock(request: _Request) -> Entry:
     fee, fee_minor = _check_against_the_event(request, event, entry_class)
     now = request.now
     release_lapsed(event=event, now=now)
-    _refuse_second_entry(
-        Entry.objects.filter(event=event, driver=request.driver, status__in=Entry.ACTIVE_STATUSES),
-        entry_class_id=entry_class.pk,
-        allows_additional_entry=entry_class.allows_additional_entry,
-    )
+    _refuse_second_entry(event=event, driver=request.driver, entry_class=entry_class)
     entry = _new_entry(request, event, entry_class, fee, fee_minor, refund_policy)
     free = free_place_numbers(entry_class=entry_class)
     waiting = Entry.objects.filter(entry_class=entry_class, status=Entry.Status.WAITLISTED)
@@ -759,7 +745,7 @@ def _register_under_lock(request: _Request) -> Entry:
     entry.car_number = pick_car_number(
         entry_class=entry_class, preferred=request.preferred_car_number
     )
-    _set_next_step(entry, now=now)
+    entry.status = _next_step(entry, now=now)
     entry.save()
     return _place_taken(request, entry)
 
