@@ -49,6 +49,7 @@ class Marker:
     generation: int
     full: bool = False
     allows_additional_entry: bool = False
+    until: float = math.inf  # a full marker counts until then (a timestamp, the app's clock)
 
 
 def read(*, event_id: int, entry_class_id: int, now: datetime | None = None) -> Marker:
@@ -80,7 +81,12 @@ def marker_from(
         and marker[0] == generation
         and (now or timezone.now()).timestamp() < marker[2]
     ):
-        return Marker(generation=int(generation), full=True, allows_additional_entry=marker[1])
+        return Marker(
+            generation=int(generation),
+            full=True,
+            allows_additional_entry=marker[1],
+            until=marker[2],
+        )
     return Marker(generation=int(generation))
 
 

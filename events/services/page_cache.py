@@ -30,6 +30,7 @@ to reach the pages of another; with the per-process memory cache they converge a
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -67,9 +68,27 @@ def _bump_now(key: str) -> None:
         cache.set(key, time.time_ns(), None)
 
 
+# Every change of a catalogue or places generation made by this process, counted: what a process
+# keeps of them for a moment (the entry page's classes known full) it drops at its own next change.
+_changes = 0
+_changes_guard = threading.Lock()
+
+
 def _bump(key: str) -> None:
+    _count_and_bump(key)
+    transaction.on_commit(lambda: _count_and_bump(key))
+
+
+def _count_and_bump(key: str) -> None:
+    global _changes
+    with _changes_guard:
+        _changes += 1
     _bump_now(key)
-    transaction.on_commit(lambda: _bump_now(key))
+
+
+def changes_in_this_process() -> int:
+    """How many catalogue or places changes this process has made (see `_bump`)."""
+    return _changes
 
 
 def catalogue_generation() -> int:

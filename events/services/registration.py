@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from events.engine import money
 from events.exceptions import AlreadyEntered, ClassFull, NotEligible, RegistrationError
 from events.models import AuditLog, Entry, EntryClass, Event, Payment, Refund, RefundPolicy
+from events.queries.entries import entries_counting_now
 from events.services import deposits, full_classes
 from events.services.audit import audit, audit_row, change_status
 from events.services.cancellation import cancel_one_entry
@@ -245,18 +246,8 @@ def _refuse_second_entry_now(
 ) -> None:
     """`_refuse_second_entry` without a lock, for the driver's entries that count at `now`: on
     the waiting list, or holding a place (a hold or offer that lapsed before `now` does not,
-    whether or not it was released yet). Read with the plainest filter and sorted out here: the
-    refusals of a rush all run it."""
-    rows = (
-        Entry.objects.filter(event_id=event_id, driver=driver, status__in=Entry.ACTIVE_STATUSES)
-        .order_by()
-        .values_list("entry_class_id", "exclusive", "status", "expires_at")
-    )
-    covered = [
-        (class_id, exclusive)
-        for class_id, exclusive, status, expires_at in rows
-        if status not in Entry.EXPIRING_STATUSES or (expires_at is not None and expires_at > now)
-    ]
+    whether or not it was released yet). The refusals of a rush all run it."""
+    covered = entries_counting_now(driver_id=driver.pk, event_id=event_id, now=now)
     _refuse_if_covered(
         covered, entry_class_id=entry_class_id, allows_additional_entry=allows_additional_entry
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from events.services.checkout import check_order_return, check_return, start_che
 from events.services.deposits import check_return as check_deposit_return
 from events.services.merchants import entry_providers
 from events.services.registration import (
+    KNOWN_FULL_SECONDS,
     accept_offer,
     cancel_entry,
     confirm_co_driver,
@@ -62,13 +64,39 @@ _events_by_slug: dict[str, tuple[int, Event]] = {}
 _EVENTS_KEPT = 512
 
 
+# Per process, the classes a POST found full from the cache's marker, with their event and when:
+# for KNOWN_FULL_SECONDS the next POSTs to the class take both from here, with no round trip to
+# the cache, unless this process changed a catalogue or places generation since (a place it
+# freed is seen at once) or the marker lapsed. A place freed by another process may be refused
+# for that second; a marker only ever refuses early, the registration service decides places.
+_full_by_slug: dict[tuple[str, int], tuple[float, int, Event, full_classes.Marker]] = {}
+
+
+def _known_full(slug: str, entry_class_id: int) -> tuple[Event, full_classes.Marker] | None:
+    known = _full_by_slug.get((slug, entry_class_id))
+    if known is None:
+        return None
+    since, changes, event, marker = known
+    if (
+        time.monotonic() - since < KNOWN_FULL_SECONDS
+        and changes == page_cache.changes_in_this_process()
+        and time.time() < marker.until
+    ):
+        return event, marker
+    return None
+
+
 def _registration_event(
     slug: str, *, entry_class_id: int | None = None
 ) -> tuple[Event, full_classes.Marker | None]:
     """The event, while no event or organization was written since it was read: every POST of
     a rush needs it. Places are never decided from it: the registration service locks and reads
     the event again. With `entry_class_id`, the class's full marker comes in the same round trip
-    to the cache (None when the event had to be read first): a refusal of a rush costs one."""
+    to the cache (None when the event had to be read first): a refusal of a rush costs one, and
+    none while the class is known full in this process (`_full_by_slug`)."""
+    if entry_class_id is not None and (recent := _known_full(slug, entry_class_id)) is not None:
+        return recent
+    changes = page_cache.changes_in_this_process()
     known = _events_by_slug.get(slug)
     marker_keys = (
         full_classes.keys(event_id=known[1].pk, entry_class_id=entry_class_id)
@@ -81,11 +109,13 @@ def _registration_event(
         generation = page_cache.catalogue_generation()
     if known is not None and known[0] == generation:
         event = known[1]
-        marker = (
-            full_classes.marker_from(found, event_id=event.pk, entry_class_id=entry_class_id)
-            if entry_class_id is not None
-            else None
-        )
+        if entry_class_id is None:
+            return event, None
+        marker = full_classes.marker_from(found, event_id=event.pk, entry_class_id=entry_class_id)
+        if marker.full:
+            if len(_full_by_slug) >= _EVENTS_KEPT:
+                _full_by_slug.clear()
+            _full_by_slug[slug, entry_class_id] = (time.monotonic(), changes, event, marker)
         return event, marker
     fresh = _read_registration_event(slug)
     if fresh is None:

@@ -2,7 +2,12 @@
 (events.services.full_classes): they read neither the class nor its places, and never queue for
 the event's lock. The marker is forgotten as soon as a place may have freed (a cancellation, a
 rejection, a new capacity, a lapsed hold), so no driver is refused a free place; and a marker
-written from a count made before such a change is ignored."""
+written from a count made before such a change is ignored.
+
+A class found full from the cache's marker is also known full in the server process for a second
+(events.views.entries: `_full_by_slug`), so that the refusals that follow make no round trip to
+the cache at all: whatever this process does that may free a place ends it at once, a change
+made by another process is seen once the second is over, and it never outlives the marker."""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Entry
-from events.services import full_classes
-from events.services.registration import cancel_entry, reject_entry
+from events.services import full_classes, page_cache
+from events.services.registration import KNOWN_FULL_SECONDS, cancel_entry, reject_entry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -54,6 +60,19 @@ def refused_full(response: Any) -> bool:
     return response.status_code == 409 and (
         "This class is full. You can join its waiting list." in page
         or "该组别已满。您可以加入候补名单。" in page
+    )
+
+
+def hold_the_place(event: Any, entry_class: Any, holder: Any, *, lapses: Any) -> None:
+    Entry.objects.create(
+        event=event,
+        entry_class=entry_class,
+        driver=holder,
+        status=Entry.Status.HELD,
+        place_number=1,
+        fee_minor=80000,
+        currency="CNY",
+        expires_at=lapses,
     )
 
 
@@ -109,7 +128,8 @@ def test_both_languages_hear_that_the_class_is_full(post: Any, drivers: Any) -> 
 def test_a_cancellation_lets_the_next_driver_in_at_once(post: Any, drivers: Any) -> None:
     winner, late = drivers(2)
     assert post(winner).status_code == 302
-    assert refused_full(post(late))
+    assert refused_full(post(late))  # counted
+    assert refused_full(post(late))  # read from the cache: known full in this process too
 
     cancel_entry(entry_id=Entry.objects.get(driver=winner).pk, actor=winner)
 
@@ -124,7 +144,8 @@ def test_a_rejection_lets_the_next_driver_in_at_once(
     entry_class.save()
     waiting_for_approval, late = drivers(2)
     assert post(waiting_for_approval).status_code == 302
-    assert refused_full(post(late))
+    assert refused_full(post(late))  # counted
+    assert refused_full(post(late))  # read from the cache: known full in this process too
 
     reject_entry(entry_id=Entry.objects.get(driver=waiting_for_approval).pk, actor=organizer)
 
@@ -137,7 +158,8 @@ def test_a_larger_capacity_lets_the_next_driver_in_at_once(
 ) -> None:
     winner, late = drivers(2)
     assert post(winner).status_code == 302
-    assert refused_full(post(late))
+    assert refused_full(post(late))  # counted
+    assert refused_full(post(late))  # read from the cache: known full in this process too
 
     entry_class.capacity = 2
     entry_class.save()
@@ -149,16 +171,7 @@ def test_a_marker_lives_no_longer_than_the_first_hold_of_the_class(
     post: Any, drivers: Any, entry_class: Any, event: Any
 ) -> None:
     holder, late = drivers(2)
-    Entry.objects.create(
-        event=event,
-        entry_class=entry_class,
-        driver=holder,
-        status=Entry.Status.HELD,
-        place_number=1,
-        fee_minor=80000,
-        currency="CNY",
-        expires_at=timezone.now() + timedelta(seconds=1.5),
-    )
+    hold_the_place(event, entry_class, holder, lapses=timezone.now() + timedelta(seconds=1.5))
     assert refused_full(post(late))  # full until the hold lapses, known for under a second
 
     time.sleep(1.6)  # the hold lapses without any write
@@ -197,3 +210,63 @@ def test_the_entry_page_reads_the_event_again_once_it_changed(
 
     page = client.get(f"/events/{event.slug}/enter/").content.decode()
     assert "Shanghai Club Cup (moved to Sunday)" in page
+
+
+# --- known full in the server process for a second -------------------------------------------
+
+
+def forget_the_marker(event: Any, entry_class: Any) -> None:
+    cache.delete(full_classes.KEY.format(event_id=event.pk, class_id=entry_class.pk))
+
+
+def test_once_read_from_the_cache_the_class_is_known_full_without_asking_it_again(
+    post: Any, drivers: Any, event: Any, entry_class: Any
+) -> None:
+    winner, counting, reading, late = drivers(4)
+    assert post(winner).status_code == 302
+    assert refused_full(post(counting))  # counts the places, writes the marker
+    assert refused_full(post(reading))  # reads the marker: known in this process from now on
+    forget_the_marker(event, entry_class)  # were the cache asked, the places would be counted
+
+    sql: list[str] = []
+    refused = post(late, sql=sql)
+
+    assert refused_full(refused)
+    assert not any("COUNT(" in q or 'FROM "events_entryclass"' in q for q in sql), sql
+
+
+def test_a_place_freed_by_another_process_is_seen_once_the_second_is_over(
+    post: Any, drivers: Any, event: Any, entry_class: Any
+) -> None:
+    winner, counting, late = drivers(3)
+    assert post(winner).status_code == 302
+    assert refused_full(post(counting))
+    assert refused_full(post(late))
+    # Another server process cancels the entry: the database and the shared cache change, and
+    # nothing is counted in this process.
+    Entry.objects.filter(driver=winner).update(
+        status=Entry.Status.CANCELLED, place_number=None, car_number=None
+    )
+    page_cache._bump_now(page_cache.PLACES_KEY.format(event_id=event.pk))
+    changes = page_cache.changes_in_this_process()
+
+    time.sleep(KNOWN_FULL_SECONDS + 0.1)
+
+    assert page_cache.changes_in_this_process() == changes
+    assert post(late).status_code == 302
+    assert Entry.objects.get(driver=late).status == Entry.Status.CONFIRMED
+
+
+def test_it_never_outlives_the_marker(
+    post: Any, drivers: Any, event: Any, entry_class: Any
+) -> None:
+    holder, counting, late = drivers(3)
+    hold_the_place(event, entry_class, holder, lapses=timezone.now() + timedelta(minutes=10))
+    assert refused_full(post(counting))  # the marker lives until the hold lapses
+    assert refused_full(post(late))  # known full in this process
+
+    # The hold lapses (no write, so nothing is counted in this process) well within the second.
+    with time_machine.travel(timezone.now() + timedelta(minutes=10, seconds=1), tick=False):
+        assert post(late).status_code == 302
+
+    assert Entry.objects.get(driver=late).status == Entry.Status.CONFIRMED
