@@ -19,7 +19,9 @@ that could free one has happened since it was written:
   without REDIS_URL, where a change in one process does not reach another's cache.
 
 A marker only ever refuses early; places are still taken under the event's row lock, which checks
-everything again, so it can never oversell.
+everything again, so it can never oversell. The entry page also keeps a marker it read in its
+server process for `KNOWN_FULL_SECONDS` (events.views.entries), so that most refusals of a rush
+make no round trip to the cache: a place freed by another process may be refused for that second.
 """
 
 from __future__ import annotations
