@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -61,7 +62,17 @@ logger = logging.getLogger(__name__)
 # under (events.services.page_cache): any write to an event or organization bumps the generation,
 # and the event is read again.
 _events_by_slug: dict[str, tuple[int, Event]] = {}
-_EVENTS_KEPT = 512
+
+# How many items each of this module's per-process memories keeps before it starts again.
+_KEPT = 512
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _keep(memory: dict[K, V], key: K, value: V) -> None:
+    if len(memory) >= _KEPT:
+        memory.clear()
+    memory[key] = value
 
 
 # Per process, the classes a POST found full from the cache's marker, with their event and when:
@@ -113,16 +124,12 @@ def _registration_event(
             return event, None
         marker = full_classes.marker_from(found, event_id=event.pk, entry_class_id=entry_class_id)
         if marker.full:
-            if len(_full_by_slug) >= _EVENTS_KEPT:
-                _full_by_slug.clear()
-            _full_by_slug[slug, entry_class_id] = (time.monotonic(), changes, event, marker)
+            _keep(_full_by_slug, (slug, entry_class_id), (time.monotonic(), changes, event, marker))
         return event, marker
     fresh = _read_registration_event(slug)
     if fresh is None:
         raise Http404
-    if len(_events_by_slug) >= _EVENTS_KEPT:
-        _events_by_slug.clear()
-    _events_by_slug[slug] = (generation, fresh)
+    _keep(_events_by_slug, slug, (generation, fresh))
     return fresh, None
 
 
@@ -238,7 +245,6 @@ def _refusal(
 # parts that are the driver's own (the CSRF token, and what they posted): a rush answers hundreds
 # of these a second. The stand-ins are markup, which no escaped text (an event's title) can be.
 _refused_shells: dict[tuple[object, ...], str] = {}
-_SHELLS_KEPT = 256
 _CSRF_STAND_IN = mark_safe("<!--paddock:csrf-->")
 _FIELDS_STAND_IN = mark_safe("<!--paddock:posted-->")
 
@@ -260,9 +266,7 @@ def _refused_page(request: HttpRequest, event: Event, refusal: RegistrationError
             "csrf_token": _CSRF_STAND_IN,
         }
         shell = render_to_string("events/entries/entry_refused.html", context)
-        if len(_refused_shells) >= _SHELLS_KEPT:
-            _refused_shells.clear()
-        _refused_shells[key] = shell
+        _keep(_refused_shells, key, shell)
     # What the driver posted, to post again with the waiting list ticked.
     kept = ("entry_class", "event_sequence", "vehicle", "co_driver_email", "preferred_car_number")
     fields = format_html_join(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,19 +21,17 @@ from events.services.locking import lock_event, share_event
 pytestmark = [pytest.mark.usefixtures("english")]
 
 
-def other_registration_in_flight(
-    event_id: int, entry_class: Any, *, place: int, car: int
+def held_in_another_transaction(
+    take: Callable[[], object],
 ) -> tuple[threading.Event, threading.Thread]:
-    """A thread with its own connection that holds the event's share and has claimed `place`
-    and car number `car`, as a registration between its claims and its commit does."""
+    """A thread with its own connection that runs `take` in a transaction and keeps it open
+    until the returned event is set."""
     ready, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         try:
             with transaction.atomic():
-                share_event(event_id)
-                places.first_unclaimed([place], space=places.place_claim_space(entry_class))
-                places.first_unclaimed([car], space=places.car_number_claim_space(entry_class))
+                take()
                 ready.set()
                 release.wait(timeout=30)
         finally:
@@ -42,6 +41,20 @@ def other_registration_in_flight(
     thread.start()
     assert ready.wait(timeout=10)
     return release, thread
+
+
+def other_registration_in_flight(
+    event_id: int, entry_class: Any, *, place: int, car: int
+) -> tuple[threading.Event, threading.Thread]:
+    """Another transaction that holds the event's share and has claimed `place` and car number
+    `car`, as a registration between its claims and its commit does."""
+
+    def claim() -> None:
+        share_event(event_id)
+        places.first_unclaimed([place], space=places.place_claim_space(entry_class))
+        places.first_unclaimed([car], space=places.car_number_claim_space(entry_class))
+
+    return held_in_another_transaction(claim)
 
 
 @pytest.mark.postgres
@@ -157,20 +170,7 @@ def test_a_second_click_that_passed_the_check_with_the_first_is_stopped_by_the_c
 @pytest.mark.postgres
 @pytest.mark.usefixtures("transactional_db")
 def test_sharing_the_lock_waits_a_bounded_time_for_a_writer(event: Any) -> None:
-    ready, release = threading.Event(), threading.Event()
-
-    def organizer_edit() -> None:
-        try:
-            with transaction.atomic():
-                lock_event(event.pk)
-                ready.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    writer = threading.Thread(target=organizer_edit)
-    writer.start()
-    assert ready.wait(timeout=10)
+    release, writer = held_in_another_transaction(lambda: lock_event(event.pk))  # an organizer
     started = time.monotonic()
     try:
         with pytest.raises(OperationalError), transaction.atomic():
